@@ -1,0 +1,77 @@
+/** Creating an order: check what the caller sent, build the order, let the workflow place it. */
+import type { Actor } from './actor.js';
+import { isCurrency } from './currency.js';
+import type { Decision } from './decision.js';
+import type { Address, Customer, Order, Shipping } from './order.js';
+import { accept, reject, type Result } from './result.js';
+import { totalsOf } from './totals.js';
+import type { WorkflowDefinition } from './workflow/definition.js';
+import { react } from './workflow/interpret.js';
+
+export const MAX_QUANTITY = 1_000_000;
+
+export interface NewOrderLine {
+  readonly sku: string;
+  readonly name?: string;
+  readonly quantity: number;
+  readonly unitPrice: number;
+}
+
+export interface NewOrder {
+  readonly currency: string;
+  readonly customer?: Customer;
+  readonly lines: readonly NewOrderLine[];
+  readonly shipping?: Shipping;
+  readonly billingAddress?: Address;
+  /** A cart still being built: the workflow keeps it in its draft state. */
+  readonly draft?: boolean;
+  readonly payment?: { readonly method: string };
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface CreateContext {
+  readonly id: string;
+  /** One id per line, made by the caller: the domain makes no randomness of its own. */
+  readonly lineIds: readonly string[];
+  readonly actor: Actor;
+  readonly now: Date;
+}
+
+export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: CreateContext): Result<Decision> {
+  if (!isCurrency(input.currency)) return reject('unknown_currency', `'${input.currency}' is not an ISO 4217 currency code`, { currency: input.currency });
+  const badLine = input.lines.findIndex((l) => !Number.isInteger(l.quantity) || l.quantity < 1 || l.quantity > MAX_QUANTITY || !Number.isSafeInteger(l.unitPrice) || l.unitPrice < 0);
+  if (badLine >= 0) return reject('validation_failed', `line ${badLine + 1}: quantity must be a whole number from 1 to ${MAX_QUANTITY} and unitPrice whole minor units >= 0`, { line: badLine });
+  if (input.shipping && (!Number.isSafeInteger(input.shipping.amount) || input.shipping.amount < 0)) return reject('validation_failed', 'shipping.amount must be whole minor units >= 0');
+  const customer: Customer = ctx.actor.kind === 'customer' ? { ...input.customer, id: ctx.actor.customerId } : { ...input.customer };
+  const draft: Order = {
+    id: ctx.id,
+    code: 0,
+    workflow: wf.name,
+    workflowVersion: wf.version,
+    status: Object.fromEntries(wf.tracks.map((t) => [t.id, t.initial])),
+    currency: input.currency,
+    customer,
+    lines: input.lines.map((l, i) => ({ id: ctx.lineIds[i]!, sku: l.sku, ...(l.name ? { name: l.name } : {}), quantity: l.quantity, unitPrice: l.unitPrice })),
+    shipping: input.shipping ?? null,
+    billingAddress: input.billingAddress ?? null,
+    surcharges: [],
+    paid: 0,
+    refunded: 0,
+    metadata: input.metadata ?? {},
+    version: 1,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    placedAt: null,
+  };
+  try {
+    totalsOf(draft);
+  } catch {
+    return reject('amount_out_of_range', 'the order total is larger than Ordo can hold exactly');
+  }
+  const facts = { draft: input.draft === true, ...(input.payment ? { paymentMethod: input.payment.method } : {}) };
+  const moved = react(wf, draft, 'order.created', facts, ctx.now);
+  return accept({
+    order: moved.order,
+    events: [{ type: 'order.created', data: { status: draft.status, ...facts } }, ...moved.changes],
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Expected outcomes are returned, not thrown: a rejection carries a stable code that
+ * the HTTP layer maps to a status in one place, and the data a caller needs to react.
+ */
+export const REJECTION_CODES = [
+  'validation_failed',
+  'unknown_workflow',
+  'unknown_currency',
+  'unknown_track',
+  'unknown_status',
+  'track_required',
+  'transition_not_allowed',
+  'transition_forbidden_for_actor',
+  'guard_failed',
+  'amount_out_of_range',
+  'order_not_found',
+  'version_mismatch',
+  'concurrent_update',
+] as const;
+export type RejectionCode = (typeof REJECTION_CODES)[number];
+
+export interface Rejection {
+  readonly ok: false;
+  readonly code: RejectionCode;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface Accepted<T> {
+  readonly ok: true;
+  readonly value: T;
+}
+
+export type Result<T> = Accepted<T> | Rejection;
+
+export const accept = <T>(value: T): Accepted<T> => ({ ok: true, value });
+
+export const reject = (
+  code: RejectionCode,
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+): Rejection => (details === undefined ? { ok: false, code, message } : { ok: false, code, message, details });

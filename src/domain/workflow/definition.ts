@@ -1,0 +1,100 @@
+/**
+ * The workflow language. A workflow is plain data: one or more tracks, each a state
+ * machine over the order. It is validated once when loaded (validate.ts) and then
+ * interpreted per command (interpret.ts); nothing here runs anything.
+ */
+import type { ActorKind } from '../actor.js';
+import type { Duration } from '../duration.js';
+
+export const STATE_KINDS = ['temporary', 'permanent', 'terminal'] as const;
+/** temporary: the order is expected to move on; permanent: it may rest here; terminal: it never leaves. */
+export type StateKind = (typeof STATE_KINDS)[number];
+
+export const STOCK_EFFECTS = ['reserve', 'commit', 'release', 'none'] as const;
+/** What entering the state does to the stock the order's lines hold. */
+export type StockEffect = (typeof STOCK_EFFECTS)[number];
+
+export interface StateDefinition {
+  readonly id: string;
+  readonly label: string;
+  /** The platform's own short code (X-Cart letters), when it differs from the id. */
+  readonly code?: string;
+  readonly kind: StateKind;
+  readonly stock?: StockEffect;
+  /** The state id shown to the customer instead of this one (X-Cart shows NB as N). */
+  readonly customerAlias?: string;
+  readonly description?: string;
+  /** Entering it means the customer has checked out: the order's `placedAt` is set once. */
+  readonly placed?: boolean;
+}
+
+/** A pure condition on the order, written as data so that docs and diagrams can show it. */
+export type Guard =
+  | { readonly kind: 'hasLines' }
+  | { readonly kind: 'hasCustomer' }
+  | { readonly kind: 'hasShippingAddress' }
+  | { readonly kind: 'balanceCovered' }
+  | { readonly kind: 'nothingPaid' }
+  | { readonly kind: 'isDraft' }
+  | { readonly kind: 'not'; readonly guard: Guard }
+  | { readonly kind: 'paymentMethodIn'; readonly methods: readonly string[] }
+  | { readonly kind: 'statusIn'; readonly track: string; readonly states: readonly string[] }
+  | { readonly kind: 'statusNotIn'; readonly track: string; readonly states: readonly string[] };
+
+export type GuardKind = Guard['kind'];
+
+export interface TransitionDefinition {
+  /** The states it leaves from; `'*'` is every state of the track except `to`. */
+  readonly from: readonly string[] | '*';
+  readonly to: string;
+  readonly actors: readonly ActorKind[];
+  readonly guards?: readonly Guard[];
+  readonly description?: string;
+}
+
+/**
+ * Event names that reactions listen to. `order.created` fires once at creation;
+ * `entered:<track>.<state>` fires whenever a track enters a state; the rest are facts
+ * that payments, fulfillments and timers report.
+ */
+export type ReactionEvent = string;
+
+/** When `on` happens while the track is in one of `from`, the system moves it to `to`. */
+export interface ReactionDefinition {
+  readonly on: ReactionEvent;
+  readonly from: readonly string[] | '*';
+  readonly to: string;
+  readonly guards?: readonly Guard[];
+  readonly description?: string;
+}
+
+/** In `state`, after the duration held in setting `after`, the event `fire` happens. */
+export interface TimerDefinition {
+  readonly name: string;
+  readonly state: string;
+  readonly after: string;
+  readonly fire: ReactionEvent;
+  readonly description?: string;
+}
+
+export interface TrackDefinition {
+  readonly id: string;
+  readonly label: string;
+  readonly initial: string;
+  readonly states: readonly StateDefinition[];
+  readonly transitions: readonly TransitionDefinition[];
+  readonly reactions?: readonly ReactionDefinition[];
+  readonly timers?: readonly TimerDefinition[];
+}
+
+export type SettingValue = Duration | number | boolean | string;
+
+export interface WorkflowDefinition {
+  readonly name: string;
+  readonly version: number;
+  readonly label: string;
+  readonly description: string;
+  /** The first track is the order's main status. */
+  readonly tracks: readonly TrackDefinition[];
+  readonly settings: Readonly<Record<string, SettingValue>>;
+}

@@ -1,0 +1,58 @@
+import { totalsOf } from '../totals.js';
+import type { Order } from '../order.js';
+import type { Guard } from './definition.js';
+
+/** What a guard may look at besides the order: the facts of the event being handled. */
+export interface GuardFacts {
+  readonly draft?: boolean;
+  readonly paymentMethod?: string;
+}
+
+/** Returns null when the guard holds, else why not, in words a merchant can read. */
+export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): string | null {
+  switch (guard.kind) {
+    case 'hasLines':
+      return order.lines.length > 0 ? null : 'the order has no lines';
+    case 'hasCustomer':
+      return order.customer.id || order.customer.email ? null : 'the order has no customer';
+    case 'hasShippingAddress':
+      return order.shipping?.address ? null : 'the order has no shipping address';
+    case 'balanceCovered':
+      return totalsOf(order).balance <= 0 ? null : 'payments do not cover the order total';
+    case 'nothingPaid':
+      return order.paid === 0 ? null : 'money has already been paid on the order';
+    case 'isDraft':
+      return facts.draft ? null : 'the order is not a draft';
+    case 'not':
+      return failedGuard(guard.guard, order, facts) === null ? `not (${describeGuard(guard.guard)})` : null;
+    case 'paymentMethodIn':
+      return facts.paymentMethod !== undefined && guard.methods.includes(facts.paymentMethod)
+        ? null
+        : `the payment method is not one of ${guard.methods.join(', ')}`;
+    case 'statusIn':
+      return guard.states.includes(order.status[guard.track] ?? '')
+        ? null
+        : `${guard.track} is not ${guard.states.join(' or ')}`;
+    case 'statusNotIn':
+      return guard.states.includes(order.status[guard.track] ?? '')
+        ? `${guard.track} is ${order.status[guard.track]}`
+        : null;
+    default:
+      return guard satisfies never;
+  }
+}
+
+export function describeGuard(guard: Guard): string {
+  switch (guard.kind) {
+    case 'not':
+      return `not ${describeGuard(guard.guard)}`;
+    case 'paymentMethodIn':
+      return `payment method in ${guard.methods.join('|')}`;
+    case 'statusIn':
+      return `${guard.track} in ${guard.states.join('|')}`;
+    case 'statusNotIn':
+      return `${guard.track} not in ${guard.states.join('|')}`;
+    default:
+      return guard.kind;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A workflow as a Mermaid state diagram: one box per track, an arrow per transition
+ * labelled with who may take it, dashed-style labels (`on …`) for reactions and timers.
+ */
+import type { TrackDefinition, WorkflowDefinition } from './definition.js';
+
+const nodeId = (track: string, state: string) => `${track}_${state}`.replace(/[^A-Za-z0-9_]/g, '_');
+const text = (s: string) => s.replace(/[:;"<>{}]/g, ' ').trim();
+
+export function toMermaid(wf: WorkflowDefinition): string {
+  const out = ['stateDiagram-v2', `  %% ${wf.label} (${wf.name} v${wf.version})`];
+  for (const track of wf.tracks) {
+    const body = trackLines(track);
+    if (wf.tracks.length === 1) out.push(...body.map((l) => `  ${l}`));
+    else out.push(`  state "${text(track.label)}" as ${nodeId('track', track.id)} {`, ...body.map((l) => `    ${l}`), '  }');
+  }
+  return out.join('\n') + '\n';
+}
+
+function trackLines(track: TrackDefinition): string[] {
+  const lines: string[] = [];
+  for (const s of track.states) {
+    const code = s.code && s.code !== s.id ? ` (${s.code})` : '';
+    lines.push(`${nodeId(track.id, s.id)} : ${text(s.label)}${code}`);
+  }
+  lines.push(`[*] --> ${nodeId(track.id, track.initial)}`);
+  const edges = new Map<string, Set<string>>();
+  const add = (from: readonly string[] | '*', to: string, label: string) => {
+    const sources = from === '*' ? track.states.map((s) => s.id).filter((id) => id !== to) : from;
+    for (const f of sources) {
+      const key = `${nodeId(track.id, f)} --> ${nodeId(track.id, to)}`;
+      edges.set(key, (edges.get(key) ?? new Set()).add(label));
+    }
+  };
+  for (const t of track.transitions) add(t.from, t.to, t.actors.join(', '));
+  for (const r of track.reactions ?? []) add(r.from, r.to, `on ${r.on}`);
+  for (const t of track.timers ?? []) {
+    for (const r of (track.reactions ?? []).filter((x) => x.on === t.fire)) add([t.state], r.to, `after ${t.after}`);
+  }
+  for (const [edge, labels] of edges) lines.push(`${edge} : ${text([...labels].join(' / '))}`);
+  for (const s of track.states.filter((x) => x.kind === 'terminal')) lines.push(`${nodeId(track.id, s.id)} --> [*]`);
+  return lines;
+}

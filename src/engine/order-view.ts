@@ -1,0 +1,100 @@
+/**
+ * The order as callers see it, over HTTP and in-process alike: money in minor units, times
+ * as ISO strings, what the caller may do next, and customer-facing status names for customers.
+ */
+import type { Actor } from '../domain/actor.js';
+import { formatOrderCode, type Address, type Customer, type Order, type Shipping, type Surcharge } from '../domain/order.js';
+import { totalsOf, type Totals } from '../domain/totals.js';
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+import { nextStatuses, stateOf } from '../domain/workflow/interpret.js';
+import type { HistoryRow } from '../store/orders.js';
+
+export interface OrderLineView {
+  readonly id: string;
+  readonly sku: string;
+  readonly name?: string;
+  readonly quantity: number;
+  readonly unitPrice: number;
+  readonly total: number;
+}
+
+export interface OrderView {
+  readonly id: string;
+  readonly code: string;
+  readonly workflow: string;
+  readonly workflowVersion: number;
+  readonly version: number;
+  readonly status: Readonly<Record<string, string>>;
+  readonly currency: string;
+  readonly customer: Customer;
+  readonly lines: readonly OrderLineView[];
+  readonly shipping: Shipping | null;
+  readonly billingAddress: Address | null;
+  readonly surcharges: readonly Surcharge[];
+  readonly totals: Totals;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** The statuses each track may move to next, by this caller. */
+  readonly next: Readonly<Record<string, readonly string[]>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly placedAt: string | null;
+}
+
+export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor): OrderView {
+  return {
+    id: order.id,
+    code: formatOrderCode(order.code),
+    workflow: order.workflow,
+    workflowVersion: order.workflowVersion,
+    version: order.version,
+    status: actor.kind === 'customer' ? customerFacing(order.status, wf) : order.status,
+    currency: order.currency,
+    customer: order.customer,
+    lines: order.lines.map((l) => ({ ...l, total: l.quantity * l.unitPrice })),
+    shipping: order.shipping,
+    billingAddress: order.billingAddress,
+    surcharges: order.surcharges,
+    totals: totalsOf(order),
+    metadata: order.metadata,
+    next: nextStatuses(wf, order, actor),
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+    placedAt: order.placedAt?.toISOString() ?? null,
+  };
+}
+
+/** Some states are shown to customers under another name (X-Cart shows New/Backorder as New). */
+function customerFacing(status: Readonly<Record<string, string>>, wf: WorkflowDefinition): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(status).map(([trackId, state]) => {
+      const track = wf.tracks.find((t) => t.id === trackId);
+      return [trackId, (track && stateOf(track, state)?.customerAlias) ?? state];
+    }),
+  );
+}
+
+export interface HistoryEntryView {
+  readonly id: string;
+  readonly type: string;
+  readonly track: string | null;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly actor: { readonly kind: string; readonly id: string | null };
+  readonly reason: string | null;
+  readonly cause: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly at: string;
+}
+
+export const presentHistory = (row: HistoryRow): HistoryEntryView => ({
+  id: row.id,
+  type: row.type,
+  track: row.track,
+  from: row.from_state,
+  to: row.to_state,
+  actor: { kind: row.actor_kind, id: row.actor_id },
+  reason: row.reason,
+  cause: row.cause,
+  data: row.data,
+  at: row.at.toISOString(),
+});

@@ -1,0 +1,92 @@
+/**
+ * createOrdo: the one place that wires the engine. Give it a database URL (or let it start
+ * the embedded PostgreSQL under ./.ordo), a clock and an id generator; get the services.
+ */
+import path from 'node:path';
+import type pg from 'pg';
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+import { toMermaid } from '../domain/workflow/mermaid.js';
+import { createPool } from '../store/database.js';
+import { startEmbedded, type EmbeddedServer } from '../store/embedded.js';
+import { migrate } from '../store/migrate.js';
+import { findWorkflow, presets } from '../workflows/index.js';
+import { ApiKeyService } from './api-key-service.js';
+import { systemClock, type Clock } from './clock.js';
+import { IdempotencyService } from './idempotency-service.js';
+import { newId as defaultNewId, type IdGenerator } from './ids.js';
+import { OrderService } from './order-service.js';
+
+export interface OrdoOptions {
+  /** An external PostgreSQL; without it Ordo starts its embedded server. */
+  readonly databaseUrl?: string;
+  /** Where the embedded server keeps its data (default ./.ordo, or ORDO_DATA_DIR). */
+  readonly dataDir?: string;
+  /** The embedded server's port (default: a free one, or ORDO_PG_PORT). */
+  readonly pgPort?: number;
+  /** Apply pending migrations on start (default true). */
+  readonly migrate?: boolean;
+  readonly poolSize?: number;
+  readonly clock?: Clock;
+  readonly newId?: IdGenerator;
+}
+
+export interface Ordo {
+  readonly orders: OrderService;
+  readonly apiKeys: ApiKeyService;
+  readonly idempotency: IdempotencyService;
+  readonly workflows: {
+    list(): readonly WorkflowDefinition[];
+    get(name: string): WorkflowDefinition | undefined;
+    mermaid(name: string): string | undefined;
+  };
+  readonly clock: Clock;
+  readonly pool: pg.Pool;
+  readonly databaseUrl: string;
+  /** Whether the database is the embedded one this process started. */
+  readonly embedded: boolean;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
+  let server: EmbeddedServer | undefined;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    server = await startEmbedded({
+      dataDir: options.dataDir ?? path.resolve('.ordo'),
+      ...(options.pgPort ? { port: options.pgPort } : {}),
+    });
+    databaseUrl = server.url;
+  }
+  try {
+    if (options.migrate !== false) await migrate(databaseUrl);
+  } catch (err) {
+    await server?.stop();
+    throw err;
+  }
+  const pool = createPool(databaseUrl, options.poolSize);
+  const clock = options.clock ?? systemClock;
+  const deps = { pool, clock, newId: options.newId ?? defaultNewId };
+  return {
+    orders: new OrderService(deps),
+    apiKeys: new ApiKeyService(deps),
+    idempotency: new IdempotencyService(deps),
+    workflows: {
+      list: () => [...presets.values()],
+      get: findWorkflow,
+      mermaid: (name) => {
+        const wf = findWorkflow(name);
+        return wf && toMermaid(wf);
+      },
+    },
+    clock,
+    pool,
+    databaseUrl,
+    embedded: server !== undefined,
+    ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
+    close: async () => {
+      await pool.end();
+      await server?.stop();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** Bearer-key authentication and the route's access rule, before any handler runs. */
+import type { FastifyInstance } from 'fastify';
+import type { Ordo } from '../engine/ordo.js';
+import type { Principal } from '../engine/api-key-service.js';
+import { httpProblem } from './problems.js';
+import './context.js';
+
+export function registerAuth(app: FastifyInstance, ordo: Ordo): void {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request, reply) => {
+    const access = request.routeOptions.config.access ?? 'public';
+    if (access === 'public') return;
+    const header = request.headers.authorization;
+    const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!key) return httpProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'send an API key as Authorization: Bearer <key>');
+    const principal: Principal | undefined = await ordo.apiKeys.authenticate(key);
+    if (!principal) return httpProblem(reply.header('www-authenticate', 'Bearer error="invalid_token"'), 401, 'unauthorized', 'the API key is not valid');
+    if (access === 'admin' && principal.actor.kind !== 'admin') return httpProblem(reply, 403, 'forbidden', 'this needs an admin key');
+    request.principal = principal;
+  });
+}
+
+export const actorOf = (principal: Principal | undefined) => {
+  if (!principal) throw new Error('route reached without authentication');
+  return principal.actor;
+};

@@ -1,0 +1,14 @@
+/** What the HTTP layer knows about a request beyond Fastify's own fields. */
+import type { Principal } from '../engine/api-key-service.js';
+
+/** Who may call a route: anyone, any valid key, or admin keys only. */
+export type Access = 'public' | 'authenticated' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * RFC 9457 problem details, and the one mapping from rejection codes to HTTP statuses.
+ * Every error the API sends goes through here, so every one has a stable `code`.
+ */
+import type { FastifyReply } from 'fastify';
+import type { Rejection, RejectionCode } from '../domain/result.js';
+
+const STATUS_OF = {
+  validation_failed: 422,
+  unknown_workflow: 422,
+  unknown_currency: 422,
+  unknown_track: 422,
+  unknown_status: 422,
+  track_required: 422,
+  amount_out_of_range: 422,
+  transition_not_allowed: 409,
+  transition_forbidden_for_actor: 409,
+  guard_failed: 409,
+  concurrent_update: 409,
+  order_not_found: 404,
+  version_mismatch: 412,
+} as const satisfies Record<RejectionCode, number>;
+
+/** Problems the HTTP layer itself raises, besides the domain's rejections. */
+export type HttpProblemCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_progress'
+  | 'internal_error';
+
+const titleOf = (code: string) => code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: string;
+  readonly [extension: string]: unknown;
+}
+
+export function problem(status: number, code: string, detail: string, extensions: Readonly<Record<string, unknown>> = {}): ProblemBody {
+  return { ...extensions, type: `urn:ordo:problem:${code}`, title: titleOf(code), status, detail, code };
+}
+
+export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+  return reply.code(body.status).type('application/problem+json').send(body);
+}
+
+export const httpProblem = (reply: FastifyReply, status: number, code: HttpProblemCode, detail: string, extensions?: Readonly<Record<string, unknown>>) =>
+  sendProblem(reply, problem(status, code, detail, extensions));
+
+export const rejectionProblem = (reply: FastifyReply, r: Rejection) =>
+  sendProblem(reply, problem(STATUS_OF[r.code], r.code, r.message, r.details));

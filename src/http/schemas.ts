@@ -1,0 +1,151 @@
+/**
+ * JSON schemas of the HTTP API. They validate requests (unknown fields and wrong types are
+ * refused, never coerced), type the handlers, and generate the OpenAPI document.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { ACTOR_KINDS } from '../domain/actor.js';
+import { MAX_QUANTITY } from '../domain/create-order.js';
+import { STATE_KINDS, STOCK_EFFECTS } from '../domain/workflow/definition.js';
+
+const strict = { additionalProperties: false } as const;
+const Text = (max = 200) => Type.String({ minLength: 1, maxLength: max });
+const MinorUnits = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+const SignedMinorUnits = (description: string) => Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description });
+const Id = Type.String({ format: 'uuid' });
+const Enum = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Address = Type.Object({
+  name: Type.Optional(Text()), line1: Type.Optional(Text()), line2: Type.Optional(Text()), city: Type.Optional(Text()),
+  region: Type.Optional(Text()), postalCode: Type.Optional(Text(32)), country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+}, strict);
+
+export const Customer = Type.Object({
+  id: Type.Optional(Text()), email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })), name: Type.Optional(Text()),
+}, strict);
+
+const Shipping = Type.Object({
+  amount: MinorUnits('shipping price in minor units'), method: Type.Optional(Text()), address: Type.Optional(Address),
+}, strict);
+
+export const CreateOrderBody = Type.Object({
+  workflow: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a workflow name; default standard' })),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+  customer: Type.Optional(Customer),
+  lines: Type.Array(Type.Object({
+    sku: Text(100),
+    name: Type.Optional(Text()),
+    quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
+    unitPrice: MinorUnits('price of one unit in minor units'),
+  }, strict), { maxItems: 500 }),
+  shipping: Type.Optional(Shipping),
+  billingAddress: Type.Optional(Address),
+  draft: Type.Optional(Type.Boolean({ description: 'keep it as a cart being built' })),
+  payment: Type.Optional(Type.Object({ method: Text(40) }, { additionalProperties: true })),
+  metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
+}, strict);
+export type CreateOrderBody = Static<typeof CreateOrderBody>;
+
+export const TransitionBody = Type.Object({
+  track: Type.Optional(Text(64)),
+  to: Text(64),
+  reason: Type.Optional(Text(1000)),
+}, strict);
+export type TransitionBody = Static<typeof TransitionBody>;
+
+export const OrderIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+
+export const ListOrdersQuery = Type.Object({
+  workflow: Type.Optional(Text(64)),
+  status: Type.Optional(Type.String({ minLength: 1, maxLength: 130, description: '`state` or `track:state`' })),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'order code, id, or customer email/name' })),
+  cursor: Type.Optional(Id),
+  limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20' })),
+}, strict);
+
+const Totals = Type.Object({
+  subtotal: Type.Integer(), shipping: Type.Integer(), surcharges: Type.Integer(), total: Type.Integer(),
+  paid: Type.Integer(), refunded: Type.Integer(), balance: Type.Integer(),
+});
+
+export const OrderView = Type.Object({
+  id: Id,
+  code: Type.String({ description: 'human order number, e.g. #1001' }),
+  workflow: Type.String(),
+  workflowVersion: Type.Integer(),
+  version: Type.Integer({ description: 'increases with every change; send it back in If-Match' }),
+  status: Type.Record(Type.String(), Type.String(), { description: 'track -> state' }),
+  currency: Type.String(),
+  customer: Customer,
+  lines: Type.Array(Type.Object({
+    id: Id, sku: Type.String(), name: Type.Optional(Type.String()), quantity: Type.Integer(), unitPrice: Type.Integer(), total: Type.Integer(),
+  })),
+  shipping: Nullable(Shipping),
+  billingAddress: Nullable(Address),
+  surcharges: Type.Array(Type.Object({ id: Type.String(), description: Type.String(), amount: Type.Integer() })),
+  totals: Totals,
+  metadata: Type.Record(Type.String(), Type.Unknown()),
+  next: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'track -> the statuses this caller may move it to' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  placedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+
+export const OrderPage = Type.Object({ items: Type.Array(OrderView), nextCursor: Nullable(Id) });
+
+export const HistoryEntry = Type.Object({
+  id: Id,
+  type: Type.String(),
+  track: Nullable(Type.String()),
+  from: Nullable(Type.String()),
+  to: Nullable(Type.String()),
+  actor: Type.Object({ kind: Enum(ACTOR_KINDS), id: Nullable(Type.String()) }),
+  reason: Nullable(Type.String()),
+  cause: Nullable(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  at: Type.String({ format: 'date-time' }),
+});
+export const HistoryPage = Type.Object({ items: Type.Array(HistoryEntry) });
+
+export const Problem = Type.Object({
+  type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String(), code: Type.String(),
+  instance: Type.Optional(Type.String()),
+}, { additionalProperties: true, description: 'RFC 9457 problem details; `code` is stable' });
+
+const Guard = Type.Object({ kind: Type.String() }, { additionalProperties: true });
+const Froms = Type.Union([Type.Array(Type.String()), Type.Literal('*')]);
+export const Workflow = Type.Object({
+  name: Type.String(), version: Type.Integer(), label: Type.String(), description: Type.String(),
+  settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  tracks: Type.Array(Type.Object({
+    id: Type.String(), label: Type.String(), initial: Type.String(),
+    states: Type.Array(Type.Object({
+      id: Type.String(), label: Type.String(), code: Type.Optional(Type.String()), kind: Enum(STATE_KINDS),
+      stock: Type.Optional(Enum(STOCK_EFFECTS)), customerAlias: Type.Optional(Type.String()),
+      description: Type.Optional(Type.String()), placed: Type.Optional(Type.Boolean()),
+    })),
+    transitions: Type.Array(Type.Object({
+      from: Froms, to: Type.String(), actors: Type.Array(Enum(ACTOR_KINDS)), guards: Type.Optional(Type.Array(Guard)), description: Type.Optional(Type.String()),
+    })),
+    reactions: Type.Optional(Type.Array(Type.Object({
+      on: Type.String(), from: Froms, to: Type.String(), guards: Type.Optional(Type.Array(Guard)), description: Type.Optional(Type.String()),
+    }))),
+    timers: Type.Optional(Type.Array(Type.Object({
+      name: Type.String(), state: Type.String(), after: Type.String(), fire: Type.String(), description: Type.Optional(Type.String()),
+    }))),
+  })),
+});
+export const WorkflowList = Type.Object({
+  items: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer(), label: Type.String(), description: Type.String(), tracks: Type.Array(Type.String()) })),
+});
+
+export const CreateApiKeyBody = Type.Object({
+  role: Enum(['admin', 'storefront'] as const),
+  name: Text(),
+  customerId: Type.Optional(Text()),
+}, strict);
+export const ApiKeyView = Type.Object({
+  id: Id, name: Type.String(), role: Type.String(), customerId: Nullable(Type.String()), prefix: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  key: Type.String({ description: 'the secret; shown only in this answer' }),
+});

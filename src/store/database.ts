@@ -1,0 +1,32 @@
+/**
+ * The database handle the rest of the store takes: either the pool or a client inside a
+ * transaction, so that one query function serves both.
+ */
+import pg from 'pg';
+
+export type Db = pg.Pool | pg.PoolClient;
+
+// bigint columns (order codes, counts) fit in a JS number for any realistic shop.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  // An idle client's error (e.g. the server restarting) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

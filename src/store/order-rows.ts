@@ -1,0 +1,65 @@
+/** Order rows <-> domain orders. The domain never sees a row; the database never sees a class. */
+import { formatOrderCode, type Order } from '../domain/order.js';
+
+export interface OrderRow {
+  id: string;
+  code: number;
+  workflow: string;
+  workflow_version: number;
+  status: Record<string, string>;
+  currency: string;
+  body: OrderBody;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  placed_at: Date | null;
+}
+
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata'>;
+
+export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
+
+export function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    code: row.code,
+    workflow: row.workflow,
+    workflowVersion: row.workflow_version,
+    status: row.status,
+    currency: row.currency,
+    ...row.body,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    placedAt: row.placed_at,
+  };
+}
+
+/** The column values a write sets, in the order the statements in orders.ts expect them. */
+export function orderColumns(order: Order) {
+  const body: OrderBody = {
+    customer: order.customer,
+    lines: order.lines,
+    shipping: order.shipping,
+    billingAddress: order.billingAddress,
+    surcharges: order.surcharges,
+    paid: order.paid,
+    refunded: order.refunded,
+    metadata: order.metadata,
+  };
+  return {
+    status: JSON.stringify(order.status),
+    statusTags: statusTags(order.status),
+    body: JSON.stringify(body),
+    search: searchText(order),
+  };
+}
+
+/** Each track's state twice, plain and qualified: `?status=paid` and `?status=payment:paid` both hit the index. */
+export const statusTags = (status: Readonly<Record<string, string>>): string[] =>
+  Object.entries(status).flatMap(([track, state]) => [state, `${track}:${state}`]);
+
+const searchText = (order: Order): string =>
+  [order.customer.email, order.customer.name, order.customer.id].filter(Boolean).join(' ').toLowerCase();
+
+export { formatOrderCode };

@@ -1,0 +1,130 @@
+/**
+ * Order persistence. A save is one statement: the conditional update of the order row
+ * (WHERE version = expected) and the inserts of its history and outbox rows ride in
+ * data-modifying CTEs, so they commit together or not at all, in one round trip.
+ */
+import type { Order } from '../domain/order.js';
+import type { Db } from './database.js';
+import { ORDER_COLUMNS, orderColumns, toOrder, type OrderRow } from './order-rows.js';
+
+export interface HistoryRow {
+  readonly id: string;
+  readonly type: string;
+  readonly track: string | null;
+  readonly from_state: string | null;
+  readonly to_state: string | null;
+  readonly actor_kind: string;
+  readonly actor_id: string | null;
+  readonly reason: string | null;
+  readonly cause: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly at: Date;
+}
+
+export interface OutboxRow {
+  readonly id: string;
+  readonly type: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly created_at: Date;
+}
+
+const HISTORY_INSERT = `INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
+  SELECT h.id, w.id, h.type, h.track, h.from_state, h.to_state, h.actor_kind, h.actor_id, h.reason, h.cause, coalesce(h.data, '{}'), h.at
+  FROM w, jsonb_to_recordset($HISTORY::jsonb) AS h(id uuid, type text, track text, from_state text, to_state text,
+    actor_kind text, actor_id text, reason text, cause text, data jsonb, at timestamptz)`;
+
+const OUTBOX_INSERT = `INSERT INTO outbox (id, order_id, type, payload, created_at)
+  SELECT o.id, w.id, o.type, o.payload, o.created_at
+  FROM w, jsonb_to_recordset($OUTBOX::jsonb) AS o(id uuid, type text, payload jsonb, created_at timestamptz)`;
+
+const withRecords = (sql: string, history: number, outbox: number) =>
+  sql.replace('$HISTORY', `$${history}`).replace('$OUTBOX', `$${outbox}`);
+
+const INSERT_ORDER = `WITH w AS (
+  INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
+  RETURNING id, code
+), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
+), o AS (${withRecords(OUTBOX_INSERT, 13, 14)})
+SELECT code FROM w`;
+
+/** Inserts a new order with its first history and outbox rows; returns the order with its code. */
+export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[]): Promise<Order> {
+  const c = orderColumns(order);
+  const res = await db.query<{ code: number }>({
+    name: 'ordo_insert_order',
+    text: INSERT_ORDER,
+    values: [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
+      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox)],
+  });
+  return { ...order, code: res.rows[0]!.code };
+}
+
+const UPDATE_ORDER = `WITH w AS (
+  UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10
+  WHERE id = $1 AND version = $2
+  RETURNING id
+), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
+), o AS (${withRecords(OUTBOX_INSERT, 11, 12)})
+SELECT count(*)::int AS n FROM w`;
+
+/** Saves `order` over the stored version `expectedVersion`; false when someone else saved first. */
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[]): Promise<boolean> {
+  const c = orderColumns(order);
+  const res = await db.query<{ n: number }>({
+    name: 'ordo_update_order',
+    text: UPDATE_ORDER,
+    values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox)],
+  });
+  return res.rows[0]!.n === 1;
+}
+
+export async function findOrder(db: Db, id: string): Promise<Order | undefined> {
+  const res = await db.query<OrderRow>({ name: 'ordo_find_order', text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`, values: [id] });
+  return res.rows[0] ? toOrder(res.rows[0]) : undefined;
+}
+
+export interface OrderFilter {
+  readonly workflow?: string;
+  /** `state` or `track:state`. */
+  readonly status?: string;
+  /** Matches the order code (`#1001` or `1001`), id, or the customer's email, name or id. */
+  readonly q?: string;
+  readonly customerId?: string;
+  /** Id of the last order of the previous page: pages run newest first. */
+  readonly after?: string;
+  readonly limit: number;
+}
+
+export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: (p: string) => string, v: unknown) => where.push(sql(`$${values.push(v)}`));
+  if (f.workflow) add((p) => `workflow = ${p}`, f.workflow);
+  if (f.status) add((p) => `status_tags @> ARRAY[${p}::text]`, f.status);
+  if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
+  if (f.after) add((p) => `id < ${p}`, f.after);
+  if (f.q) {
+    const q = f.q.trim().toLowerCase();
+    const code = /^#?(\d{1,15})$/.exec(q);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q);
+    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    const alternatives = [`search LIKE $${values.push(like)}`];
+    if (code) alternatives.push(`code = $${values.push(Number(code[1]))}`);
+    if (uuid) alternatives.push(`id = $${values.push(q)}`);
+    where.push(`(${alternatives.join(' OR ')})`);
+  }
+  const sql = `SELECT ${ORDER_COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${values.push(f.limit)}`;
+  const res = await db.query<OrderRow>(sql, values);
+  return res.rows.map(toOrder);
+}
+
+export async function orderHistory(db: Db, orderId: string): Promise<HistoryRow[]> {
+  const res = await db.query<HistoryRow>({
+    name: 'ordo_order_history',
+    text: 'SELECT id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at FROM order_history WHERE order_id = $1 ORDER BY id',
+    values: [orderId],
+  });
+  return res.rows;
+}

@@ -1,0 +1,91 @@
+/**
+ * Ordo's own workflow: three independent tracks (the order itself, its money, its goods),
+ * so that "paid but not shipped" or "shipped but partially refunded" are plain facts
+ * rather than extra states. Payment and fulfillment facts drive the tracks through
+ * reactions; people move them by hand only where a merchant needs to.
+ */
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+
+const staff = ['admin'] as const;
+const automatic = ['gateway', 'system'] as const;
+
+export const standard: WorkflowDefinition = {
+  name: 'standard',
+  version: 1,
+  label: 'Ordo standard',
+  description: 'Order, payment and fulfillment as three tracks; stock held from placement, committed on payment.',
+  settings: { basketTimeout: '10m', paymentTimeout: '72h' },
+  tracks: [
+    {
+      id: 'order',
+      label: 'Order',
+      initial: 'draft',
+      states: [
+        { id: 'draft', label: 'Draft', kind: 'temporary', stock: 'none', description: 'A cart being built; nothing is held.' },
+        { id: 'placed', label: 'Placed', kind: 'temporary', stock: 'reserve', placed: true, description: 'Checked out; its stock is held.' },
+        { id: 'completed', label: 'Completed', kind: 'terminal', stock: 'none', description: 'Paid and delivered.' },
+        { id: 'cancelled', label: 'Cancelled', kind: 'terminal', stock: 'release', description: 'Called off; held stock is released.' },
+      ],
+      transitions: [
+        { from: ['draft'], to: 'placed', actors: ['customer', 'admin'], guards: [{ kind: 'hasLines' }] },
+        { from: ['draft'], to: 'cancelled', actors: ['customer', 'admin', 'system'] },
+        { from: ['placed'], to: 'cancelled', actors: ['admin', 'system'] },
+        { from: ['placed'], to: 'cancelled', actors: ['customer'], guards: [{ kind: 'nothingPaid' }], description: 'a customer may call off an order nothing has been paid on' },
+        { from: ['placed'], to: 'completed', actors: ['admin', 'system'], guards: [{ kind: 'statusIn', track: 'payment', states: ['paid', 'partially_refunded'] }] },
+      ],
+      reactions: [
+        { on: 'order.created', from: ['draft'], to: 'placed', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }], description: 'an order created with lines is checked out at once' },
+        { on: 'entered:payment.paid', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'fulfillment', states: ['delivered'] }] },
+        { on: 'entered:fulfillment.delivered', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'payment', states: ['paid'] }] },
+      ],
+    },
+    {
+      id: 'payment',
+      label: 'Payment',
+      initial: 'unpaid',
+      states: [
+        { id: 'unpaid', label: 'Unpaid', kind: 'permanent' },
+        { id: 'authorized', label: 'Authorized', kind: 'temporary', description: 'Funds held by the gateway, not yet captured.' },
+        { id: 'partially_paid', label: 'Partially paid', kind: 'temporary' },
+        { id: 'paid', label: 'Paid', kind: 'permanent', stock: 'commit' },
+        { id: 'partially_refunded', label: 'Partially refunded', kind: 'permanent' },
+        { id: 'refunded', label: 'Refunded', kind: 'terminal' },
+        { id: 'voided', label: 'Voided', kind: 'terminal', description: 'The authorization was released; no money moved.' },
+        { id: 'failed', label: 'Failed', kind: 'permanent', stock: 'release', description: 'Declined or failed; the customer may pay again.' },
+        { id: 'unknown', label: 'Unknown', kind: 'temporary', description: 'The gateway answer was unclear; stock stays held until an admin resolves it.' },
+      ],
+      transitions: [
+        { from: ['unpaid', 'failed', 'unknown'], to: 'authorized', actors: automatic },
+        { from: ['unpaid', 'failed', 'unknown', 'authorized'], to: 'partially_paid', actors: automatic },
+        { from: ['unpaid', 'failed', 'unknown', 'authorized', 'partially_paid'], to: 'paid', actors: automatic },
+        { from: ['unpaid', 'authorized', 'partially_paid', 'unknown'], to: 'failed', actors: automatic },
+        { from: ['unpaid', 'failed'], to: 'unknown', actors: automatic },
+        { from: ['authorized'], to: 'voided', actors: [...staff, ...automatic] },
+        { from: ['paid', 'partially_refunded'], to: 'partially_refunded', actors: automatic },
+        { from: ['paid', 'partially_paid', 'partially_refunded'], to: 'refunded', actors: automatic },
+        { from: ['unpaid', 'partially_paid', 'unknown'], to: 'paid', actors: staff, description: 'an admin records money received outside the gateway, or resolves an unknown answer' },
+        { from: ['unknown'], to: 'failed', actors: staff, description: 'an admin resolves an unknown answer as failed' },
+      ],
+    },
+    {
+      id: 'fulfillment',
+      label: 'Fulfillment',
+      initial: 'unfulfilled',
+      states: [
+        { id: 'unfulfilled', label: 'Unfulfilled', kind: 'permanent' },
+        { id: 'partially_shipped', label: 'Partially shipped', kind: 'temporary' },
+        { id: 'shipped', label: 'Shipped', kind: 'temporary' },
+        { id: 'partially_delivered', label: 'Partially delivered', kind: 'temporary' },
+        { id: 'delivered', label: 'Delivered', kind: 'permanent' },
+        { id: 'returned', label: 'Returned', kind: 'terminal' },
+      ],
+      transitions: [
+        { from: ['unfulfilled'], to: 'partially_shipped', actors: [...staff, 'system'] },
+        { from: ['unfulfilled', 'partially_shipped'], to: 'shipped', actors: [...staff, 'system'] },
+        { from: ['partially_shipped', 'shipped'], to: 'partially_delivered', actors: [...staff, 'system'] },
+        { from: ['shipped', 'partially_delivered'], to: 'delivered', actors: [...staff, 'system'] },
+        { from: ['shipped', 'partially_delivered', 'delivered'], to: 'returned', actors: [...staff, 'system'] },
+      ],
+    },
+  ],
+};
