@@ -20,23 +20,24 @@ export function sum(amounts: readonly number[]): number {
 }
 
 /**
- * Splits `total` in proportion to `weights` by the largest-remainder method: every part
- * is an integer and the parts always add up to exactly `total`.
+ * Splits `total` in proportion to `weights` (whole numbers, such as line amounts) by the
+ * largest-remainder method: every part is an integer and the parts always add up to exactly
+ * `total`. The shares are computed in BigInt so that no product loses precision; ties in the
+ * remainder go to the earlier part.
  */
 export function allocate(total: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(total)) throw new RangeError('total must be an integer amount of minor units');
   if (weights.length === 0) throw new RangeError('allocate needs at least one weight');
-  if (weights.some((w) => !(w >= 0) || !Number.isFinite(w))) throw new RangeError('weights must be finite and >= 0');
-  const weightSum = weights.reduce((a, b) => a + b, 0);
-  if (weightSum === 0) return allocate(total, weights.map(() => 1));
-  const sign = total < 0 ? -1 : 1;
-  const abs = Math.abs(total);
-  const exact = weights.map((w) => (abs * w) / weightSum);
-  const parts = exact.map(Math.floor);
-  let left = abs - parts.reduce((a, b) => a + b, 0);
-  const byRemainder = exact
-    .map((x, i) => ({ i, r: x - Math.floor(x) }))
-    .sort((a, b) => b.r - a.r || a.i - b.i);
-  for (let k = 0; left > 0; k = (k + 1) % byRemainder.length, left--) parts[byRemainder[k]!.i]! += 1;
-  return parts.map((p) => p * sign);
+  if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new RangeError('weights must be whole numbers >= 0');
+  const ws = weights.map(BigInt);
+  let weightSum = ws.reduce((a, b) => a + b, 0n);
+  if (weightSum === 0n) (ws.fill(1n), (weightSum = BigInt(ws.length)));
+  const abs = BigInt(Math.abs(total));
+  const parts = ws.map((w) => (abs * w) / weightSum);
+  let left = abs - parts.reduce((a, b) => a + b, 0n);
+  const byRemainder = ws
+    .map((w, i) => ({ i, r: (abs * w) % weightSum }))
+    .sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (let k = 0; left > 0n; k++, left--) parts[byRemainder[k]!.i]! += 1n;
+  return parts.map((p) => (total < 0 && p !== 0n ? -Number(p) : Number(p)));
 }

@@ -30,7 +30,8 @@ export function validateWorkflow(wf: WorkflowDefinition): readonly string[] {
   }
   const statesOf = new Map(wf.tracks.map((t) => [t.id, new Set(t.states.map((s) => s.id))]));
   const checkGuards = (where: string, guards: readonly Guard[] | undefined) => {
-    for (const g of (guards ?? []).map((x) => (x.kind === 'not' ? x.guard : x))) {
+    const unwrap = (g: Guard): Guard => (g.kind === 'not' ? unwrap(g.guard) : g);
+    for (const g of (guards ?? []).map(unwrap)) {
       if (g.kind !== 'statusIn' && g.kind !== 'statusNotIn') continue;
       const states = statesOf.get(g.track);
       if (!states) problems.push(`${where}: guard names unknown track '${g.track}'`);
@@ -89,7 +90,8 @@ function validateTrack(
   (track.reactions ?? []).forEach((r, i) => {
     const where = `reaction #${i + 1} (on '${r.on}')`;
     addEdges(r.from, r.to, where);
-    const sources = r.from === '*' ? [...ids] : r.from;
+    // A '*' reaction never fires in its own target state, so it does not handle the event there.
+    const sources = r.from === '*' ? [...ids].filter((id) => id !== r.to) : r.from;
     const set = handled.get(r.on) ?? new Set<string>();
     for (const s of sources) set.add(s);
     handled.set(r.on, set);
