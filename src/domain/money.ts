@@ -29,9 +29,10 @@ export function allocate(total: number, weights: readonly number[]): number[] {
   if (!Number.isSafeInteger(total)) throw new RangeError('total must be an integer amount of minor units');
   if (weights.length === 0) throw new RangeError('allocate needs at least one weight');
   if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) throw new RangeError('weights must be whole numbers >= 0');
-  const ws = weights.map(BigInt);
-  let weightSum = ws.reduce((a, b) => a + b, 0n);
-  if (weightSum === 0n) (ws.fill(1n), (weightSum = BigInt(ws.length)));
+  const given = weights.map(BigInt);
+  // All weights zero: split evenly.
+  const ws = given.some((w) => w > 0n) ? given : given.map(() => 1n);
+  const weightSum = ws.reduce((a, b) => a + b, 0n);
   const abs = BigInt(Math.abs(total));
   const parts = ws.map((w) => (abs * w) / weightSum);
   let left = abs - parts.reduce((a, b) => a + b, 0n);
