@@ -9,6 +9,8 @@ export interface Config {
   readonly host: string;
   readonly adminKey: string | undefined;
   readonly logLevel: string;
+  /** `test`: time moves only through POST /v1/clock/advance. */
+  readonly clock: 'system' | 'test';
 }
 
 function integer(name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -27,5 +29,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     adminKey: env.ORDO_ADMIN_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'warn',
+    clock: clockOf(env.ORDO_CLOCK),
   };
+}
+
+function clockOf(value: string | undefined): 'system' | 'test' {
+  if (value === undefined || value === '' || value === 'system') return 'system';
+  if (value === 'test') return 'test';
+  throw new Error(`ORDO_CLOCK must be 'system' or 'test', not '${value}'`);
 }

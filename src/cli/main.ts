@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /** The `ordo` command. Errors end in one plain line on stderr and a non-zero exit. */
 import { Command } from 'commander';
-import { createOrdo } from '../engine/ordo.js';
+import { progressBar } from './progress.js';
 import { toMermaid } from '../domain/workflow/mermaid.js';
 import { findWorkflow, presets } from '../workflows/index.js';
 import { readConfig } from './config.js';
-import { serve } from './serve.js';
+import { serve, withOrdo } from './serve.js';
 
 const program = new Command('ordo').description('Ordo, a headless order-processing engine').showHelpAfterError();
 
@@ -14,16 +14,35 @@ program.command('serve').description('start the HTTP API (and the embedded Postg
 });
 
 program.command('migrate').description('apply pending database migrations and exit').action(async () => {
-  const config = readConfig();
-  const ordo = await createOrdo({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, migrate: false });
-  try {
-    const { migrate } = await import('../store/migrate.js');
-    const applied = await migrate(ordo.databaseUrl);
-    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
-  } finally {
-    await ordo.close();
-  }
+  // Opening Ordo applies the migrations; say what the database now has.
+  await withOrdo(readConfig(), async (ordo) => {
+    const res = await ordo.pool.query<{ name: string }>('SELECT name FROM ordo_migrations ORDER BY id');
+    console.log(`the database is up to date: ${res.rows.map((r) => r.name).join(', ')}`);
+  });
 });
+
+program.command('sweep').description('fire the timers that are due, once, and exit')
+  .option('--at <iso-time>', 'fire what is due at this time instead of now')
+  .action(async (opts: { at?: string }) => {
+    const at = opts.at === undefined ? undefined : new Date(opts.at);
+    if (at && Number.isNaN(at.getTime())) throw new Error(`--at must be an ISO time such as 2026-01-31T12:00:00Z, not '${opts.at}'`);
+    await withOrdo(readConfig(), async (ordo) => {
+      const bar = progressBar('timers fired');
+      const result = await ordo.sweeper.sweep((done) => bar.update(done, { total: done }));
+      bar.stop();
+      console.log(`fired ${result.fired} timer(s) due by ${ordo.clock.now().toISOString()}${result.stale ? `; dropped ${result.stale} that no longer applied` : ''}`);
+    }, at);
+  });
+
+program.command('check').description('check invariants').command('stock').description('check that every SKU\'s levels equal the sum of its stock movements')
+  .action(async () => {
+    await withOrdo(readConfig(), async (ordo) => {
+      const { checked, mismatches } = await ordo.stock.check();
+      for (const m of mismatches) console.log(`${m.sku}: on hand ${m.onHand} (ledger ${m.ledgerOnHand}), reserved ${m.reserved} (ledger ${m.ledgerReserved})`);
+      console.log(`${checked} SKU(s) checked, ${mismatches.length} inconsistent`);
+      if (mismatches.length > 0) process.exitCode = 1;
+    });
+  });
 
 const workflow = program.command('workflow').description('show the workflows');
 workflow.command('list').description('list the workflows').action(() => {

@@ -7,6 +7,7 @@ import { accept, reject, type Result } from './result.js';
 import { totalsOf } from './totals.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
 import { react } from './workflow/interpret.js';
+import { applyEffects, enteredBy } from './effects.js';
 
 export const MAX_QUANTITY = 1_000_000;
 
@@ -25,7 +26,8 @@ export interface NewOrder {
   readonly billingAddress?: Address;
   /** A cart still being built: the workflow keeps it in its draft state. */
   readonly draft?: boolean;
-  readonly payment?: { readonly method: string };
+  /** How the customer will pay; `expiresAt` (ISO time) is the order's own payment deadline, e.g. a payment link's. */
+  readonly payment?: { readonly method: string; readonly expiresAt?: string };
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -58,6 +60,8 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     paid: 0,
     refunded: 0,
     metadata: input.metadata ?? {},
+    deadlines: input.payment?.expiresAt ? { payment: input.payment.expiresAt } : {},
+    timers: [],
     version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -69,10 +73,15 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
   } catch {
     return reject('amount_out_of_range', 'the order total is larger than Ordo can hold exactly');
   }
+  if (input.payment?.expiresAt !== undefined && Number.isNaN(Date.parse(input.payment.expiresAt))) return reject('validation_failed', 'payment.expiresAt must be an ISO date-time');
   const facts = { draft: input.draft === true, ...(input.payment ? { paymentMethod: input.payment.method } : {}) };
   const moved = react(wf, draft, 'order.created', facts, ctx.now);
+  // The initial states count as entered: their stock effects and timers apply too.
+  const initial = wf.tracks.map((t) => ({ track: t.id, state: t.initial }));
+  const effects = applyEffects(wf, moved.order, [...initial, ...enteredBy(moved.changes)], ctx.now);
   return accept({
-    order: moved.order,
+    order: effects.order,
     events: [{ type: 'order.created', data: { status: draft.status, ...facts } }, ...moved.changes],
+    movements: effects.movements,
   });
 }

@@ -1,14 +1,17 @@
 /**
  * decide(workflow, order, command, actor, now): the single pure entry point for changing
- * an existing order. It returns the new order and its events, or a typed rejection; the
- * engine persists the result. It performs nothing itself.
+ * an existing order. It returns the new order, its events and the stock to move, or a
+ * typed rejection; the engine persists the result. It performs nothing itself.
  */
 import type { Actor } from './actor.js';
 import type { Decision } from './decision.js';
+import { applyEffects, enteredBy } from './effects.js';
+import type { OrderEvent, StatusChanged } from './events.js';
 import type { Order } from './order.js';
-import { accept, type Result } from './result.js';
+import { accept, reject, type Result } from './result.js';
+import { extendTimer, timerDefinition } from './timers.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
-import { takeTransition } from './workflow/interpret.js';
+import { react, takeTransition } from './workflow/interpret.js';
 
 export interface TransitionCommand {
   readonly type: 'transition';
@@ -17,18 +20,60 @@ export interface TransitionCommand {
   readonly reason?: string;
 }
 
-export type OrderCommand = TransitionCommand;
+/** A timer came due; `dueAt` names which setting of it, so a timer reset meanwhile is not fired early. */
+export interface FireTimerCommand {
+  readonly type: 'fire_timer';
+  readonly name: string;
+  readonly dueAt: string;
+}
+
+export interface ExtendTimerCommand {
+  readonly type: 'extend_timer';
+  readonly name: string;
+}
+
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
     case 'transition': {
       const moved = takeTransition(wf, order, command, actor, now);
-      if (!moved.ok) return moved;
-      return accept({ order: bump(moved.value.order, now), events: moved.value.changes });
+      return moved.ok ? accept(finish(wf, moved.value.order, moved.value.changes, [], now)) : moved;
+    }
+    case 'fire_timer': {
+      const timer = order.timers.find((t) => t.name === command.name && t.dueAt === command.dueAt);
+      if (!timer) return reject('timer_not_found', `the order is not waiting on timer '${command.name}' due ${command.dueAt}`);
+      const rest = { ...order, timers: order.timers.filter((t) => t !== timer) };
+      const moved = react(wf, rest, timer.event, {}, now);
+      const fired: OrderEvent = { type: 'timer.fired', data: { name: timer.name, event: timer.event, dueAt: timer.dueAt } };
+      return accept(finish(wf, moved.order, moved.changes, [fired], now));
+    }
+    case 'extend_timer': {
+      const timer = order.timers.find((t) => t.name === command.name);
+      if (!timer) return reject('timer_not_found', `the order is not waiting on timer '${command.name}'`, { timers: order.timers.map((t) => t.name) });
+      if (!timerDefinition(wf, timer.track, timer.name)?.extendable) return reject('timer_not_extendable', `timer '${timer.name}' cannot be extended`);
+      if (timer.extended) return reject('timer_already_extended', `timer '${timer.name}' has already been extended once`, { dueAt: timer.dueAt });
+      const extended = extendTimer(wf, timer)!;
+      const next = { ...order, timers: order.timers.map((t) => (t === timer ? extended : t)) };
+      return accept(finish(wf, next, [], [{ type: 'timer.extended', data: { name: timer.name, dueAt: extended.dueAt } }], now));
     }
     default:
-      return command.type satisfies never;
+      return command satisfies never;
   }
 }
 
-const bump = (order: Order, now: Date): Order => ({ ...order, version: order.version + 1, updatedAt: now });
+function finish(wf: WorkflowDefinition, order: Order, changes: readonly StatusChanged[], before: readonly OrderEvent[], now: Date): Decision {
+  const effects = applyEffects(wf, order, enteredBy(changes), now);
+  return { order: { ...effects.order, version: order.version + 1, updatedAt: now }, events: [...before, ...changes], movements: effects.movements };
+}
+
+/** The engine found SKUs that ran out but allow backorders: say so, and let the workflow react (X-Cart's NB). */
+export function decideBackorder(wf: WorkflowDefinition, decision: Decision, skus: readonly string[], now: Date): Decision {
+  const moved = react(wf, decision.order, 'stock.backordered', {}, now);
+  const effects = applyEffects(wf, moved.order, enteredBy(moved.changes), now);
+  return {
+    order: effects.order,
+    events: [...decision.events, { type: 'stock.backordered', data: { skus } }, ...moved.changes],
+    movements: [...decision.movements, ...effects.movements],
+  };
+}

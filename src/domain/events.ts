@@ -17,4 +17,21 @@ export interface StatusChanged {
   readonly cause?: string;
 }
 
-export type OrderEvent = OrderCreated | StatusChanged;
+/** A timer came due and its event was handled (whether or not a reaction moved a status). */
+export interface TimerFired {
+  readonly type: 'timer.fired';
+  readonly data: { readonly name: string; readonly event: string; readonly dueAt: string };
+}
+
+export interface TimerExtended {
+  readonly type: 'timer.extended';
+  readonly data: { readonly name: string; readonly dueAt: string };
+}
+
+/** Some SKUs ran out while the order took them; they allow backorders, so the order went ahead. */
+export interface StockBackordered {
+  readonly type: 'stock.backordered';
+  readonly data: { readonly skus: readonly string[] };
+}
+
+export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered;

@@ -26,6 +26,22 @@ export interface OrderLine {
   readonly name?: string;
   readonly quantity: number;
   readonly unitPrice: number;
+  /** Units of this line held in stock for the order, not yet sold. */
+  readonly reserved?: number;
+  /** Units of this line taken from stock (sold). */
+  readonly committed?: number;
+}
+
+/** A timer the order is waiting on; the order is its source of truth, the timers table an index. */
+export interface ScheduledTimer {
+  readonly name: string;
+  readonly track: string;
+  readonly state: string;
+  readonly event: string;
+  /** ISO time. */
+  readonly dueAt: string;
+  /** Set once the customer took the one extension the timer allows. */
+  readonly extended?: boolean;
 }
 
 export interface Shipping {
@@ -58,6 +74,9 @@ export interface Order {
   readonly paid: number;
   readonly refunded: number;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
+  readonly deadlines: Readonly<Record<string, string>>;
+  readonly timers: readonly ScheduledTimer[];
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;

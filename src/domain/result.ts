@@ -16,6 +16,12 @@ export const REJECTION_CODES = [
   'order_not_found',
   'version_mismatch',
   'concurrent_update',
+  'insufficient_stock',
+  'timer_not_found',
+  'timer_not_extendable',
+  'timer_already_extended',
+  'sku_not_tracked',
+  'stock_below_reserved',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -7,16 +7,21 @@
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder } from '../domain/create-order.js';
-import { decide, type OrderCommand } from '../domain/decide.js';
+import { decide, decideBackorder, type OrderCommand } from '../domain/decide.js';
+import type { Decision } from '../domain/decision.js';
+import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
 import type { Order } from '../domain/order.js';
-import { accept, reject, type Result } from '../domain/result.js';
+import { accept, reject, type Rejection, type Result } from '../domain/result.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { DEFAULT_WORKFLOW, findWorkflow } from '../workflows/index.js';
+import { inTransaction, type Db } from '../store/database.js';
+import { applyMovements, lockLevels, type MovementRow } from '../store/inventory.js';
 import { findOrder, insertOrder, listOrders, orderHistory, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
+import { Refused, refusable } from './refused.js';
 
 /** How often a command is decided again after losing a race before it gives up. */
 const MAX_ATTEMPTS = 8;
@@ -58,10 +63,9 @@ export class OrderService {
     const now = this.deps.clock.now();
     const decided = decideCreate(wf, input, { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now });
     if (!decided.ok) return decided;
-    const { order, events } = decided.value;
-    const { history, outbox } = recordsFor(order, events, actor, now, this.deps.newId);
-    const saved = await insertOrder(this.deps.pool, order, history, outbox);
-    return accept(presentOrder(saved, wf, actor));
+    const saved = await this.persist(wf, undefined, decided.value, actor, now);
+    if (saved === 'conflict') throw new Error('a new order cannot conflict');
+    return saved.ok ? accept(presentOrder(saved.value, wf, actor)) : saved;
   }
 
   async get(id: string, actor: Actor): Promise<Result<OrderView>> {
@@ -105,13 +109,44 @@ export class OrderService {
       const now = this.deps.clock.now();
       const decided = decide(wf, order, command, actor, now);
       if (!decided.ok) return decided;
-      const { history, outbox } = recordsFor(decided.value.order, decided.value.events, actor, now, this.deps.newId);
-      if (await updateOrder(this.deps.pool, decided.value.order, order.version, history, outbox)) {
-        return accept(presentOrder(decided.value.order, wf, actor));
-      }
+      const saved = await this.persist(wf, order, decided.value, actor, now);
+      if (saved !== 'conflict') return saved.ok ? accept(presentOrder(saved.value, wf, actor)) : saved;
       if (opts.expectedVersion !== undefined) return versionMismatch(order, opts.expectedVersion, 'the order changed while this command ran');
     }
     return reject('concurrent_update', 'the order is being changed by others too often; try again');
+  }
+
+  /**
+   * Writes a decision. Without stock to move it is one statement. With stock, it is one
+   * transaction: lock the SKUs' rows in a fixed order, check the levels (the domain says
+   * whether they fit, or which SKUs go to backorder), move them, and write the order; a
+   * lost race on the order's version rolls everything back and returns 'conflict'.
+   */
+  private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date): Promise<Result<Order> | 'conflict'> {
+    const write = async (db: Db, final: Decision): Promise<Order | 'conflict'> => {
+      const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
+      if (!before) return insertOrder(db, final.order, history, outbox);
+      const timersChanged = JSON.stringify(before.timers) !== JSON.stringify(final.order.timers);
+      return (await updateOrder(db, final.order, before.version, history, outbox, timersChanged)) ? final.order : 'conflict';
+    };
+    if (decision.movements.length === 0) {
+      const saved = await write(this.deps.pool, decision);
+      return saved === 'conflict' ? saved : accept(saved);
+    }
+    return refusable<Result<Order>, Rejection | 'conflict'>(() =>
+      inTransaction(this.deps.pool, async (tx) => {
+        const levels = await lockLevels(tx, decision.movements.map((m) => m.sku));
+        let final = decision;
+        const { shortages, backordered } = checkStock(final.movements, levels);
+        if (shortages.length > 0) throw new Refused(insufficientStock(shortages));
+        if (backordered.length > 0) final = decideBackorder(wf, final, backordered, now);
+        const tracked = final.movements.filter((m) => levels.has(m.sku));
+        await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
+        const saved = await write(tx, final);
+        if (saved === 'conflict') throw new Refused('conflict');
+        return accept(saved);
+      }),
+    );
   }
 
   private async load(id: string, actor: Actor): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
@@ -122,6 +157,14 @@ export class OrderService {
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });
   }
+}
+
+const insufficientStock = (shortages: readonly Shortage[]) =>
+  reject('insufficient_stock', `not enough stock: ${shortages.map((s) => `${s.sku} (asked ${s.requested}, available ${s.available})`).join(', ')}`, { shortages });
+
+function movementRow(m: StockMovement, orderId: string, actor: Actor, now: Date, id: string): MovementRow {
+  const d = movementDeltas(m.kind, m.quantity);
+  return { id, sku: m.sku, kind: m.kind, quantity: m.quantity, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: orderId, line_id: m.lineId ?? null, reason: null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
 }
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

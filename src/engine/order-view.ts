@@ -16,6 +16,16 @@ export interface OrderLineView {
   readonly quantity: number;
   readonly unitPrice: number;
   readonly total: number;
+  /** Units held in stock for this line, and units taken from stock. */
+  readonly reserved: number;
+  readonly committed: number;
+}
+
+export interface TimerView {
+  readonly name: string;
+  readonly track: string;
+  readonly dueAt: string;
+  readonly extended: boolean;
 }
 
 export interface OrderView {
@@ -33,6 +43,8 @@ export interface OrderView {
   readonly surcharges: readonly Surcharge[];
   readonly totals: Totals;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** What the order waits on: when its basket or payment link runs out, and so on. */
+  readonly timers: readonly TimerView[];
   /** The statuses each track may move to next, by this caller. */
   readonly next: Readonly<Record<string, readonly string[]>>;
   readonly createdAt: string;
@@ -50,12 +62,13 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
     status: actor.kind === 'customer' ? customerFacing(order.status, wf) : order.status,
     currency: order.currency,
     customer: order.customer,
-    lines: order.lines.map((l) => ({ ...l, total: l.quantity * l.unitPrice })),
+    lines: order.lines.map((l) => ({ ...l, total: l.quantity * l.unitPrice, reserved: l.reserved ?? 0, committed: l.committed ?? 0 })),
     shipping: order.shipping,
     billingAddress: order.billingAddress,
     surcharges: order.surcharges,
     totals: totalsOf(order),
     metadata: order.metadata,
+    timers: order.timers.map((t) => ({ name: t.name, track: t.track, dueAt: t.dueAt, extended: t.extended === true })),
     next: nextStatuses(wf, order, actor),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),

@@ -15,6 +15,8 @@ import { systemClock, type Clock } from './clock.js';
 import { IdempotencyService } from './idempotency-service.js';
 import { newId as defaultNewId, type IdGenerator } from './ids.js';
 import { OrderService } from './order-service.js';
+import { StockService } from './stock-service.js';
+import { Sweeper } from './sweeper.js';
 
 export interface OrdoOptions {
   /** An external PostgreSQL; without it Ordo starts its embedded server. */
@@ -32,6 +34,8 @@ export interface OrdoOptions {
 
 export interface Ordo {
   readonly orders: OrderService;
+  readonly stock: StockService;
+  readonly sweeper: Sweeper;
   readonly apiKeys: ApiKeyService;
   readonly idempotency: IdempotencyService;
   readonly workflows: {
@@ -67,8 +71,11 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const pool = createPool(databaseUrl, options.poolSize);
   const clock = options.clock ?? systemClock;
   const deps = { pool, clock, newId: options.newId ?? defaultNewId };
+  const orders = new OrderService(deps);
   return {
-    orders: new OrderService(deps),
+    orders,
+    stock: new StockService(deps),
+    sweeper: new Sweeper({ ...deps, orders }),
     apiKeys: new ApiKeyService(deps),
     idempotency: new IdempotencyService(deps),
     workflows: {

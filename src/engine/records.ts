@@ -10,10 +10,10 @@ export function recordsFor(order: Order, events: readonly OrderEvent[], actor: A
   const outbox: OutboxRow[] = [];
   for (const event of events) {
     const base = { actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
-    if (event.type === 'order.created') {
-      history.push({ ...base, id: newId(), type: event.type, track: null, from_state: null, to_state: null, reason: null, cause: null, data: event.data });
-    } else {
+    if (event.type === 'order.status_changed') {
       history.push({ ...base, id: newId(), type: event.type, track: event.track, from_state: event.from, to_state: event.to, reason: event.reason ?? null, cause: event.cause ?? null, data: {} });
+    } else {
+      history.push({ ...base, id: newId(), type: event.type, track: null, from_state: null, to_state: null, reason: null, cause: null, data: event.data });
     }
     const { type, ...detail } = event;
     outbox.push({

@@ -19,6 +19,12 @@ const STATUS_OF = {
   concurrent_update: 409,
   order_not_found: 404,
   version_mismatch: 412,
+  insufficient_stock: 409,
+  timer_not_found: 404,
+  timer_not_extendable: 409,
+  timer_already_extended: 409,
+  sku_not_tracked: 404,
+  stock_below_reserved: 409,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

@@ -40,7 +40,10 @@ export const CreateOrderBody = Type.Object({
   shipping: Type.Optional(Shipping),
   billingAddress: Type.Optional(Address),
   draft: Type.Optional(Type.Boolean({ description: 'keep it as a cart being built' })),
-  payment: Type.Optional(Type.Object({ method: Text(40) }, { additionalProperties: true })),
+  payment: Type.Optional(Type.Object({
+    method: Text(40),
+    expiresAt: Type.Optional(Type.String({ format: 'date-time', description: "the order's own payment deadline (a payment link's expiry, an on-site reservation's)" })),
+  }, { additionalProperties: true })),
   metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
 }, strict);
 export type CreateOrderBody = Static<typeof CreateOrderBody>;
@@ -78,12 +81,14 @@ export const OrderView = Type.Object({
   customer: Customer,
   lines: Type.Array(Type.Object({
     id: Id, sku: Type.String(), name: Type.Optional(Type.String()), quantity: Type.Integer(), unitPrice: Type.Integer(), total: Type.Integer(),
+    reserved: Type.Integer({ description: 'units held in stock for this line' }), committed: Type.Integer({ description: 'units taken from stock' }),
   })),
   shipping: Nullable(Shipping),
   billingAddress: Nullable(Address),
   surcharges: Type.Array(Type.Object({ id: Type.String(), description: Type.String(), amount: Type.Integer() })),
   totals: Totals,
   metadata: Type.Record(Type.String(), Type.Unknown()),
+  timers: Type.Array(Type.Object({ name: Type.String(), track: Type.String(), dueAt: Type.String({ format: 'date-time' }), extended: Type.Boolean() }), { description: 'what the order waits on' }),
   next: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'track -> the statuses this caller may move it to' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -130,7 +135,8 @@ export const Workflow = Type.Object({
       on: Type.String(), from: Froms, to: Type.String(), guards: Type.Optional(Type.Array(Guard)), description: Type.Optional(Type.String()),
     }))),
     timers: Type.Optional(Type.Array(Type.Object({
-      name: Type.String(), state: Type.String(), after: Type.String(), fire: Type.String(), description: Type.Optional(Type.String()),
+      name: Type.String(), state: Type.String(), after: Type.Optional(Type.String()), at: Type.Optional(Type.String()), fire: Type.String(),
+      extendable: Type.Optional(Type.Boolean()), restartOnBasketChange: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
     }))),
   })),
 });
@@ -148,3 +154,24 @@ export const ApiKeyView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   key: Type.String({ description: 'the secret; shown only in this answer' }),
 });
+
+export const Sku = Type.Object({ sku: Type.String({ minLength: 1, maxLength: 100 }) });
+export const InventoryView = Type.Object({
+  sku: Type.String(), onHand: Type.Integer(), reserved: Type.Integer(),
+  available: Type.Integer({ description: 'onHand - reserved; below zero only for SKUs that allow backorders' }), backorders: Type.Boolean(),
+});
+export const SetInventoryBody = Type.Object({
+  onHand: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  backorders: Type.Optional(Type.Boolean()),
+  reason: Type.Optional(Text(500)),
+}, strict);
+export const MovementList = Type.Object({
+  items: Type.Array(Type.Object({
+    id: Id, kind: Type.String(), quantity: Type.Integer(), onHandDelta: Type.Integer(), reservedDelta: Type.Integer(),
+    orderId: Nullable(Type.String()), lineId: Nullable(Type.String()), reason: Nullable(Type.String()),
+    actor: Type.Object({ kind: Type.String(), id: Nullable(Type.String()) }), at: Type.String({ format: 'date-time' }),
+  })),
+});
+export const AdvanceClockBody = Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 10 * 365 * 86_400 }) }, strict);
+export const ClockView = Type.Object({ now: Type.String({ format: 'date-time' }), fired: Type.Integer(), stale: Type.Integer() });
+export const TimerParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 64 }) });

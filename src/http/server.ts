@@ -10,6 +10,8 @@ import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { httpProblem } from './problems.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { clockRoutes } from './routes/clock.js';
+import { inventoryRoutes } from './routes/inventory.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -57,6 +59,8 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   orderRoutes(app, ordo);
   workflowRoutes(app, ordo);
   apiKeyRoutes(app, ordo);
+  inventoryRoutes(app, ordo);
+  clockRoutes(app, ordo);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });

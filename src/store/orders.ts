@@ -40,12 +40,21 @@ const OUTBOX_INSERT = `INSERT INTO outbox (id, order_id, type, payload, created_
 const withRecords = (sql: string, history: number, outbox: number) =>
   sql.replace('$HISTORY', `$${history}`).replace('$OUTBOX', `$${outbox}`);
 
+/** The timers index follows the order's own list; rewritten only when that list changed. */
+const timerRewrite = (timers: number, changed: string) => `d AS (
+  DELETE FROM timers WHERE ${changed} AND order_id IN (SELECT id FROM w)
+), t AS (
+  INSERT INTO timers (order_id, name, due_at)
+  SELECT w.id, x.name, x."dueAt" FROM w, jsonb_to_recordset($${timers}::jsonb) AS x(name text, "dueAt" timestamptz) WHERE ${changed}
+)`;
+
 const INSERT_ORDER = `WITH w AS (
   INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
   RETURNING id, code
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
-), o AS (${withRecords(OUTBOX_INSERT, 13, 14)})
+), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
+), ${timerRewrite(15, 'true')}
 SELECT code FROM w`;
 
 /** Inserts a new order with its first history and outbox rows; returns the order with its code. */
@@ -55,7 +64,7 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
     name: 'ordo_insert_order',
     text: INSERT_ORDER,
     values: [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox)],
+      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers)],
   });
   return { ...order, code: res.rows[0]!.code };
 }
@@ -65,17 +74,18 @@ const UPDATE_ORDER = `WITH w AS (
   WHERE id = $1 AND version = $2
   RETURNING id
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
-), o AS (${withRecords(OUTBOX_INSERT, 11, 12)})
+), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
+), ${timerRewrite(13, '$14::boolean')}
 SELECT count(*)::int AS n FROM w`;
 
 /** Saves `order` over the stored version `expectedVersion`; false when someone else saved first. */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[]): Promise<boolean> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], timersChanged: boolean): Promise<boolean> {
   const c = orderColumns(order);
   const res = await db.query<{ n: number }>({
     name: 'ordo_update_order',
     text: UPDATE_ORDER,
     values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox)],
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), timersChanged],
   });
   return res.rows[0]!.n === 1;
 }

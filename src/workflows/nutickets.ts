@@ -17,9 +17,7 @@ const system = ['system'] as const;
 const METHOD = { card: 'card', link: 'payment_link', invoice: 'invoice', onSite: 'onsite', local: 'local' } as const;
 
 const transitions: readonly TransitionDefinition[] = [
-  // The basket. Re-entering `active` stands for a basket change or the one-off "more time":
-  // both restart the basket timer. That "more time" is granted only once is not expressible here.
-  { from: ['active'], to: 'active', actors: customer, description: 'basket changed, or more time asked for: the basket timer restarts' },
+  // The basket. Its timer restarts when the basket changes and may be extended once ("more time").
   { from: ['active'], to: 'processing', actors: customer, description: 'the customer pays in full' },
   { from: ['processing'], to: 'complete', actors: gateway },
   { from: ['processing'], to: 'failed', actors: gateway },
@@ -119,11 +117,10 @@ export const nutickets: WorkflowDefinition = {
         { on: 'timer.deposit_deadline', from: ['partially_paid'], to: 'cancelled', description: 'balance unpaid by the deadline; the deposit is kept' },
       ],
       timers: [
-        { name: 'basket', state: 'active', after: 'basketTimeout', fire: 'timer.basket_expired', description: 'restarts whenever the basket changes' },
-        // The link's own expiry date, when set, should win over this default; an edit on an editable
-        // link should restart it at basketTimeout. Neither is expressible as a fixed setting.
-        { name: 'payment-link', state: 'awaiting_payment_link', after: 'paymentLinkExpiry', fire: 'timer.payment_link_expired' },
-        { name: 'deposit-deadline', state: 'partially_paid', after: 'depositDeadline', fire: 'timer.deposit_deadline' },
+        { name: 'basket', state: 'active', after: 'basketTimeout', fire: 'timer.basket_expired', extendable: true, restartOnBasketChange: 'basketTimeout', description: 'restarts whenever the basket changes; the customer may ask for more time once' },
+        { name: 'payment-link', state: 'awaiting_payment_link', at: 'payment', after: 'paymentLinkExpiry', fire: 'timer.payment_link_expired', restartOnBasketChange: 'basketTimeout', description: "the link's own expiry date, else the default; an edit through an editable link restarts it at the basket timeout" },
+        { name: 'onsite', state: 'awaiting_onsite_payment', at: 'payment', fire: 'timer.onsite_expired', description: 'only when the reservation was given an expiry date' },
+        { name: 'deposit-deadline', state: 'partially_paid', at: 'deposit', after: 'depositDeadline', fire: 'timer.deposit_deadline' },
       ],
     },
   ],

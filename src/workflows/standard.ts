@@ -35,8 +35,14 @@ export const standard: WorkflowDefinition = {
       ],
       reactions: [
         { on: 'order.created', from: ['draft'], to: 'placed', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }], description: 'an order created with lines is checked out at once' },
+        { on: 'timer.basket_expired', from: ['draft'], to: 'cancelled', description: 'an abandoned cart lets go of everything' },
+        { on: 'timer.payment_timeout', from: ['placed'], to: 'cancelled', guards: [{ kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed'] }], description: 'nobody paid: the order is called off and its stock released, never left stuck' },
         { on: 'entered:payment.paid', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'fulfillment', states: ['delivered'] }] },
         { on: 'entered:fulfillment.delivered', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'payment', states: ['paid'] }] },
+      ],
+      timers: [
+        { name: 'basket', state: 'draft', after: 'basketTimeout', fire: 'timer.basket_expired', extendable: true, restartOnBasketChange: 'basketTimeout' },
+        { name: 'payment-deadline', state: 'placed', at: 'payment', after: 'paymentTimeout', fire: 'timer.payment_timeout', description: "the order's own payment deadline, else the default" },
       ],
     },
     {

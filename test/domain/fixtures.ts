@@ -26,6 +26,8 @@ export function makeOrder(status: StatusMap, lines: readonly OrderLine[] = [line
     paid: 0,
     refunded: 0,
     metadata: {},
+    deadlines: {},
+    timers: [],
     version: 1,
     createdAt: NOW,
     updatedAt: NOW,

@@ -38,6 +38,8 @@ function orderIn(wf: WorkflowDefinition, status: StatusMap = {}, overrides: Part
     paid: 0,
     refunded: 0,
     metadata: {},
+    deadlines: {},
+    timers: [],
     version: 1,
     createdAt: NOW,
     updatedAt: NOW,
@@ -221,9 +223,10 @@ describe('nutickets', () => {
     ]);
   });
 
-  it('lets the customer touch the basket again (the basket timer restarts)', () => {
-    const moved = attempt(nutickets, ['order', 'active', 'active', 'customer', 'ok']);
-    expect(moved.ok && moved.value.changes).toEqual([{ type: 'order.status_changed', track: 'order', from: 'active', to: 'active' }]);
+  it('does not let the basket restart its own timer by re-entering it (more time is granted once, by extension)', () => {
+    expect(attempt(nutickets, ['order', 'active', 'active', 'customer', 'transition_not_allowed']).ok).toBe(false);
+    const basket = nutickets.tracks[0]!.timers!.find((t) => t.name === 'basket')!;
+    expect(basket).toMatchObject({ state: 'active', after: 'basketTimeout', extendable: true, restartOnBasketChange: 'basketTimeout' });
   });
 
   it('sends a new order down the route of its payment method', () => {
@@ -237,8 +240,13 @@ describe('nutickets', () => {
   });
 
   it('expires an idle basket and an unpaid payment link, and releases what they held', () => {
-    const timers = Object.fromEntries((nutickets.tracks[0]!.timers ?? []).map((t) => [t.state, nutickets.settings[t.after]]));
-    expect(timers).toEqual({ active: '10m', awaiting_payment_link: '72h', partially_paid: '30d' });
+    const timers = Object.fromEntries((nutickets.tracks[0]!.timers ?? []).map((t) => [t.state, [t.at ?? null, t.after ? nutickets.settings[t.after] : null]]));
+    expect(timers).toEqual({
+      active: [null, '10m'],
+      awaiting_payment_link: ['payment', '72h'],
+      awaiting_onsite_payment: ['payment', null],
+      partially_paid: ['deposit', '30d'],
+    });
     expect(statusAfter(nutickets, {}, 'timer.basket_expired').order).toBe('expired');
     expect(statusAfter(nutickets, { order: 'awaiting_payment_link' }, 'timer.payment_link_expired').order).toBe('expired');
     expect(nutickets.tracks[0]!.states.find((s) => s.id === 'expired')?.stock).toBe('release');

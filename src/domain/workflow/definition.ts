@@ -68,12 +68,21 @@ export interface ReactionDefinition {
   readonly description?: string;
 }
 
-/** In `state`, after the duration held in setting `after`, the event `fire` happens. */
+/**
+ * In `state`, at a due time, the event `fire` happens. The due time is the order's own
+ * deadline named `at` when it has one, else entering the state plus the duration held in
+ * setting `after`; with neither, the timer is not set (nuTickets' on-site expiry "only when set").
+ */
 export interface TimerDefinition {
   readonly name: string;
   readonly state: string;
-  readonly after: string;
+  readonly after?: string;
+  readonly at?: string;
   readonly fire: ReactionEvent;
+  /** The customer may push it back once by its own duration (nuTickets' "I need more time"). */
+  readonly extendable?: boolean;
+  /** When the basket changes, it restarts with the duration in this setting. */
+  readonly restartOnBasketChange?: string;
   readonly description?: string;
 }
 

@@ -102,9 +102,14 @@ function validateTrack(
   for (const timer of track.timers ?? []) {
     const where = `timer '${timer.name}'`;
     known(timer.state, where);
-    const setting = wf.settings[timer.after];
-    if (setting === undefined) problems.push(`${at}: ${where} waits for setting '${timer.after}', which is not defined`);
-    else if (typeof setting !== 'string' || parseDuration(setting) === undefined) problems.push(`${at}: ${where} waits for setting '${timer.after}', which is not a duration like 10m`);
+    if (timer.after === undefined && timer.at === undefined) problems.push(`${at}: ${where} has neither a duration setting (after) nor a deadline (at)`);
+    for (const name of [timer.after, timer.restartOnBasketChange]) {
+      if (name === undefined) continue;
+      const setting = wf.settings[name];
+      if (setting === undefined) problems.push(`${at}: ${where} waits for setting '${name}', which is not defined`);
+      else if (typeof setting !== 'string' || parseDuration(setting) === undefined) problems.push(`${at}: ${where} waits for setting '${name}', which is not a duration like 10m`);
+    }
+    if (timer.extendable && timer.after === undefined) problems.push(`${at}: ${where} is extendable but has no duration (after) to extend by`);
     if (!handled.get(timer.fire)?.has(timer.state)) problems.push(`${at}: ${where} fires '${timer.fire}' in '${timer.state}', but no reaction handles it there (a timer into nowhere)`);
   }
 

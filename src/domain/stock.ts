@@ -1,0 +1,115 @@
+/**
+ * Stock as the order sees it. Each line remembers how many of its units it holds reserved
+ * and how many it has taken from stock (committed). Entering a state applies the state's
+ * stock effect as a target, not a step: "reserve" means "hold every unit not yet taken",
+ * so entering a state twice, or by another path, never holds twice.
+ */
+import type { OrderLine } from './order.js';
+import type { StockEffect } from './workflow/definition.js';
+
+export const MOVEMENT_KINDS = ['adjust', 'reserve', 'release', 'commit', 'sale', 'restock'] as const;
+/**
+ * adjust: an admin counted the shelf; reserve/release: held for an order or let go;
+ * commit: a held unit is sold; sale: a unit sold without being held first; restock: a sold unit came back.
+ */
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+export interface StockMovement {
+  readonly sku: string;
+  readonly kind: MovementKind;
+  readonly quantity: number;
+  readonly lineId?: string;
+}
+
+/** What a movement does to a SKU's on-hand and reserved counts. */
+export function movementDeltas(kind: MovementKind, q: number): { readonly onHand: number; readonly reserved: number } {
+  switch (kind) {
+    case 'adjust':
+    case 'restock':
+      return { onHand: q, reserved: 0 };
+    case 'reserve':
+      return { onHand: 0, reserved: q };
+    case 'release':
+      return { onHand: 0, reserved: -q };
+    case 'commit':
+      return { onHand: -q, reserved: -q };
+    case 'sale':
+      return { onHand: -q, reserved: 0 };
+    default:
+      return kind satisfies never;
+  }
+}
+
+export const reservedOf = (l: OrderLine) => l.reserved ?? 0;
+export const committedOf = (l: OrderLine) => l.committed ?? 0;
+
+/** Brings every line to what `effect` asks for; returns the new lines and the movements that get them there. */
+export function applyStockEffect(lines: readonly OrderLine[], effect: StockEffect): { lines: OrderLine[]; movements: StockMovement[] } {
+  const movements: StockMovement[] = [];
+  const move = (l: OrderLine, kind: MovementKind, quantity: number) => {
+    if (quantity > 0) movements.push({ sku: l.sku, kind, quantity, lineId: l.id });
+  };
+  const next = lines.map((l): OrderLine => {
+    const reserved = reservedOf(l);
+    const committed = committedOf(l);
+    switch (effect) {
+      case 'none':
+        return l;
+      case 'reserve': {
+        const missing = l.quantity - committed - reserved;
+        move(l, missing > 0 ? 'reserve' : 'release', Math.abs(missing));
+        return { ...l, reserved: l.quantity - committed };
+      }
+      case 'commit': {
+        move(l, 'commit', reserved);
+        move(l, 'sale', l.quantity - committed - reserved);
+        return { ...l, reserved: 0, committed: l.quantity };
+      }
+      case 'release':
+        move(l, 'release', reserved);
+        move(l, 'restock', committed);
+        return { ...l, reserved: 0, committed: 0 };
+      default:
+        return effect satisfies never;
+    }
+  });
+  return { lines: next, movements };
+}
+
+/** A SKU's stock as the engine read it, locked, inside the command's transaction. */
+export interface StockLevel {
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly backorders: boolean;
+}
+
+export interface Shortage {
+  readonly sku: string;
+  readonly requested: number;
+  readonly available: number;
+}
+
+/**
+ * Whether the movements fit the stock: a SKU may not go below zero available unless it
+ * allows backorders, in which case it is reported as backordered. SKUs with no level are
+ * not tracked and always fit.
+ */
+export function checkStock(movements: readonly StockMovement[], levels: ReadonlyMap<string, StockLevel>): { shortages: Shortage[]; backordered: string[] } {
+  const taken = new Map<string, number>();
+  for (const m of movements) {
+    const d = movementDeltas(m.kind, m.quantity);
+    taken.set(m.sku, (taken.get(m.sku) ?? 0) - (d.onHand - d.reserved));
+  }
+  const shortages: Shortage[] = [];
+  const backordered: string[] = [];
+  for (const [sku, take] of taken) {
+    const level = levels.get(sku);
+    if (!level || take <= 0) continue;
+    const available = level.onHand - level.reserved;
+    if (available - take >= 0) continue;
+    if (level.backorders) backordered.push(sku);
+    else shortages.push({ sku, requested: take, available: Math.max(available, 0) });
+  }
+  return { shortages, backordered };
+}

@@ -1,0 +1,58 @@
+/**
+ * Which timers an order waits on. A track that changed state drops its old timers and
+ * starts those of its new state; the other tracks' timers run on untouched.
+ */
+import { parseDuration } from './duration.js';
+import type { Order, ScheduledTimer } from './order.js';
+import type { TimerDefinition, WorkflowDefinition } from './workflow/definition.js';
+
+export function settingSeconds(wf: WorkflowDefinition, name: string): number | undefined {
+  const value = wf.settings[name];
+  return typeof value === 'string' ? parseDuration(value) : undefined;
+}
+
+const plus = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
+
+/** When a timer entered now is due, or undefined when it is not to be set at all. */
+export function dueAt(wf: WorkflowDefinition, def: TimerDefinition, order: Order, now: Date): string | undefined {
+  const own = def.at !== undefined ? order.deadlines[def.at] : undefined;
+  if (own !== undefined) return own;
+  const seconds = def.after !== undefined ? settingSeconds(wf, def.after) : undefined;
+  return seconds === undefined ? undefined : plus(now, seconds);
+}
+
+export function timerDefinition(wf: WorkflowDefinition, track: string, name: string): TimerDefinition | undefined {
+  return wf.tracks.find((t) => t.id === track)?.timers?.find((d) => d.name === name);
+}
+
+export function scheduleTimers(wf: WorkflowDefinition, order: Order, touched: ReadonlySet<string>, now: Date): ScheduledTimer[] {
+  const kept = order.timers.filter((t) => !touched.has(t.track));
+  const started = wf.tracks
+    .filter((track) => touched.has(track.id))
+    .flatMap((track) =>
+      (track.timers ?? [])
+        .filter((def) => def.state === order.status[track.id])
+        .flatMap((def): ScheduledTimer[] => {
+          const due = dueAt(wf, def, order, now);
+          return due === undefined ? [] : [{ name: def.name, track: track.id, state: def.state, event: def.fire, dueAt: due }];
+        }),
+    );
+  return [...kept, ...started];
+}
+
+/** Pushes a timer back by its own duration, once. */
+export function extendTimer(wf: WorkflowDefinition, timer: ScheduledTimer): ScheduledTimer | undefined {
+  const def = timerDefinition(wf, timer.track, timer.name);
+  const seconds = def?.extendable && def.after !== undefined ? settingSeconds(wf, def.after) : undefined;
+  if (seconds === undefined) return undefined;
+  return { ...timer, dueAt: plus(new Date(timer.dueAt), seconds), extended: true };
+}
+
+/** After a basket change, timers that say so start again with their restart duration. */
+export function restartOnBasketChange(wf: WorkflowDefinition, timers: readonly ScheduledTimer[], now: Date): ScheduledTimer[] {
+  return timers.map((t) => {
+    const setting = timerDefinition(wf, t.track, t.name)?.restartOnBasketChange;
+    const seconds = setting !== undefined ? settingSeconds(wf, setting) : undefined;
+    return seconds === undefined ? t : { ...t, dueAt: plus(now, seconds) };
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The timer sweeper: claims due timers and fires each through the ordinary command path.
+ * Any number of sweepers may run against one database: claims skip each other's rows, and
+ * a timer fires only if the order still waits on it, checked against the order's version,
+ * so it takes effect exactly once even if two sweepers ever reached it.
+ */
+import { systemActor } from '../domain/actor.js';
+import { claimDueTimers, dropTimer } from '../store/timers.js';
+import type pg from 'pg';
+import type { Clock } from './clock.js';
+import type { OrderService } from './order-service.js';
+
+export interface SweepResult {
+  readonly fired: number;
+  readonly stale: number;
+}
+
+export class Sweeper {
+  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService }) {}
+
+  /** Fires everything due now; `onProgress` hears after each timer. */
+  async sweep(onProgress?: (done: number) => void, batch = 100): Promise<SweepResult> {
+    let fired = 0;
+    let stale = 0;
+    for (;;) {
+      const due = await claimDueTimers(this.deps.pool, this.deps.clock.now(), batch);
+      if (due.length === 0) return { fired, stale };
+      for (const timer of due) {
+        const result = await this.deps.orders.execute(timer.orderId, { type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() }, systemActor);
+        if (result.ok) fired++;
+        else {
+          // The order moved on (or reset the timer) before it came due: only the index row is left.
+          await dropTimer(this.deps.pool, timer);
+          stale++;
+        }
+        onProgress?.(fired + stale);
+      }
+    }
+  }
+
+  /** Sweeps every `ms` until stopped; one sweep at a time. */
+  start(ms = 1000, onError: (err: unknown) => void = () => {}): () => Promise<void> {
+    let running: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      running = running.then(() => this.sweep()).catch(onError);
+    }, ms);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  }
+}
