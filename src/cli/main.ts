@@ -27,8 +27,8 @@ program.command('sweep').description('fire the timers that are due, once, and ex
     const at = opts.at === undefined ? undefined : new Date(opts.at);
     if (at && Number.isNaN(at.getTime())) throw new Error(`--at must be an ISO time such as 2026-01-31T12:00:00Z, not '${opts.at}'`);
     await withOrdo(readConfig(), async (ordo) => {
-      const bar = progressBar('timers fired');
-      const result = await ordo.sweeper.sweep((done) => bar.update(done, { total: done }));
+      const bar = progressBar('timers fired', await ordo.sweeper.countDue());
+      const result = await ordo.sweeper.sweep((done) => bar.update(done));
       bar.stop();
       console.log(`fired ${result.fired} timer(s) due by ${ordo.clock.now().toISOString()}${result.stale ? `; dropped ${result.stale} that no longer applied` : ''}`);
     }, at);

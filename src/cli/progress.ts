@@ -2,17 +2,18 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
-  update(done: number, payload?: { total?: number }): void;
+  update(done: number): void;
   stop(): void;
 }
 
-export function progressBar(what: string): Progress {
+export function progressBar(what: string, total: number): Progress {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar({ format: `${what} {value} [{bar}]`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  bar.start(0, 0);
+  const bar = new cliProgress.SingleBar({ format: `${what} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  bar.start(Math.max(total, 1), 0);
   return {
-    update: (done, payload) => {
-      if (payload?.total !== undefined) bar.setTotal(Math.max(payload.total, 1));
+    // Others may add due timers meanwhile: the bar grows rather than overflows.
+    update: (done) => {
+      if (done > bar.getTotal()) bar.setTotal(done);
       bar.update(done);
     },
     stop: () => bar.stop(),

@@ -27,7 +27,7 @@ export interface NewOrder {
   /** A cart still being built: the workflow keeps it in its draft state. */
   readonly draft?: boolean;
   /** How the customer will pay; `expiresAt` (ISO time) is the order's own payment deadline, e.g. a payment link's. */
-  readonly payment?: { readonly method: string; readonly expiresAt?: string };
+  readonly payment?: { readonly method: string; readonly expiresAt?: string; readonly editable?: boolean };
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -62,6 +62,7 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     metadata: input.metadata ?? {},
     deadlines: input.payment?.expiresAt ? { payment: input.payment.expiresAt } : {},
     timers: [],
+    ...(input.payment?.editable ? { basketEditable: true } : {}),
     version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,

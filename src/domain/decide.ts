@@ -4,6 +4,7 @@
  * typed rejection; the engine persists the result. It performs nothing itself.
  */
 import type { Actor } from './actor.js';
+import { decideBasketChange, type BasketChange } from './basket.js';
 import type { Decision } from './decision.js';
 import { applyEffects, enteredBy } from './effects.js';
 import type { OrderEvent, StatusChanged } from './events.js';
@@ -32,7 +33,13 @@ export interface ExtendTimerCommand {
   readonly name: string;
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand;
+export interface ChangeBasketCommand extends BasketChange {
+  readonly type: 'change_basket';
+  /** Ids for the added lines, made by the caller: the domain makes no randomness of its own. */
+  readonly newLineIds: readonly string[];
+}
+
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -57,6 +64,8 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       const next = { ...order, timers: order.timers.map((t) => (t === timer ? extended : t)) };
       return accept(finish(wf, next, [], [{ type: 'timer.extended', data: { name: timer.name, dueAt: extended.dueAt } }], now));
     }
+    case 'change_basket':
+      return decideBasketChange(wf, order, command, command.newLineIds, actor, now);
     default:
       return command satisfies never;
   }

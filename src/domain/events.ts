@@ -34,4 +34,9 @@ export interface StockBackordered {
   readonly data: { readonly skus: readonly string[] };
 }
 
-export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered;
+export interface BasketChanged {
+  readonly type: 'order.basket_changed';
+  readonly data: { readonly added: readonly string[]; readonly changed: readonly string[]; readonly removed: readonly string[] };
+}
+
+export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | BasketChanged;

@@ -22,6 +22,8 @@ export const REJECTION_CODES = [
   'timer_already_extended',
   'sku_not_tracked',
   'stock_below_reserved',
+  'basket_not_editable',
+  'line_not_found',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder } from '../domain/create-order.js';
 import { decide, decideBackorder, type OrderCommand } from '../domain/decide.js';
+import type { BasketChange } from '../domain/basket.js';
 import type { Decision } from '../domain/decision.js';
 import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
 import type { Order } from '../domain/order.js';
@@ -114,6 +115,12 @@ export class OrderService {
       if (opts.expectedVersion !== undefined) return versionMismatch(order, opts.expectedVersion, 'the order changed while this command ran');
     }
     return reject('concurrent_update', 'the order is being changed by others too often; try again');
+  }
+
+  /** Adds, re-counts and removes basket lines, where the workflow lets the basket be edited. */
+  changeBasket(id: string, change: BasketChange, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    const newLineIds = (change.addLines ?? []).map(() => this.deps.newId());
+    return this.execute(id, { type: 'change_basket', ...change, newLineIds }, actor, opts);
   }
 
   /**

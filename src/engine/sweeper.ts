@@ -5,7 +5,7 @@
  * so it takes effect exactly once even if two sweepers ever reached it.
  */
 import { systemActor } from '../domain/actor.js';
-import { claimDueTimers, dropTimer } from '../store/timers.js';
+import { claimDueTimers, countDueTimers, dropTimer } from '../store/timers.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { OrderService } from './order-service.js';
@@ -36,6 +36,11 @@ export class Sweeper {
         onProgress?.(fired + stale);
       }
     }
+  }
+
+  /** How many timers are due now (for a progress bar; others may fire some meanwhile). */
+  countDue(): Promise<number> {
+    return countDueTimers(this.deps.pool, this.deps.clock.now());
   }
 
   /** Sweeps every `ms` until stopped; one sweep at a time. */

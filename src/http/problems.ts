@@ -25,6 +25,8 @@ const STATUS_OF = {
   timer_already_extended: 409,
   sku_not_tracked: 404,
   stock_below_reserved: 409,
+  basket_not_editable: 409,
+  line_not_found: 422,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

@@ -27,26 +27,35 @@ const Shipping = Type.Object({
   amount: MinorUnits('shipping price in minor units'), method: Type.Optional(Text()), address: Type.Optional(Address),
 }, strict);
 
+const NewLine = Type.Object({
+  sku: Text(100),
+  name: Type.Optional(Text()),
+  quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
+  unitPrice: MinorUnits('price of one unit in minor units'),
+}, strict);
+
 export const CreateOrderBody = Type.Object({
   workflow: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a workflow name; default standard' })),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
   customer: Type.Optional(Customer),
-  lines: Type.Array(Type.Object({
-    sku: Text(100),
-    name: Type.Optional(Text()),
-    quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
-    unitPrice: MinorUnits('price of one unit in minor units'),
-  }, strict), { maxItems: 500 }),
+  lines: Type.Array(NewLine, { maxItems: 500 }),
   shipping: Type.Optional(Shipping),
   billingAddress: Type.Optional(Address),
   draft: Type.Optional(Type.Boolean({ description: 'keep it as a cart being built' })),
   payment: Type.Optional(Type.Object({
     method: Text(40),
     expiresAt: Type.Optional(Type.String({ format: 'date-time', description: "the order's own payment deadline (a payment link's expiry, an on-site reservation's)" })),
+    editable: Type.Optional(Type.Boolean({ description: 'the customer may still edit the basket through the payment link' })),
   }, { additionalProperties: true })),
   metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
 }, strict);
 export type CreateOrderBody = Static<typeof CreateOrderBody>;
+
+export const BasketChangeBody = Type.Object({
+  addLines: Type.Optional(Type.Array(NewLine, { maxItems: 500 })),
+  changeLines: Type.Optional(Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, strict), { maxItems: 500 })),
+  removeLines: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+}, strict);
 
 export const TransitionBody = Type.Object({
   track: Type.Optional(Text(64)),
@@ -127,6 +136,7 @@ export const Workflow = Type.Object({
       id: Type.String(), label: Type.String(), code: Type.Optional(Type.String()), kind: Enum(STATE_KINDS),
       stock: Type.Optional(Enum(STOCK_EFFECTS)), customerAlias: Type.Optional(Type.String()),
       description: Type.Optional(Type.String()), placed: Type.Optional(Type.Boolean()),
+      basket: Type.Optional(Type.Union([Type.Literal('editable'), Type.Literal('editableIfAllowed')])),
     })),
     transitions: Type.Array(Type.Object({
       from: Froms, to: Type.String(), actors: Type.Array(Enum(ACTOR_KINDS)), guards: Type.Optional(Type.Array(Guard)), description: Type.Optional(Type.String()),

@@ -15,7 +15,7 @@ export interface OrderRow {
   placed_at: Date | null;
 }
 
-type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers'>;
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable'>;
 
 export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
 
@@ -48,6 +48,7 @@ export function orderColumns(order: Order) {
     metadata: order.metadata,
     deadlines: order.deadlines,
     timers: order.timers,
+    ...(order.basketEditable ? { basketEditable: true } : {}),
   };
   return {
     status: JSON.stringify(order.status),

@@ -24,6 +24,11 @@ export async function claimDueTimers(db: Db, now: Date, limit: number, leaseSeco
   return res.rows.map((r) => ({ orderId: r.order_id, name: r.name, dueAt: r.due_at }));
 }
 
+export async function countDueTimers(db: Db, now: Date): Promise<number> {
+  const res = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM timers WHERE due_at <= $1', [now]);
+  return res.rows[0]!.n;
+}
+
 /** Drops an index row whose timer the order no longer has (it was reset or left behind). */
 export async function dropTimer(db: Db, t: DueTimer): Promise<void> {
   await db.query('DELETE FROM timers WHERE order_id = $1 AND name = $2 AND due_at = $3', [t.orderId, t.name, t.dueAt]);

@@ -70,11 +70,11 @@ export const nutickets: WorkflowDefinition = {
       label: 'Order',
       initial: 'active',
       states: [
-        { id: 'active', label: 'Active', kind: 'temporary', stock: 'reserve', description: 'In the basket: items held, no payment tried yet.' },
+        { id: 'active', label: 'Active', kind: 'temporary', stock: 'reserve', basket: 'editable', description: 'In the basket: items held, no payment tried yet.' },
         { id: 'processing', label: 'Processing', kind: 'temporary', stock: 'reserve', placed: true, description: 'A payment attempt is waiting for the gateway.' },
         { id: 'complete', label: 'Complete', kind: 'permanent', stock: 'commit', placed: true, description: 'Paid in full (or approved free) and final.' },
         { id: 'partially_paid', label: 'Partially paid', kind: 'temporary', stock: 'reserve', placed: true, description: 'The deposit is in; the balance is due by the deadline.' },
-        { id: 'awaiting_payment_link', label: 'Awaiting payment link', kind: 'temporary', stock: 'reserve', placed: true },
+        { id: 'awaiting_payment_link', label: 'Awaiting payment link', kind: 'temporary', stock: 'reserve', placed: true, basket: 'editableIfAllowed', description: 'A link was sent; if it lets the customer edit the basket, an edit restarts the expiry at the basket timeout.' },
         { id: 'awaiting_invoice', label: 'Awaiting invoice', kind: 'temporary', stock: 'reserve', placed: true },
         { id: 'awaiting_onsite_payment', label: 'Awaiting on-site payment', kind: 'temporary', stock: 'reserve', placed: true },
         { id: 'awaiting_local_payment', label: 'Awaiting local payment', kind: 'temporary', stock: 'reserve', placed: true, description: 'A local method such as a cash voucher; it never expires on its own.' },

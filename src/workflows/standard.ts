@@ -21,7 +21,7 @@ export const standard: WorkflowDefinition = {
       label: 'Order',
       initial: 'draft',
       states: [
-        { id: 'draft', label: 'Draft', kind: 'temporary', stock: 'none', description: 'A cart being built; nothing is held.' },
+        { id: 'draft', label: 'Draft', kind: 'temporary', stock: 'none', basket: 'editable', description: 'A cart being built; nothing is held.' },
         { id: 'placed', label: 'Placed', kind: 'temporary', stock: 'reserve', placed: true, description: 'Checked out; its stock is held.' },
         { id: 'completed', label: 'Completed', kind: 'terminal', stock: 'none', description: 'Paid and delivered.' },
         { id: 'cancelled', label: 'Cancelled', kind: 'terminal', stock: 'release', description: 'Called off; held stock is released.' },

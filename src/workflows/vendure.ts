@@ -71,9 +71,9 @@ export const vendure: WorkflowDefinition = {
       initial: 'Created',
       states: [
         { id: 'Created', label: 'Created', kind: 'temporary', stock: 'none', description: 'Momentary: the order is becoming a cart or a draft.' },
-        { id: 'Draft', label: 'Draft', kind: 'permanent', stock: 'none', description: 'An order an admin is putting together.' },
+        { id: 'Draft', label: 'Draft', kind: 'permanent', stock: 'none', basket: 'editable', description: 'An order an admin is putting together.' },
         // Carts never expire in Vendure, so an abandoned one simply rests here.
-        { id: 'AddingItems', label: 'Adding items', kind: 'permanent', stock: 'none', description: 'The cart.' },
+        { id: 'AddingItems', label: 'Adding items', kind: 'permanent', stock: 'none', basket: 'editable', description: 'The cart.' },
         { id: 'ArrangingPayment', label: 'Arranging payment', kind: 'temporary', stock: 'none' },
         { id: 'PaymentAuthorized', label: 'Payment authorized', kind: 'temporary', stock: 'reserve', placed: true },
         { id: 'PaymentSettled', label: 'Payment settled', kind: 'permanent', stock: 'reserve', placed: true },

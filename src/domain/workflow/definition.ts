@@ -26,6 +26,8 @@ export interface StateDefinition {
   readonly description?: string;
   /** Entering it means the customer has checked out: the order's `placedAt` is set once. */
   readonly placed?: boolean;
+  /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */
+  readonly basket?: 'editable' | 'editableIfAllowed';
 }
 
 /** A pure condition on the order, written as data so that docs and diagrams can show it. */

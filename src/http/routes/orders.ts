@@ -7,7 +7,7 @@ import type { OrderView } from '../../engine/order-view.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { httpProblem, rejectionProblem } from '../problems.js';
-import { CreateOrderBody, HistoryPage, ListOrdersQuery, OrderIdParams, OrderPage, OrderView as OrderViewSchema, Problem, TimerParams, TransitionBody } from '../schemas.js';
+import { BasketChangeBody, CreateOrderBody, HistoryPage, ListOrdersQuery, OrderIdParams, OrderPage, OrderView as OrderViewSchema, Problem, TimerParams, TransitionBody } from '../schemas.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
 const writeHeaders = Type.Object({
@@ -64,6 +64,16 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
     const expected = ifMatch(req, reply);
     if (expected === 'sent') return reply;
     const result = await ordo.orders.execute(req.params.id, { type: 'transition', ...req.body }, actorOf(req.principal), expected === undefined ? {} : { expectedVersion: expected });
+    return sendOrder(reply, result);
+  });
+
+  r.post('/v1/orders/:id/basket', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: 'Change the basket: add, re-count, remove lines', description: 'Only where the workflow lets the basket be edited (a cart; an editable payment link). Stock follows; basket timers restart.', params: OrderIdParams, headers: writeHeaders, body: BasketChangeBody, response: { 200: OrderViewSchema, ...problems } },
+  }, async (req, reply) => {
+    const expected = ifMatch(req, reply);
+    if (expected === 'sent') return reply;
+    const result = await ordo.orders.changeBasket(req.params.id, req.body, actorOf(req.principal), expected === undefined ? {} : { expectedVersion: expected });
     return sendOrder(reply, result);
   });
 

@@ -1,0 +1,69 @@
+/**
+ * Changing the basket: adding, re-counting and removing lines while the workflow lets the
+ * basket be edited (a cart, or nuTickets' editable payment link). Stock follows at once:
+ * the current states' stock effects are applied again to the new lines, and what removed
+ * lines held goes back. Timers that restart on a basket change do.
+ */
+import type { Actor } from './actor.js';
+import type { NewOrderLine } from './create-order.js';
+import { MAX_QUANTITY } from './create-order.js';
+import type { Decision } from './decision.js';
+import type { Order, OrderLine } from './order.js';
+import { accept, reject, type Result } from './result.js';
+import { applyStockEffect, type StockMovement } from './stock.js';
+import { restartOnBasketChange } from './timers.js';
+import { totalsOf } from './totals.js';
+import type { WorkflowDefinition } from './workflow/definition.js';
+import { stateOf } from './workflow/interpret.js';
+
+export interface BasketChange {
+  readonly addLines?: readonly NewOrderLine[];
+  readonly changeLines?: readonly { readonly lineId: string; readonly quantity: number }[];
+  readonly removeLines?: readonly string[];
+}
+
+/** Whether the order's current states let its basket be edited, and by whom. */
+export function basketEditable(wf: WorkflowDefinition, order: Order, actor: Actor): boolean {
+  if (actor.kind !== 'customer' && actor.kind !== 'admin') return false;
+  return wf.tracks.some((track) => {
+    const editable = stateOf(track, order.status[track.id] ?? track.initial)?.basket;
+    return editable === 'editable' || (editable === 'editableIfAllowed' && order.basketEditable === true);
+  });
+}
+
+export function decideBasketChange(wf: WorkflowDefinition, order: Order, change: BasketChange, newLineIds: readonly string[], actor: Actor, now: Date): Result<Decision> {
+  if (!basketEditable(wf, order, actor)) return reject('basket_not_editable', `the basket of an order in ${JSON.stringify(order.status)} cannot be changed`);
+  const known = new Set(order.lines.map((l) => l.id));
+  const unknown = [...(change.changeLines ?? []).map((c) => c.lineId), ...(change.removeLines ?? [])].filter((id) => !known.has(id));
+  if (unknown.length > 0) return reject('line_not_found', `the order has no line ${unknown.join(', ')}`, { lineIds: unknown });
+  const bad = [...(change.addLines ?? []).map((l) => l.quantity), ...(change.changeLines ?? []).map((c) => c.quantity)]
+    .some((q) => !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY);
+  if (bad) return reject('validation_failed', `quantities must be whole numbers from 1 to ${MAX_QUANTITY}`);
+
+  const removed = new Set(change.removeLines ?? []);
+  const counts = new Map((change.changeLines ?? []).map((c) => [c.lineId, c.quantity]));
+  const gone = order.lines.filter((l) => removed.has(l.id));
+  const kept = order.lines.filter((l) => !removed.has(l.id)).map((l) => (counts.has(l.id) ? { ...l, quantity: counts.get(l.id)! } : l));
+  const added: OrderLine[] = (change.addLines ?? []).map((l, i) => ({ id: newLineIds[i]!, sku: l.sku, ...(l.name ? { name: l.name } : {}), quantity: l.quantity, unitPrice: l.unitPrice }));
+
+  // What removed lines held goes back; the rest is brought to what the current states ask for.
+  const movements: StockMovement[] = [...applyStockEffect(gone, 'release').movements];
+  let lines: readonly OrderLine[] = [...kept, ...added];
+  for (const track of wf.tracks) {
+    const effect = stateOf(track, order.status[track.id] ?? track.initial)?.stock ?? 'none';
+    const applied = applyStockEffect(lines, effect);
+    lines = applied.lines;
+    movements.push(...applied.movements);
+  }
+  const next: Order = { ...order, lines, timers: restartOnBasketChange(wf, order.timers, now), version: order.version + 1, updatedAt: now };
+  try {
+    totalsOf(next);
+  } catch {
+    return reject('amount_out_of_range', 'the order total is larger than Ordo can hold exactly');
+  }
+  return accept({
+    order: next,
+    events: [{ type: 'order.basket_changed', data: { added: added.map((l) => l.id), changed: [...counts.keys()], removed: [...removed] } }],
+    movements,
+  });
+}
