@@ -10,7 +10,7 @@ import { applyEffects, enteredBy } from './effects.js';
 import type { OrderEvent, StatusChanged } from './events.js';
 import type { Order } from './order.js';
 import { accept, reject, type Result } from './result.js';
-import { extendTimer, timerDefinition } from './timers.js';
+import { countFiring, extendTimer, timerDefinition } from './timers.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
 import { react, takeTransition } from './workflow/interpret.js';
 
@@ -50,7 +50,7 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
     case 'fire_timer': {
       const timer = order.timers.find((t) => t.name === command.name && t.dueAt === command.dueAt);
       if (!timer) return reject('timer_not_found', `the order is not waiting on timer '${command.name}' due ${command.dueAt}`);
-      const rest = { ...order, timers: order.timers.filter((t) => t !== timer) };
+      const rest = countFiring(wf, { ...order, timers: order.timers.filter((t) => t !== timer) }, timer);
       const moved = react(wf, rest, timer.event, {}, now);
       const fired: OrderEvent = { type: 'timer.fired', data: { name: timer.name, event: timer.event, dueAt: timer.dueAt } };
       return accept(finish(wf, moved.order, moved.changes, [fired], now));

@@ -5,7 +5,7 @@
 import type { StatusChanged } from './events.js';
 import type { Order } from './order.js';
 import { applyStockEffect, type StockMovement } from './stock.js';
-import { scheduleTimers } from './timers.js';
+import { forgetFirings, scheduleTimers } from './timers.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
 import { stateOf, trackOf } from './workflow/interpret.js';
 
@@ -24,7 +24,8 @@ export function applyEffects(wf: WorkflowDefinition, order: Order, entered: read
     lines = applied.lines;
     movements.push(...applied.movements);
   }
-  const withLines = { ...order, lines };
+  let withLines: Order = { ...order, lines };
+  for (const e of entered) withLines = forgetFirings(wf, withLines, e.track, e.state);
   const touched = new Set(entered.map((e) => e.track));
   return { order: touched.size > 0 ? { ...withLines, timers: scheduleTimers(wf, withLines, touched, now) } : withLines, movements };
 }

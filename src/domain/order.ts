@@ -77,6 +77,8 @@ export interface Order {
   /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
   readonly deadlines: Readonly<Record<string, string>>;
   readonly timers: readonly ScheduledTimer[];
+  /** How often each backing-off timer has fired since its track last rested; sets the next wait. */
+  readonly timerFirings?: Readonly<Record<string, number>>;
   /** The customer may still edit the basket where the workflow allows it on request (nuTickets' editable link). */
   readonly basketEditable?: boolean;
   readonly version: number;

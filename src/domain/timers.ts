@@ -18,7 +18,27 @@ export function dueAt(wf: WorkflowDefinition, def: TimerDefinition, order: Order
   const own = def.at !== undefined ? order.deadlines[def.at] : undefined;
   if (own !== undefined) return own;
   const seconds = def.after !== undefined ? settingSeconds(wf, def.after) : undefined;
-  return seconds === undefined ? undefined : plus(now, seconds);
+  if (seconds === undefined) return undefined;
+  if (!def.backoff) return plus(now, seconds);
+  const fired = order.timerFirings?.[def.name] ?? 0;
+  const cap = settingSeconds(wf, def.backoff.max) ?? Number.POSITIVE_INFINITY;
+  return plus(now, Math.min(seconds * def.backoff.factor ** fired, cap));
+}
+
+/** Counts a firing, for timers that back off. */
+export function countFiring(wf: WorkflowDefinition, order: Order, timer: ScheduledTimer): Order {
+  if (!timerDefinition(wf, timer.track, timer.name)?.backoff) return order;
+  return { ...order, timerFirings: { ...order.timerFirings, [timer.name]: (order.timerFirings?.[timer.name] ?? 0) + 1 } };
+}
+
+/** A track that comes to rest (a permanent or terminal state) starts its backoffs afresh. */
+export function forgetFirings(wf: WorkflowDefinition, order: Order, track: string, state: string): Order {
+  const def = wf.tracks.find((t) => t.id === track);
+  const kind = def?.states.find((s) => s.id === state)?.kind;
+  if (!order.timerFirings || kind === 'temporary' || !def) return order;
+  const names = new Set((def.timers ?? []).map((t) => t.name));
+  const kept = Object.fromEntries(Object.entries(order.timerFirings).filter(([name]) => !names.has(name)));
+  return { ...order, timerFirings: kept };
 }
 
 export function timerDefinition(wf: WorkflowDefinition, track: string, name: string): TimerDefinition | undefined {

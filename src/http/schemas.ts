@@ -146,7 +146,7 @@ export const Workflow = Type.Object({
     }))),
     timers: Type.Optional(Type.Array(Type.Object({
       name: Type.String(), state: Type.String(), after: Type.Optional(Type.String()), at: Type.Optional(Type.String()), fire: Type.String(),
-      extendable: Type.Optional(Type.Boolean()), restartOnBasketChange: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
+      extendable: Type.Optional(Type.Boolean()), backoff: Type.Optional(Type.Object({ factor: Type.Number(), max: Type.String() })), restartOnBasketChange: Type.Optional(Type.String()), description: Type.Optional(Type.String()),
     }))),
   })),
 });

@@ -52,6 +52,8 @@ export const nexway: WorkflowDefinition = {
     paymentTimeout: '7d',
     fraudReviewTimeout: '6d',
     repairRetry: '5m',
+    // inferred: retries back off, doubling up to this; Nexway publishes no schedule.
+    repairRetryMax: '6h',
   },
   tracks: [
     {
@@ -86,9 +88,9 @@ export const nexway: WorkflowDefinition = {
       timers: [
         { name: 'payment-timeout', state: 'PAYMENT_PENDING', after: 'paymentTimeout', fire: 'timer.payment_timeout' },
         { name: 'fraud-review', state: 'FRAUD_PENDING', after: 'fraudReviewTimeout', fire: 'timer.fraud_review_expired' },
-        { name: 'repair', state: 'PENDING_WITH_ERROR', after: 'repairRetry', fire: 'timer.repair_retry' },
+        { name: 'repair', state: 'PENDING_WITH_ERROR', after: 'repairRetry', backoff: { factor: 2, max: 'repairRetryMax' }, fire: 'timer.repair_retry' },
         // inferred: a partly completed order is "repairable" too, so it is retried the same way.
-        { name: 'repair-partial', state: 'PARTIAL_COMPLETED', after: 'repairRetry', fire: 'timer.repair_retry' },
+        { name: 'repair-partial', state: 'PARTIAL_COMPLETED', after: 'repairRetry', backoff: { factor: 2, max: 'repairRetryMax' }, fire: 'timer.repair_retry' },
       ],
     },
   ],

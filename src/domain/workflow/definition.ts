@@ -83,6 +83,11 @@ export interface TimerDefinition {
   readonly fire: ReactionEvent;
   /** The customer may push it back once by its own duration (nuTickets' "I need more time"). */
   readonly extendable?: boolean;
+  /**
+   * Each time it fires again before the track rests (in a permanent or terminal state), it
+   * waits `factor` times longer, up to the duration in setting `max` (Nexway's repair retries).
+   */
+  readonly backoff?: { readonly factor: number; readonly max: string };
   /** When the basket changes, it restarts with the duration in this setting. */
   readonly restartOnBasketChange?: string;
   readonly description?: string;

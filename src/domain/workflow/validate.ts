@@ -103,7 +103,8 @@ function validateTrack(
     const where = `timer '${timer.name}'`;
     known(timer.state, where);
     if (timer.after === undefined && timer.at === undefined) problems.push(`${at}: ${where} has neither a duration setting (after) nor a deadline (at)`);
-    for (const name of [timer.after, timer.restartOnBasketChange]) {
+    if (timer.backoff && !(timer.backoff.factor >= 1)) problems.push(`${at}: ${where} backs off by a factor below 1`);
+    for (const name of [timer.after, timer.restartOnBasketChange, timer.backoff?.max]) {
       if (name === undefined) continue;
       const setting = wf.settings[name];
       if (setting === undefined) problems.push(`${at}: ${where} waits for setting '${name}', which is not defined`);
