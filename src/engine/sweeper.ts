@@ -12,7 +12,10 @@ import type { OrderService } from './order-service.js';
 
 export interface SweepResult {
   readonly fired: number;
+  /** Index rows whose order no longer waits on them (it moved on, or reset the timer). */
   readonly stale: number;
+  /** Timers whose firing was refused this time (say, stock ran out); retried when the claim lapses. */
+  readonly failed: number;
 }
 
 export class Sweeper {
@@ -22,18 +25,18 @@ export class Sweeper {
   async sweep(onProgress?: (done: number) => void, batch = 100): Promise<SweepResult> {
     let fired = 0;
     let stale = 0;
+    let failed = 0;
     for (;;) {
       const due = await claimDueTimers(this.deps.pool, this.deps.clock.now(), batch);
-      if (due.length === 0) return { fired, stale };
+      if (due.length === 0) return { fired, stale, failed };
       for (const timer of due) {
         const result = await this.deps.orders.execute(timer.orderId, { type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() }, systemActor);
         if (result.ok) fired++;
-        else {
-          // The order moved on (or reset the timer) before it came due: only the index row is left.
+        else if (result.code === 'timer_not_found' || result.code === 'order_not_found') {
           await dropTimer(this.deps.pool, timer);
           stale++;
-        }
-        onProgress?.(fired + stale);
+        } else failed++;
+        onProgress?.(fired + stale + failed);
       }
     }
   }

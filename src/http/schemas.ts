@@ -183,5 +183,5 @@ export const MovementList = Type.Object({
   })),
 });
 export const AdvanceClockBody = Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 10 * 365 * 86_400 }) }, strict);
-export const ClockView = Type.Object({ now: Type.String({ format: 'date-time' }), fired: Type.Integer(), stale: Type.Integer() });
+export const ClockView = Type.Object({ now: Type.String({ format: 'date-time' }), fired: Type.Integer(), stale: Type.Integer(), failed: Type.Integer() });
 export const TimerParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 64 }) });
