@@ -70,16 +70,16 @@ export function takeTransition(wf: WorkflowDefinition, order: Order, req: Transi
   if (!resolved.ok) return resolved;
   const track = resolved.value;
   const from = order.status[track.id] ?? track.initial;
-  const allowed = nextStatuses(wf, order, actor);
-  const details = { track: track.id, from, to: req.to, allowed: allowed[track.id] ?? [] };
+  // Only a refusal needs the list of what is allowed instead.
+  const details = () => ({ track: track.id, from, to: req.to, allowed: nextStatuses(wf, order, actor)[track.id] ?? [] });
   const routes = track.transitions.filter((t) => t.to === req.to && leavesFrom(t.from, from, req.to));
-  if (routes.length === 0) return reject('transition_not_allowed', `${track.label} cannot go from '${from}' to '${req.to}'`, details);
+  if (routes.length === 0) return reject('transition_not_allowed', `${track.label} cannot go from '${from}' to '${req.to}'`, details());
   const permitted = routes.filter((t) => t.actors.includes(actor.kind));
   if (permitted.length === 0) {
-    return reject('transition_forbidden_for_actor', `a ${actor.kind} may not move ${track.label} from '${from}' to '${req.to}'`, { ...details, actors: [...new Set(routes.flatMap((t) => t.actors))] });
+    return reject('transition_forbidden_for_actor', `a ${actor.kind} may not move ${track.label} from '${from}' to '${req.to}'`, { ...details(), actors: [...new Set(routes.flatMap((t) => t.actors))] });
   }
   const failures = permitted.map((t) => guardsPass(t, order, {}));
-  if (failures.every((f) => f.length > 0)) return reject('guard_failed', `${track.label} cannot go to '${req.to}': ${failures[0]!.join('; ')}`, { ...details, failed: failures[0] });
+  if (failures.every((f) => f.length > 0)) return reject('guard_failed', `${track.label} cannot go to '${req.to}': ${failures[0]!.join('; ')}`, { ...details(), failed: failures[0] });
   const step: StatusChanged = { type: 'order.status_changed', track: track.id, from, to: req.to, ...(req.reason ? { reason: req.reason } : {}) };
   return accept(settle(wf, enter(wf, order, track, req.to, now), [step], {}, now));
 }
