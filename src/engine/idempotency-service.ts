@@ -16,8 +16,8 @@ export class IdempotencyService {
     return claimIdempotencyKey(this.deps.pool, principal, key, fingerprint, this.deps.clock.now());
   }
 
-  complete(principal: string, key: string, statusCode: number, response: string): Promise<void> {
-    return completeIdempotencyKey(this.deps.pool, principal, key, statusCode, response);
+  complete(principal: string, key: string, statusCode: number, response: string, headers: Readonly<Record<string, string>>): Promise<void> {
+    return completeIdempotencyKey(this.deps.pool, principal, key, statusCode, response, headers);
   }
 
   release(principal: string, key: string): Promise<void> {

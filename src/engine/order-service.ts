@@ -159,7 +159,7 @@ export class OrderService {
   private async load(id: string, actor: Actor): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
     const order = isUuid(id) ? await findOrder(this.deps.pool, id) : undefined;
     // A customer is told an order of someone else does not exist, rather than that it is hidden.
-    if (!order || (actor.kind === 'customer' && order.customer.id !== actor.customerId)) return reject('order_not_found', `there is no order '${id}'`);
+    if (!order || (actor.kind === 'customer' && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
     const wf = findWorkflow(order.workflow);
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });

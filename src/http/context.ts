@@ -10,5 +10,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** false: the route ignores Idempotency-Key (its answer must not be stored). */
+    idempotent?: boolean;
   }
 }

@@ -14,7 +14,8 @@ export function registerIdempotency(app: FastifyInstance, ordo: Ordo): void {
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' && request.method !== 'PUT' && request.method !== 'PATCH') return;
-    if (key === undefined || !request.principal) return;
+    // A route whose answer must not be kept (it shows a secret once) runs every time.
+    if (key === undefined || !request.principal || request.routeOptions.config.idempotent === false) return;
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) return httpProblem(reply, 400, 'invalid_request', 'Idempotency-Key must be 1 to 255 characters');
     const principal = request.principal.keyId;
     const fingerprint = IdempotencyService.fingerprint(request.method, request.url, request.body);
@@ -24,7 +25,7 @@ export function registerIdempotency(app: FastifyInstance, ordo: Ordo): void {
         claimed.set(request, { principal, key });
         return;
       case 'replay':
-        return reply.code(claim.statusCode).header('idempotent-replayed', 'true').type(contentTypeOf(claim.statusCode)).send(claim.response);
+        return reply.code(claim.statusCode).headers({ ...claim.headers }).header('idempotent-replayed', 'true').send(claim.response);
       case 'mismatch':
         return httpProblem(reply, 422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request');
       case 'running':
@@ -38,9 +39,13 @@ export function registerIdempotency(app: FastifyInstance, ordo: Ordo): void {
     if (!claim) return payload;
     claimed.delete(request);
     if (reply.statusCode >= 500) await ordo.idempotency.release(claim.principal, claim.key);
-    else await ordo.idempotency.complete(claim.principal, claim.key, reply.statusCode, typeof payload === 'string' ? payload : String(payload ?? ''));
+    else {
+      const kept = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (reply.getHeader(h) === undefined ? [] : [[h, String(reply.getHeader(h))]])));
+      await ordo.idempotency.complete(claim.principal, claim.key, reply.statusCode, typeof payload === 'string' ? payload : String(payload ?? ''), kept);
+    }
     return payload;
   });
 }
 
-const contentTypeOf = (status: number) => (status >= 400 ? 'application/problem+json' : 'application/json; charset=utf-8');
+/** The headers of an answer that a replay repeats. */
+const KEPT_HEADERS = ['content-type', 'etag', 'location'] as const;

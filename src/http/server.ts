@@ -9,6 +9,7 @@ import type { Ordo } from '../engine/ordo.js';
 import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { httpProblem } from './problems.js';
+import { hasUnstorableText } from './text.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { clockRoutes } from './routes/clock.js';
 import { inventoryRoutes } from './routes/inventory.js';
@@ -53,6 +54,14 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   });
   app.setNotFoundHandler((request, reply) => httpProblem(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 
+  // JSON only: a text/plain body is refused (415) rather than parsed as a string.
+  app.removeContentTypeParser('text/plain');
+  // PostgreSQL cannot store U+0000 or a lone UTF-16 surrogate: refuse them up front as bad input.
+  app.addHook('preValidation', async (request, reply) => {
+    for (const [where, value] of [['body', request.body], ['query', request.query], ['params', request.params]] as const) {
+      if (hasUnstorableText(value)) return httpProblem(reply, 400, 'invalid_request', `${where} contains a NUL character or a lone surrogate, which cannot be stored`);
+    }
+  });
   registerAuth(app, ordo);
   registerIdempotency(app, ordo);
   healthRoutes(app, ordo);

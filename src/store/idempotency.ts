@@ -6,7 +6,7 @@ import type { Db } from './database.js';
 
 export type Claim =
   | { readonly kind: 'claimed' }
-  | { readonly kind: 'replay'; readonly statusCode: number; readonly response: string }
+  | { readonly kind: 'replay'; readonly statusCode: number; readonly response: string; readonly headers: Readonly<Record<string, string>> }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'running' };
 
@@ -17,19 +17,19 @@ export async function claimIdempotencyKey(db: Db, principal: string, key: string
     [principal, key, requestHash, now],
   );
   if (inserted.rowCount === 1) return { kind: 'claimed' };
-  const res = await db.query<{ request_hash: string; state: string; status_code: number | null; response: string | null }>(
-    'SELECT request_hash, state, status_code, response FROM idempotency_keys WHERE principal = $1 AND key = $2',
+  const res = await db.query<{ request_hash: string; state: string; status_code: number | null; response: string | null; headers: Record<string, string> }>(
+    'SELECT request_hash, state, status_code, response, headers FROM idempotency_keys WHERE principal = $1 AND key = $2',
     [principal, key],
   );
   const row = res.rows[0];
   if (!row) return claimIdempotencyKey(db, principal, key, requestHash, now); // released meanwhile
   if (row.request_hash !== requestHash) return { kind: 'mismatch' };
   if (row.state !== 'done') return { kind: 'running' };
-  return { kind: 'replay', statusCode: row.status_code!, response: row.response ?? '' };
+  return { kind: 'replay', statusCode: row.status_code!, response: row.response ?? '', headers: row.headers };
 }
 
-export async function completeIdempotencyKey(db: Db, principal: string, key: string, statusCode: number, response: string): Promise<void> {
-  await db.query(`UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4 WHERE principal = $1 AND key = $2`, [principal, key, statusCode, response]);
+export async function completeIdempotencyKey(db: Db, principal: string, key: string, statusCode: number, response: string, headers: Readonly<Record<string, string>>): Promise<void> {
+  await db.query(`UPDATE idempotency_keys SET state = 'done', status_code = $3, response = $4, headers = $5 WHERE principal = $1 AND key = $2`, [principal, key, statusCode, response, JSON.stringify(headers)]);
 }
 
 /** Lets a request that failed for reasons of our own be tried again with the same key. */

@@ -30,7 +30,7 @@ export const standard: WorkflowDefinition = {
         { from: ['draft'], to: 'placed', actors: ['customer', 'admin'], guards: [{ kind: 'hasLines' }] },
         { from: ['draft'], to: 'cancelled', actors: ['customer', 'admin', 'system'] },
         { from: ['placed'], to: 'cancelled', actors: ['admin', 'system'] },
-        { from: ['placed'], to: 'cancelled', actors: ['customer'], guards: [{ kind: 'nothingPaid' }], description: 'a customer may call off an order nothing has been paid on' },
+        { from: ['placed'], to: 'cancelled', actors: ['customer'], guards: [{ kind: 'nothingPaid' }, { kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed'] }], description: 'a customer may call off an order nothing has been paid on' },
         { from: ['placed'], to: 'completed', actors: ['admin', 'system'], guards: [{ kind: 'statusIn', track: 'payment', states: ['paid', 'partially_refunded'] }] },
       ],
       reactions: [

@@ -15,9 +15,9 @@ const writeHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'the order version you last saw; refused with 412 if it moved on' })),
 });
 
-/** If-Match carries the order's version, quoted or not (`3`, `"3"`, `W/"3"`). */
+/** If-Match carries the order's version, quoted or not (`3`, `"3"`, `W/"3"`); `*` matches any version. */
 export function parseIfMatch(header: string | undefined): number | undefined | 'invalid' {
-  if (header === undefined) return undefined;
+  if (header === undefined || header.trim() === '*') return undefined;
   const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
   return m ? Number(m[1]) : 'invalid';
 }
