@@ -1,4 +1,5 @@
 /** Text PostgreSQL cannot store: U+0000, and UTF-16 surrogates that are not part of a pair. */
+// eslint-disable-next-line no-control-regex -- finding U+0000 is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function hasUnstorableText(value: unknown): boolean {
