@@ -38,7 +38,7 @@ const table: readonly Row[] = [
     name: 'customer cannot cancel a placed order money was paid on',
     from: { ...placed, payment: 'partially_paid' }, actor: customer, to: 'cancelled', paid: 500,
     expected: 'guard_failed',
-    details: { track: 'order', from: 'placed', to: 'cancelled', failed: ['money has already been paid on the order'] },
+    details: { track: 'order', from: 'placed', to: 'cancelled', failed: ['money has already been paid on the order', 'payment is not unpaid or failed'] },
   },
   {
     name: 'customer cannot mark the payment paid',
