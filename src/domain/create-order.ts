@@ -59,8 +59,11 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     surcharges: [],
     paid: 0,
     refunded: 0,
+    payments: [],
+    refunds: [],
     metadata: input.metadata ?? {},
-    deadlines: input.payment?.expiresAt ? { payment: input.payment.expiresAt } : {},
+    // Kept in one form (toISOString), the form timers are looked up by.
+    deadlines: input.payment?.expiresAt && !Number.isNaN(Date.parse(input.payment.expiresAt)) ? { payment: new Date(input.payment.expiresAt).toISOString() } : {},
     timers: [],
     ...(input.payment?.editable ? { basketEditable: true } : {}),
     version: 1,

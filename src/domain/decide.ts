@@ -4,6 +4,9 @@
  * typed rejection; the engine persists the result. It performs nothing itself.
  */
 import type { Actor } from './actor.js';
+import { paymentFact } from './payments/facts.js';
+import { decidePayment, type PaymentCommand } from './payments/decide-payment.js';
+import { restockLines, type StockMovement } from './stock.js';
 import { decideBasketChange, type BasketChange } from './basket.js';
 import type { Decision } from './decision.js';
 import { applyEffects, enteredBy } from './effects.js';
@@ -39,7 +42,7 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -67,13 +70,26 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
     case 'change_basket':
       return decideBasketChange(wf, order, command, command.newLineIds, actor, now);
     default:
-      return command satisfies never;
+      return decideMoney(wf, order, command, actor, now);
   }
 }
 
-function finish(wf: WorkflowDefinition, order: Order, changes: readonly StatusChanged[], before: readonly OrderEvent[], now: Date): Decision {
+function finish(wf: WorkflowDefinition, order: Order, changes: readonly StatusChanged[], before: readonly OrderEvent[], now: Date, movements: readonly StockMovement[] = []): Decision {
   const effects = applyEffects(wf, order, enteredBy(changes), now);
-  return { order: { ...effects.order, version: order.version + 1, updatedAt: now }, events: [...before, ...changes], movements: effects.movements };
+  return { order: { ...effects.order, version: order.version + 1, updatedAt: now }, events: [...before, ...changes], movements: [...movements, ...effects.movements] };
+}
+
+/** A money command, then the workflow's reaction when the order's money changed in kind (paid, refunded, ...). */
+function decideMoney(wf: WorkflowDefinition, order: Order, command: PaymentCommand, actor: Actor, now: Date): Result<Decision> {
+  const money = decidePayment(wf, order, command, actor, now);
+  if (!money.ok) return money;
+  const { order: changed, events, restock } = money.value;
+  const before = paymentFact(order);
+  const after = paymentFact(changed);
+  const facts = money.value.paymentMethod ? { paymentMethod: money.value.paymentMethod } : {};
+  const moved = after === before ? { order: changed, changes: [] } : react(wf, changed, `payment.${after}`, facts, now);
+  const returned = restockLines(moved.order, restock);
+  return accept(finish(wf, returned.order, moved.changes, events, now, returned.movements));
 }
 
 /** The engine found SKUs that ran out but allow backorders: say so, and let the workflow react (X-Cart's NB). */

@@ -39,4 +39,17 @@ export interface BasketChanged {
   readonly data: { readonly added: readonly string[]; readonly changed: readonly string[]; readonly removed: readonly string[] };
 }
 
-export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | BasketChanged;
+/** What happened to the order's money: payments, gateway answers and callbacks, refunds, links. */
+export interface MoneyEvent {
+  readonly type:
+    | 'payment.created'
+    | 'payment.changed'
+    | 'payment.operation_requested'
+    | 'payment.event_ignored'
+    | 'payment_link.resent'
+    | 'refund.created'
+    | 'refund.changed';
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | BasketChanged | MoneyEvent;

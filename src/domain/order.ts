@@ -2,6 +2,8 @@
  * The order aggregate as the domain sees it: plain, immutable data. Every change goes
  * through `decide` and yields a new order value with `version + 1`.
  */
+import type { Payment, Refund } from './payments/payment.js';
+
 export type StatusMap = Readonly<Record<string, string>>;
 
 export interface Address {
@@ -70,9 +72,11 @@ export interface Order {
   readonly shipping: Shipping | null;
   readonly billingAddress: Address | null;
   readonly surcharges: readonly Surcharge[];
-  /** Settled money received and refunded, in minor units; payments keep these. */
+  /** Money received (captured) and given back (settled refunds), in minor units: the sums over `payments` and `refunds`. */
   readonly paid: number;
   readonly refunded: number;
+  readonly payments: readonly Payment[];
+  readonly refunds: readonly Refund[];
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
   readonly deadlines: Readonly<Record<string, string>>;

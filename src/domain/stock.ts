@@ -76,6 +76,21 @@ export function applyStockEffect(lines: readonly OrderLine[], effect: StockEffec
   return { lines: next, movements };
 }
 
+/** Refunded lines taken back into stock: units sold come back on the shelf, units still held are let go. */
+export function restockLines<O extends { readonly lines: readonly OrderLine[] }>(order: O, returned: readonly { readonly lineId: string; readonly quantity: number }[]) {
+  const movements: StockMovement[] = [];
+  const lines = order.lines.map((l) => {
+    const back = returned.filter((r) => r.lineId === l.id).reduce((n, r) => n + r.quantity, 0);
+    if (back === 0) return l;
+    const restocked = Math.min(back, committedOf(l));
+    const released = Math.min(back - restocked, reservedOf(l));
+    if (restocked > 0) movements.push({ sku: l.sku, kind: 'restock', quantity: restocked, lineId: l.id });
+    if (released > 0) movements.push({ sku: l.sku, kind: 'release', quantity: released, lineId: l.id });
+    return { ...l, committed: committedOf(l) - restocked, reserved: reservedOf(l) - released };
+  });
+  return { order: { ...order, lines } as O, movements };
+}
+
 /** A SKU's stock as the engine read it, locked, inside the command's transaction. */
 export interface StockLevel {
   readonly sku: string;

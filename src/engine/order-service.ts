@@ -14,13 +14,13 @@ import { checkStock, movementDeltas, type Shortage, type StockMovement } from '.
 import type { Order } from '../domain/order.js';
 import { accept, reject, type Rejection, type Result } from '../domain/result.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
-import { DEFAULT_WORKFLOW, findWorkflow } from '../workflows/index.js';
+import { DEFAULT_WORKFLOW, findWorkflow, presets } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import { applyMovements, lockLevels, type MovementRow } from '../store/inventory.js';
-import { findOrder, insertOrder, listOrders, orderHistory, updateOrder } from '../store/orders.js';
+import { findOrder, insertOrder, listOrders, lockOrderAt, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
-import { presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
+import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
 
@@ -40,6 +40,8 @@ export interface CreateOrderInput extends NewOrder {
 export interface CommandOptions {
   /** The version the caller last saw (If-Match); the command is refused if the order has moved on. */
   readonly expectedVersion?: number;
+  /** A gateway callback's id: the command applies only if this event was not applied before. */
+  readonly once?: { readonly gateway: string; readonly eventId: string };
 }
 
 export interface ListOrdersQuery {
@@ -76,9 +78,11 @@ export class OrderService {
 
   async list(query: ListOrdersQuery, actor: Actor): Promise<OrderPage> {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
+    const statuses = query.status === undefined ? undefined : actor.kind === 'customer' ? customerStatusFilter(query.status, [...presets.values()]) : [query.status];
+    if (statuses && statuses.length === 0) return { items: [], nextCursor: null };
     const rows = await listOrders(this.deps.pool, {
       ...(query.workflow ? { workflow: query.workflow } : {}),
-      ...(query.status ? { status: query.status } : {}),
+      ...(statuses ? { statuses } : {}),
       ...(query.q ? { q: query.q } : {}),
       ...(query.cursor ? { after: query.cursor } : {}),
       ...(actor.kind === 'customer' ? { customerId: actor.customerId ?? '' } : {}),
@@ -97,7 +101,7 @@ export class OrderService {
   async history(id: string, actor: Actor): Promise<Result<readonly HistoryEntryView[]>> {
     const found = await this.load(id, actor);
     if (!found.ok) return found;
-    return accept((await orderHistory(this.deps.pool, id)).map(presentHistory));
+    return accept(presentHistory(await orderHistory(this.deps.pool, id), found.value.wf, actor));
   }
 
   /** Runs a command against the order's current state; see the class comment for races. */
@@ -110,7 +114,7 @@ export class OrderService {
       const now = this.deps.clock.now();
       const decided = decide(wf, order, command, actor, now);
       if (!decided.ok) return decided;
-      const saved = await this.persist(wf, order, decided.value, actor, now);
+      const saved = await this.persist(wf, order, decided.value, actor, now, opts.once);
       if (saved !== 'conflict') return saved.ok ? accept(presentOrder(saved.value, wf, actor)) : saved;
       if (opts.expectedVersion !== undefined) return versionMismatch(order, opts.expectedVersion, 'the order changed while this command ran');
     }
@@ -129,19 +133,27 @@ export class OrderService {
    * whether they fit, or which SKUs go to backorder), move them, and write the order; a
    * lost race on the order's version rolls everything back and returns 'conflict'.
    */
-  private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date): Promise<Result<Order> | 'conflict'> {
+  private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once']): Promise<Result<Order> | 'conflict'> {
     const write = async (db: Db, final: Decision): Promise<Order | 'conflict'> => {
       const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
       if (!before) return insertOrder(db, final.order, history, outbox);
-      const timersChanged = JSON.stringify(before.timers) !== JSON.stringify(final.order.timers);
-      return (await updateOrder(db, final.order, before.version, history, outbox, timersChanged)) ? final.order : 'conflict';
+      const changed = {
+        timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
+        payments: before.payments !== final.order.payments,
+      };
+      return (await updateOrder(db, final.order, before.version, history, outbox, changed)) ? final.order : 'conflict';
     };
-    if (decision.movements.length === 0) {
+    if (decision.movements.length === 0 && !once) {
       const saved = await write(this.deps.pool, decision);
       return saved === 'conflict' ? saved : accept(saved);
     }
     return refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, async (tx) => {
+        if (once && !(await recordGatewayEvent(tx, once.gateway, once.eventId, decision.order.id, now))) {
+          throw new Refused(reject('event_already_applied', `event ${once.eventId} from ${once.gateway} was applied before`));
+        }
+        // The order first: a decision made on an order that moved on must not move stock.
+        if (before && !(await lockOrderAt(tx, before.id, before.version))) throw new Refused('conflict');
         const levels = await lockLevels(tx, decision.movements.map((m) => m.sku));
         let final = decision;
         const { shortages, backordered } = checkStock(final.movements, levels);
@@ -154,6 +166,11 @@ export class OrderService {
         return accept(saved);
       }),
     );
+  }
+
+  /** The order as the domain has it, for the engine's own services. */
+  async find(id: string): Promise<Order | undefined> {
+    return isUuid(id) ? findOrder(this.deps.pool, id) : undefined;
   }
 
   private async load(id: string, actor: Actor): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {

@@ -76,6 +76,18 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
   };
 }
 
+/**
+ * A status filter as a customer means it: a customer-facing name also finds the states shown
+ * under it; a state customers never see finds nothing.
+ */
+export function customerStatusFilter(status: string, workflows: readonly WorkflowDefinition[]): string[] {
+  const [track, state] = status.includes(':') ? (status.split(':', 2) as [string, string]) : [undefined, status];
+  const matches = workflows.flatMap((wf) => wf.tracks.filter((t) => track === undefined || t.id === track).flatMap((t) => t.states.map((s) => ({ track: t.id, s }))));
+  if (matches.some(({ s }) => s.id === state && s.customerAlias)) return [];
+  const hidden = matches.filter(({ s }) => s.customerAlias === state).map(({ track: t, s }) => (track ? `${t}:${s.id}` : s.id));
+  return [status, ...hidden];
+}
+
 /** Some states are shown to customers under another name (X-Cart shows New/Backorder as New). */
 function customerFacing(status: Readonly<Record<string, string>>, wf: WorkflowDefinition): Record<string, string> {
   return Object.fromEntries(
@@ -99,12 +111,29 @@ export interface HistoryEntryView {
   readonly at: string;
 }
 
-export const presentHistory = (row: HistoryRow): HistoryEntryView => ({
+/** Events that are the merchant's business only (X-Cart tells the admin, not the customer, of a backorder). */
+const STAFF_ONLY_EVENTS: ReadonlySet<string> = new Set(['stock.backordered']);
+
+/** The history as this caller may see it: customers get customer-facing status names and no staff-only events. */
+export function presentHistory(rows: readonly HistoryRow[], wf: WorkflowDefinition, actor: Actor): HistoryEntryView[] {
+  if (actor.kind !== 'customer') return rows.map((r) => historyEntry(r, (s) => s));
+  const shown = (track: string | null) => (state: string | null) => {
+    const def = wf.tracks.find((t) => t.id === track);
+    return state !== null && def ? (stateOf(def, state)?.customerAlias ?? state) : state;
+  };
+  return rows
+    .filter((r) => !STAFF_ONLY_EVENTS.has(r.type))
+    .map((r) => historyEntry(r, shown(r.track)))
+    // A step between two states the customer sees as one is no step for them.
+    .filter((e) => e.type !== 'order.status_changed' || e.from !== e.to);
+}
+
+const historyEntry = (row: HistoryRow, name: (state: string | null) => string | null): HistoryEntryView => ({
   id: row.id,
   type: row.type,
   track: row.track,
-  from: row.from_state,
-  to: row.to_state,
+  from: name(row.from_state),
+  to: name(row.to_state),
   actor: { kind: row.actor_kind, id: row.actor_id },
   reason: row.reason,
   cause: row.cause,

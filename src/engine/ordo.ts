@@ -15,6 +15,9 @@ import { systemClock, type Clock } from './clock.js';
 import { IdempotencyService } from './idempotency-service.js';
 import { newId as defaultNewId, type IdGenerator } from './ids.js';
 import { OrderService } from './order-service.js';
+import { PaymentService } from './payment-service.js';
+import type { PaymentGateway } from '../gateways/port.js';
+import { SimulatedGateway } from '../gateways/simulated.js';
 import { StockService } from './stock-service.js';
 import { Sweeper } from './sweeper.js';
 
@@ -28,12 +31,16 @@ export interface OrdoOptions {
   /** Apply pending migrations on start (default true). */
   readonly migrate?: boolean;
   readonly poolSize?: number;
+  /** Callback secrets per gateway (default: ORDO_GATEWAY_SECRET_<GATEWAY> from the environment). */
+  readonly gatewaySecrets?: Readonly<Record<string, string>>;
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
 }
 
 export interface Ordo {
   readonly orders: OrderService;
+  readonly payments: PaymentService;
+  readonly gateways: ReadonlyMap<string, PaymentGateway>;
   readonly stock: StockService;
   readonly sweeper: Sweeper;
   readonly apiKeys: ApiKeyService;
@@ -72,10 +79,15 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const clock = options.clock ?? systemClock;
   const deps = { pool, clock, newId: options.newId ?? defaultNewId };
   const orders = new OrderService(deps);
+  const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];
+  const gateways: ReadonlyMap<string, PaymentGateway> = new Map([['simulated', new SimulatedGateway(pool, secret('simulated'))]]);
+  const payments = new PaymentService({ ...deps, orders, gateways });
   return {
     orders,
+    payments,
+    gateways,
     stock: new StockService(deps),
-    sweeper: new Sweeper({ ...deps, orders }),
+    sweeper: new Sweeper({ ...deps, orders, payments }),
     apiKeys: new ApiKeyService(deps),
     idempotency: new IdempotencyService(deps),
     workflows: {

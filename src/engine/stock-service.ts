@@ -4,7 +4,7 @@ import type { Actor } from '../domain/actor.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { movementDeltas } from '../domain/stock.js';
 import { inTransaction } from '../store/database.js';
-import { applyMovements, ensureItem, findLevel, ledgerMismatches, lockLevels, movementsOf, type LedgerMismatch, type MovementRow } from '../store/inventory.js';
+import { applyMovements, ensureItem, setBackorders, findLevel, ledgerMismatches, lockLevels, movementsOf, type LedgerMismatch, type MovementRow } from '../store/inventory.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { Refused, refusable } from './refused.js';
@@ -36,18 +36,22 @@ export class StockService {
   async set(sku: string, input: SetStock, actor: Actor): Promise<Result<InventoryView>> {
     const now = this.deps.clock.now();
     return refusable<Result<InventoryView>, Result<InventoryView>>(() => inTransaction(this.deps.pool, async (tx) => {
-      await ensureItem(tx, sku, input.backorders, now);
+      await ensureItem(tx, sku, now);
       const level = (await lockLevels(tx, [sku])).get(sku)!;
-      if (!level.backorders && input.onHand < level.reserved) {
+      const backorders = input.backorders ?? level.backorders;
+      if (!backorders && input.onHand < level.reserved) {
         throw new Refused(reject('stock_below_reserved', `${level.reserved} units of '${sku}' are held for orders; on hand cannot go below that`, { sku, reserved: level.reserved }));
       }
+      // Allowing backorders goes first and forbidding them last, so that no step breaks the available >= 0 rule.
+      if (backorders && !level.backorders) await setBackorders(tx, sku, true, now);
       const delta = input.onHand - level.onHand;
       if (delta !== 0) {
         const d = movementDeltas('adjust', delta);
         const row: MovementRow = { id: this.deps.newId(), sku, kind: 'adjust', quantity: delta, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: null, line_id: null, reason: input.reason ?? null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
         await applyMovements(tx, [row], now);
       }
-      return accept({ sku, onHand: input.onHand, reserved: level.reserved, available: input.onHand - level.reserved, backorders: level.backorders });
+      if (!backorders && level.backorders) await setBackorders(tx, sku, false, now);
+      return accept({ sku, onHand: input.onHand, reserved: level.reserved, available: input.onHand - level.reserved, backorders });
     }));
   }
 

@@ -9,6 +9,7 @@ import { claimDueTimers, countDueTimers, dropTimer } from '../store/timers.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { OrderService } from './order-service.js';
+import type { PaymentService } from './payment-service.js';
 
 export interface SweepResult {
   readonly fired: number;
@@ -19,7 +20,7 @@ export interface SweepResult {
 }
 
 export class Sweeper {
-  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService }) {}
+  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService; payments: PaymentService }) {}
 
   /** Fires everything due now; `onProgress` hears after each timer. */
   async sweep(onProgress?: (done: number) => void, batch = 100): Promise<SweepResult> {
@@ -50,7 +51,8 @@ export class Sweeper {
   start(ms = 1000, onError: (err: unknown) => void = () => {}): () => Promise<void> {
     let running: Promise<unknown> = Promise.resolve();
     const timer = setInterval(() => {
-      running = running.then(() => this.sweep()).catch(onError);
+      // Timers, then gateway calls left unanswered by a crash.
+      running = running.then(() => this.sweep()).then(() => this.deps.payments.recover()).catch(onError);
     }, ms);
     timer.unref();
     return async () => {

@@ -54,12 +54,12 @@ export async function applyMovements(tx: Db, rows: readonly MovementRow[], now: 
 }
 
 /** Creates the SKU's row at zero if it has none, so that an adjustment can follow as a movement. */
-export async function ensureItem(tx: Db, sku: string, backorders: boolean | undefined, now: Date): Promise<void> {
-  await tx.query(
-    `INSERT INTO inventory (sku, on_hand, reserved, backorders, updated_at) VALUES ($1, 0, 0, coalesce($2, false), $3)
-     ON CONFLICT (sku) DO UPDATE SET backorders = coalesce($2, inventory.backorders), updated_at = $3`,
-    [sku, backorders ?? null, now],
-  );
+export async function ensureItem(tx: Db, sku: string, now: Date): Promise<void> {
+  await tx.query(`INSERT INTO inventory (sku, on_hand, reserved, backorders, updated_at) VALUES ($1, 0, 0, false, $2) ON CONFLICT (sku) DO NOTHING`, [sku, now]);
+}
+
+export async function setBackorders(tx: Db, sku: string, backorders: boolean, now: Date): Promise<void> {
+  await tx.query('UPDATE inventory SET backorders = $2, updated_at = $3 WHERE sku = $1', [sku, backorders, now]);
 }
 
 export async function movementsOf(db: Db, sku: string, limit: number): Promise<MovementRow[]> {

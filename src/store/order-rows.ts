@@ -15,7 +15,7 @@ export interface OrderRow {
   placed_at: Date | null;
 }
 
-type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings'>;
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds'>;
 
 export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
 
@@ -28,6 +28,9 @@ export function toOrder(row: OrderRow): Order {
     status: row.status,
     currency: row.currency,
     ...row.body,
+    // Orders written before payments existed have none.
+    payments: (row.body as Partial<OrderBody>).payments ?? [],
+    refunds: (row.body as Partial<OrderBody>).refunds ?? [],
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -48,10 +51,13 @@ export function orderColumns(order: Order) {
     metadata: order.metadata,
     deadlines: order.deadlines,
     timers: order.timers,
+    payments: order.payments,
+    refunds: order.refunds,
     ...(order.basketEditable ? { basketEditable: true } : {}),
     ...(order.timerFirings && Object.keys(order.timerFirings).length > 0 ? { timerFirings: order.timerFirings } : {}),
   };
   return {
+    payments: JSON.stringify(order.payments.map((p) => ({ id: p.id, method: p.method, gateway: p.gateway, reference: p.reference, state: p.state, intent_at: p.intent?.at ?? null }))),
     status: JSON.stringify(order.status),
     statusTags: statusTags(order.status),
     body: JSON.stringify(body),

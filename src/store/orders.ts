@@ -48,13 +48,22 @@ const timerRewrite = (timers: number, changed: string) => `d AS (
   SELECT w.id, x.name, x."dueAt" FROM w, jsonb_to_recordset($${timers}::jsonb) AS x(name text, "dueAt" timestamptz) WHERE ${changed}
 )`;
 
+/** The payments index follows the order's payments; upserted only when they changed. */
+const paymentUpsert = (payments: number, changed: string) => `p AS (
+  INSERT INTO payments (id, order_id, method, gateway, reference, state, intent_at)
+  SELECT x.id, w.id, x.method, x.gateway, x.reference, x.state, x.intent_at
+  FROM w, jsonb_to_recordset($${payments}::jsonb) AS x(id uuid, method text, gateway text, reference text, state text, intent_at timestamptz)
+  WHERE ${changed}
+  ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, state = EXCLUDED.state, intent_at = EXCLUDED.intent_at
+)`;
+
 const INSERT_ORDER = `WITH w AS (
   INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
   RETURNING id, code
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
-), ${timerRewrite(15, 'true')}
+), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}
 SELECT code FROM w`;
 
 /** Inserts a new order with its first history and outbox rows; returns the order with its code. */
@@ -64,7 +73,7 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
     name: 'ordo_insert_order',
     text: INSERT_ORDER,
     values: [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers)],
+      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments],
   });
   return { ...order, code: res.rows[0]!.code };
 }
@@ -75,19 +84,60 @@ const UPDATE_ORDER = `WITH w AS (
   RETURNING id
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
-), ${timerRewrite(13, '$14::boolean')}
+), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}
 SELECT count(*)::int AS n FROM w`;
 
 /** Saves `order` over the stored version `expectedVersion`; false when someone else saved first. */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], timersChanged: boolean): Promise<boolean> {
+export interface Changed {
+  readonly timers: boolean;
+  readonly payments: boolean;
+}
+
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed): Promise<boolean> {
   const c = orderColumns(order);
   const res = await db.query<{ n: number }>({
     name: 'ordo_update_order',
     text: UPDATE_ORDER,
     values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), timersChanged],
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments],
   });
   return res.rows[0]!.n === 1;
+}
+
+/** Notes a gateway callback as applied; false if it was applied before. Runs inside the command's transaction. */
+export async function recordGatewayEvent(tx: Db, gateway: string, eventId: string, orderId: string, now: Date): Promise<boolean> {
+  const res = await tx.query('INSERT INTO gateway_events (gateway, event_id, order_id, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [gateway, eventId, orderId, now]);
+  return res.rowCount === 1;
+}
+
+/** Whether the order's history says this gateway event was ignored (late or out of order). */
+export async function eventIgnored(db: Db, orderId: string, eventId: string): Promise<boolean> {
+  const res = await db.query(`SELECT 1 FROM order_history WHERE order_id = $1 AND type = 'payment.event_ignored' AND data->>'eventId' = $2`, [orderId, eventId]);
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** The order a payment belongs to. */
+export async function orderIdOfPayment(db: Db, paymentId: string): Promise<string | undefined> {
+  const res = await db.query<{ order_id: string }>({ name: 'ordo_payment_order', text: 'SELECT order_id FROM payments WHERE id = $1', values: [paymentId] });
+  return res.rows[0]?.order_id;
+}
+
+/** Payments whose gateway call was recorded before `before` but never answered. */
+export async function stalledPayments(db: Db, before: Date, limit: number): Promise<{ orderId: string; paymentId: string }[]> {
+  const res = await db.query<{ order_id: string; id: string }>('SELECT order_id, id FROM payments WHERE intent_at <= $1 ORDER BY intent_at LIMIT $2', [before, limit]);
+  return res.rows.map((r) => ({ orderId: r.order_id, paymentId: r.id }));
+}
+
+/** Orders waiting on a payment link. */
+export async function ordersAwaitingLink(db: Db): Promise<string[]> {
+  const res = await db.query<{ order_id: string }>(`SELECT DISTINCT order_id FROM payments WHERE method = 'payment_link' AND state = 'pending' ORDER BY order_id`);
+  return res.rows.map((r) => r.order_id);
+}
+
+/** Locks the order's row if it is still at `version`; false if it moved on. */
+export async function lockOrderAt(tx: Db, id: string, version: number): Promise<boolean> {
+  const res = await tx.query({ name: 'ordo_lock_order', text: 'SELECT 1 FROM orders WHERE id = $1 AND version = $2 FOR UPDATE', values: [id, version] });
+  return res.rowCount === 1;
 }
 
 export async function findOrder(db: Db, id: string): Promise<Order | undefined> {
@@ -97,8 +147,8 @@ export async function findOrder(db: Db, id: string): Promise<Order | undefined> 
 
 export interface OrderFilter {
   readonly workflow?: string;
-  /** `state` or `track:state`. */
-  readonly status?: string;
+  /** Any of these, each `state` or `track:state`. */
+  readonly statuses?: readonly string[];
   /** Matches the order code (`#1001` or `1001`), id, or the customer's email, name or id. */
   readonly q?: string;
   readonly customerId?: string;
@@ -112,7 +162,7 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
   const values: unknown[] = [];
   const add = (sql: (p: string) => string, v: unknown) => where.push(sql(`$${values.push(v)}`));
   if (f.workflow) add((p) => `workflow = ${p}`, f.workflow);
-  if (f.status) add((p) => `status_tags @> ARRAY[${p}::text]`, f.status);
+  if (f.statuses) add((p) => `status_tags && ${p}::text[]`, f.statuses);
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
   if (f.after) add((p) => `id < ${p}`, f.after);
   if (f.q) {

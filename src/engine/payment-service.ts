@@ -1,0 +1,199 @@
+/**
+ * Payments through gateways, without money ever moving inside a database transaction:
+ *   1. a command records the payment and the gateway call it needs (an intent with an
+ *      idempotency key) and commits;
+ *   2. the gateway is called, outside any transaction;
+ *   3. another command records the answer.
+ * A crash between 1 and 3 leaves the intent; `recover` calls the gateway again with the same
+ * key, and the gateway answers it without moving money a second time.
+ */
+import type pg from 'pg';
+import type { Actor } from '../domain/actor.js';
+import type { CallbackType } from '../domain/payments/decide-payment.js';
+import { isOffline } from '../domain/payments/decide-payment.js';
+import type { PaymentMethod } from '../domain/payments/payment.js';
+import { accept, reject, type Result } from '../domain/result.js';
+import { CallbackRejected, type PaymentGateway } from '../gateways/port.js';
+import { eventIgnored, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './ids.js';
+import type { OrderService } from './order-service.js';
+import type { OrderView } from './order-view.js';
+
+export interface NewPayment {
+  readonly method: PaymentMethod;
+  readonly amount?: number;
+  readonly deposit?: boolean;
+  /** false: authorize only, capture later. */
+  readonly capture?: boolean;
+  readonly expiresAt?: string;
+  readonly editable?: boolean;
+  readonly balanceDueAt?: string;
+  /** The simulated gateway's outcome: settle, authorize, decline, pending, unknown. */
+  readonly simulate?: string;
+}
+
+export interface NewRefund {
+  readonly paymentId?: string;
+  readonly amount?: number;
+  readonly lines?: readonly { readonly lineId: string; readonly quantity: number }[];
+  readonly shipping?: boolean | number;
+  readonly adjustment?: number;
+  readonly reason: string;
+  readonly restock?: boolean;
+  readonly simulate?: string;
+}
+
+export type CallbackOutcome = { readonly status: 'applied' | 'duplicate' | 'ignored'; readonly orderId?: string };
+
+const CARD_GATEWAY = 'simulated';
+const gatewayActor = (name: string): Actor => ({ kind: 'gateway', id: name });
+
+export class PaymentService {
+  constructor(
+    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway> },
+  ) {}
+
+  async add(orderId: string, input: NewPayment, actor: Actor): Promise<Result<OrderView>> {
+    const paymentId = this.deps.newId();
+    const recorded = await this.deps.orders.execute(orderId, {
+      type: 'add_payment',
+      paymentId,
+      intentKey: this.deps.newId(),
+      method: input.method,
+      // Cards, links and local vouchers are paid through the gateway; the rest by hand.
+      gateway: isOffline(input.method) ? 'manual' : CARD_GATEWAY,
+      ...(input.amount !== undefined ? { amount: input.amount } : {}),
+      ...(input.deposit !== undefined ? { deposit: input.deposit } : {}),
+      ...(input.capture !== undefined ? { capture: input.capture } : {}),
+      ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+      ...(input.editable !== undefined ? { editable: input.editable } : {}),
+      ...(input.balanceDueAt !== undefined ? { balanceDueAt: input.balanceDueAt } : {}),
+      options: input.simulate ? { simulate: input.simulate } : {},
+    }, actor);
+    if (!recorded.ok) return recorded;
+    return this.complete(orderId, paymentId, actor);
+  }
+
+  async capture(paymentId: string, amount: number | undefined, actor: Actor): Promise<Result<OrderView>> {
+    return this.onPayment(paymentId, actor, (orderId) =>
+      this.deps.orders.execute(orderId, { type: 'request_capture', paymentId, intentKey: this.deps.newId(), ...(amount !== undefined ? { amount } : {}) }, actor));
+  }
+
+  async void(paymentId: string, actor: Actor): Promise<Result<OrderView>> {
+    return this.onPayment(paymentId, actor, (orderId) => this.deps.orders.execute(orderId, { type: 'request_void', paymentId, intentKey: this.deps.newId() }, actor));
+  }
+
+  async settle(paymentId: string, amount: number | undefined, actor: Actor): Promise<Result<OrderView>> {
+    return this.onPayment(paymentId, actor, (orderId) => this.deps.orders.execute(orderId, { type: 'settle_payment', paymentId, ...(amount !== undefined ? { amount } : {}) }, actor));
+  }
+
+  async resolve(paymentId: string, outcome: 'settled' | 'failed', actor: Actor): Promise<Result<OrderView>> {
+    return this.onPayment(paymentId, actor, (orderId) => this.deps.orders.execute(orderId, { type: 'resolve_payment', paymentId, outcome }, actor));
+  }
+
+  async refund(orderId: string, input: NewRefund, actor: Actor): Promise<Result<OrderView>> {
+    const order = await this.deps.orders.find(orderId);
+    const target = order?.payments.find((p) => p.id === input.paymentId) ?? order?.payments.find((p) => p.captured > p.refunded);
+    const refundId = this.deps.newId();
+    const asked = await this.deps.orders.execute(orderId, {
+      type: 'request_refund',
+      refundId,
+      intentKey: this.deps.newId(),
+      ...(input.paymentId ? { paymentId: input.paymentId } : {}),
+      ...(input.amount !== undefined ? { amount: input.amount } : {}),
+      ...(input.lines ? { lines: input.lines } : {}),
+      ...(input.shipping !== undefined ? { shipping: input.shipping } : {}),
+      ...(input.adjustment !== undefined ? { adjustment: input.adjustment } : {}),
+      reason: input.reason,
+      ...(input.restock !== undefined ? { restock: input.restock } : {}),
+      // Offline money goes back by hand too: the refund is recorded as done.
+      recordedByHand: target ? isOffline(target.method) : false,
+      ...(input.simulate ? { options: { simulate: input.simulate } } : {}),
+    }, actor);
+    if (!asked.ok) return asked;
+    const paymentId = (await this.deps.orders.find(orderId))?.refunds.find((r) => r.id === refundId)?.paymentId;
+    return paymentId ? this.complete(orderId, paymentId, actor) : asked;
+  }
+
+  resendLink(orderId: string, actor: Actor): Promise<Result<OrderView>> {
+    return this.deps.orders.execute(orderId, { type: 'resend_payment_link' }, actor);
+  }
+
+  /** Resends every payment link still awaiting payment; returns the orders reminded. */
+  async resendAllLinks(actor: Actor): Promise<string[]> {
+    const resent: string[] = [];
+    for (const orderId of await ordersAwaitingLink(this.deps.pool)) {
+      if ((await this.resendLink(orderId, actor)).ok) resent.push(orderId);
+    }
+    return resent;
+  }
+
+  /** A signed callback from a gateway: verified, then applied once, late or out-of-order ones recorded as ignored. */
+  async callback(gatewayName: string, headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: string): Promise<Result<CallbackOutcome> | { readonly unauthorized: string }> {
+    const gateway = this.deps.gateways.get(gatewayName);
+    if (!gateway) return reject('payment_not_found', `there is no gateway '${gatewayName}'`);
+    let event;
+    try {
+      event = gateway.parseCallback(headers, rawBody);
+    } catch (err) {
+      if (err instanceof CallbackRejected) return { unauthorized: err.message };
+      throw err;
+    }
+    const orderId = await orderIdOfPayment(this.deps.pool, event.paymentId);
+    if (!orderId) return reject('payment_not_found', `there is no payment ${event.paymentId}`);
+    const applied = await this.deps.orders.execute(orderId, {
+      type: 'gateway_event',
+      eventId: event.eventId,
+      event: event.type as CallbackType,
+      paymentId: event.paymentId,
+      ...(event.refundId ? { refundId: event.refundId } : {}),
+      ...(event.amount !== undefined ? { amount: event.amount } : {}),
+      ...(event.reference ? { reference: event.reference } : {}),
+    }, gatewayActor(gatewayName), { once: { gateway: gatewayName, eventId: event.eventId } });
+    if (!applied.ok) return applied.code === 'event_already_applied' ? accept({ status: 'duplicate', orderId }) : applied;
+    return accept({ status: (await eventIgnored(this.deps.pool, orderId, event.eventId)) ? 'ignored' : 'applied', orderId });
+  }
+
+  /** Gateway calls recorded more than `afterSeconds` ago and never answered: call again, same key. */
+  async recover(afterSeconds = 30, limit = 100): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - afterSeconds * 1000);
+    let done = 0;
+    for (const { orderId, paymentId } of await stalledPayments(this.deps.pool, before, limit)) {
+      if ((await this.complete(orderId, paymentId, { kind: 'system', id: 'recovery' })).ok) done++;
+    }
+    return done;
+  }
+
+  /** Runs the gateway call the payment waits on, if any, and records the answer. */
+  private async complete(orderId: string, paymentId: string, actor: Actor): Promise<Result<OrderView>> {
+    const order = await this.deps.orders.find(orderId);
+    const payment = order?.payments.find((p) => p.id === paymentId);
+    if (!order || !payment) return reject('payment_not_found', `there is no payment ${paymentId}`);
+    const intent = payment.intent;
+    if (!intent) return this.deps.orders.get(orderId, actor);
+    const gateway = this.deps.gateways.get(payment.gateway);
+    if (!gateway) throw new Error(`payment ${paymentId} uses gateway '${payment.gateway}', which this Ordo does not have`);
+    const call = { key: intent.key, paymentId, amount: intent.amount, currency: order.currency, reference: payment.reference, options: { ...payment.options, ...intent.options } };
+    const by = gatewayActor(gateway.name);
+    if (intent.op === 'refund') {
+      const answer = await gateway.refund(call);
+      const recorded = await this.deps.orders.execute(orderId, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by);
+      return recorded.ok ? this.deps.orders.get(orderId, actor) : recorded;
+    }
+    const answer = await gateway[intent.op](call);
+    const recorded = await this.deps.orders.execute(orderId, {
+      type: 'record_gateway_result', paymentId, key: intent.key, outcome: answer.outcome, reference: answer.reference,
+      ...(answer.amount !== undefined ? { amount: answer.amount } : {}),
+    }, by);
+    return recorded.ok ? this.deps.orders.get(orderId, actor) : recorded;
+  }
+
+  private async onPayment(paymentId: string, actor: Actor, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {
+    const orderId = /^[0-9a-f-]{36}$/i.test(paymentId) ? await orderIdOfPayment(this.deps.pool, paymentId) : undefined;
+    if (!orderId) return reject('payment_not_found', `there is no payment ${paymentId}`);
+    const asked = await command(orderId);
+    return asked.ok ? this.complete(orderId, paymentId, actor) : asked;
+  }
+
+}

@@ -1,0 +1,107 @@
+/** Nexway's timers on the test clock: an asynchronous payment aborts, a fraud review lapses, repairs retry with backoff. */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseDuration } from '../../src/domain/duration.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { admin, customer, expectLevels, expectRecordsConsistent, expectTimersIndexed, gateway, history, input, ok, orderMovements, system, uniqueSku } from '../stock/helpers.js';
+
+let t: TestApp;
+beforeAll(async () => { t = await startTestApp(); });
+afterAll(() => t.close());
+beforeEach(async () => {
+  t.clock.advance(400 * 86_400);
+  await t.ordo.sweeper.sweep();
+});
+afterEach(() => expectTimersIndexed(t.ordo.pool));
+
+const DAY = 86_400;
+const none = { fired: 0, stale: 0, failed: 0 };
+const one = { fired: 1, stale: 0, failed: 0 };
+const at = (secondsFromNow: number) => new Date(t.clock.now().getTime() + secondsFromNow * 1000).toISOString();
+const status = async (id: string) => ok(await t.ordo.orders.get(id, admin)).status.order;
+const advance = async (seconds: number) => {
+  t.clock.advance(seconds);
+  return t.ordo.sweeper.sweep();
+};
+const setting = (name: string) => parseDuration(t.ordo.workflows.get('nexway')!.settings[name] as string)!;
+
+async function stocked(onHand: number) {
+  const sku = uniqueSku('TNX');
+  ok(await t.ordo.stock.set(sku, { onHand }, admin));
+  return sku;
+}
+
+describe('PAYMENT_PENDING', () => {
+  it('aborts after the paymentTimeout setting, not a second earlier, and releases the stock', async () => {
+    const timeout = setting('paymentTimeout');
+    expect(timeout).toBe(7 * DAY);
+    const sku = await stocked(4);
+    const shopper = customer('nx-shopper');
+    const o = ok(await t.ordo.orders.create(input([{ sku, quantity: 3 }], { workflow: 'nexway' }), shopper));
+    expect(o.status.order).toBe('CREATED');
+    expect(o.timers).toEqual([]);
+    const pending = ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'PAYMENT_PENDING' }, shopper));
+    expect(pending.timers).toEqual([{ name: 'payment-timeout', track: 'order', dueAt: at(timeout), extended: false }]);
+    await expectLevels(t.ordo.pool, sku, { onHand: 4, reserved: 3 });
+    expect(await advance(timeout - 1)).toEqual(none);
+    expect(await status(o.id)).toBe('PAYMENT_PENDING');
+    expect(await advance(1)).toEqual(one);
+    expect(await status(o.id)).toBe('ABORTED');
+    await expectLevels(t.ordo.pool, sku, { onHand: 4, reserved: 0 });
+    expect(await orderMovements(t.ordo.pool, o.id)).toEqual(['reserve 3', 'release 3']);
+    const h = await history(t.ordo.pool, o.id);
+    expect(h.filter((x) => x.type === 'order.status_changed').map((x) => `${x.from_state}->${x.to_state}:${x.actor_kind}`))
+      .toEqual(['CREATED->PAYMENT_PENDING:customer', 'PAYMENT_PENDING->ABORTED:system']);
+    await expectRecordsConsistent(t.ordo.pool, o.id);
+  });
+
+  it('a payment confirmed in time stops the clock', async () => {
+    const o = ok(await t.ordo.orders.create(input([{ sku: 'NX-ANY', quantity: 1 }], { workflow: 'nexway' }), admin));
+    ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'PAYMENT_PENDING' }, gateway));
+    t.clock.advance(DAY);
+    expect(ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'PENDING' }, gateway)).timers).toEqual([]);
+    expect(await advance(30 * DAY)).toEqual(none);
+    expect(await status(o.id)).toBe('PENDING');
+  });
+});
+
+describe('FRAUD_PENDING', () => {
+  it('is cancelled automatically after 6 days, and releases the stock', async () => {
+    expect(setting('fraudReviewTimeout')).toBe(6 * DAY);
+    const sku = await stocked(2);
+    const o = ok(await t.ordo.orders.create(input([{ sku, quantity: 2 }], { workflow: 'nexway' }), admin));
+    const flagged = ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'FRAUD_PENDING' }, system));
+    expect(flagged.timers).toEqual([{ name: 'fraud-review', track: 'order', dueAt: at(6 * DAY), extended: false }]);
+    expect(await advance(6 * DAY - 1)).toEqual(none);
+    expect(await status(o.id)).toBe('FRAUD_PENDING');
+    await expectLevels(t.ordo.pool, sku, { onHand: 2, reserved: 2 });
+    expect(await advance(1)).toEqual(one);
+    expect(await status(o.id)).toBe('CANCELED');
+    await expectLevels(t.ordo.pool, sku, { onHand: 2, reserved: 0 });
+  });
+
+  it('a review accepted in time is not cancelled', async () => {
+    const o = ok(await t.ordo.orders.create(input([{ sku: 'NX-ANY', quantity: 1 }], { workflow: 'nexway' }), admin));
+    ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'FRAUD_PENDING' }, system));
+    t.clock.advance(5 * DAY);
+    ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'PENDING' }, admin));
+    expect(await advance(2 * DAY)).toEqual(none);
+    expect(await status(o.id)).toBe('PENDING');
+    expect((await history(t.ordo.pool, o.id)).filter((h) => h.type === 'timer.fired')).toEqual([]);
+  });
+});
+
+describe('repair retries', () => {
+  it('PENDING_WITH_ERROR goes back to PENDING after the retry delay, waiting twice as long each time it fails again', async () => {
+    const first = setting('repairRetry');
+    const o = ok(await t.ordo.orders.create(input([{ sku: 'NX-ANY', quantity: 1 }], { workflow: 'nexway' }), admin));
+    ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'PENDING' }, gateway));
+    for (const delay of [first, 2 * first, 4 * first]) {
+      const broken = ok(await t.ordo.orders.execute(o.id, { type: 'transition', to: 'PENDING_WITH_ERROR' }, system));
+      expect(broken.timers).toEqual([{ name: 'repair', track: 'order', dueAt: at(delay), extended: false }]);
+      expect(await advance(delay - 1)).toEqual(none);
+      expect(await advance(1)).toEqual(one);
+      expect(await status(o.id)).toBe('PENDING');
+    }
+    expect((await history(t.ordo.pool, o.id)).filter((h) => h.type === 'timer.fired')).toHaveLength(3);
+  });
+});
