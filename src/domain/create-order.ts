@@ -8,6 +8,8 @@ import { totalsOf } from './totals.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
 import { react } from './workflow/interpret.js';
 import { applyEffects, enteredBy } from './effects.js';
+import { decide } from './decide.js';
+import { PAYMENT_METHODS, type PaymentMethod } from './payments/payment.js';
 
 export const MAX_QUANTITY = 1_000_000;
 
@@ -27,8 +29,20 @@ export interface NewOrder {
   /** A cart still being built: the workflow keeps it in its draft state. */
   readonly draft?: boolean;
   /** How the customer will pay; `expiresAt` (ISO time) is the order's own payment deadline, e.g. a payment link's. */
-  readonly payment?: { readonly method: string; readonly expiresAt?: string; readonly editable?: boolean };
+  readonly payment?: NewOrderPayment;
   readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface NewOrderPayment {
+  readonly method: string;
+  readonly expiresAt?: string;
+  readonly editable?: boolean;
+  readonly amount?: number;
+  readonly deposit?: boolean;
+  readonly capture?: boolean;
+  readonly balanceDueAt?: string;
+  /** Gateway-specific options (the simulated gateway's outcome). */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface CreateContext {
@@ -37,6 +51,8 @@ export interface CreateContext {
   readonly lineIds: readonly string[];
   readonly actor: Actor;
   readonly now: Date;
+  /** Ids for the payment the order is created with, if any. */
+  readonly payment?: { readonly paymentId: string; readonly intentKey: string; readonly gateway: string };
 }
 
 export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: CreateContext): Result<Decision> {
@@ -83,9 +99,30 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
   // The initial states count as entered: their stock effects and timers apply too.
   const initial = wf.tracks.map((t) => ({ track: t.id, state: t.initial }));
   const effects = applyEffects(wf, moved.order, [...initial, ...enteredBy(moved.changes)], ctx.now);
-  return accept({
+  const created: Decision = {
     order: effects.order,
     events: [{ type: 'order.created', data: { status: draft.status, ...facts } }, ...moved.changes],
     movements: effects.movements,
-  });
+  };
+  return input.payment && ctx.payment && isPaymentMethod(input.payment.method) ? withPayment(wf, created, input.payment, ctx) : accept(created);
+}
+
+const isPaymentMethod = (m: string): m is PaymentMethod => (PAYMENT_METHODS as readonly string[]).includes(m);
+
+/** The payment the order is created with is part of the same decision: both are written together, or neither. */
+function withPayment(wf: WorkflowDefinition, created: Decision, payment: NewOrderPayment, ctx: CreateContext): Result<Decision> {
+  const ids = ctx.payment!;
+  const added = decide(wf, created.order, {
+    type: 'add_payment', paymentId: ids.paymentId, intentKey: ids.intentKey, gateway: ids.gateway, method: payment.method as PaymentMethod,
+    ...(payment.amount !== undefined ? { amount: payment.amount } : {}),
+    ...(payment.deposit !== undefined ? { deposit: payment.deposit } : {}),
+    ...(payment.capture !== undefined ? { capture: payment.capture } : {}),
+    ...(payment.expiresAt !== undefined ? { expiresAt: payment.expiresAt } : {}),
+    ...(payment.editable !== undefined ? { editable: payment.editable } : {}),
+    ...(payment.balanceDueAt !== undefined ? { balanceDueAt: payment.balanceDueAt } : {}),
+    ...(payment.options ? { options: payment.options } : {}),
+  }, ctx.actor, ctx.now);
+  if (!added.ok) return added;
+  // Still the order's first version: creating it with its payment is one change.
+  return accept({ order: { ...added.value.order, version: 1 }, events: [...created.events, ...added.value.events], movements: [...created.movements, ...added.value.movements] });
 }

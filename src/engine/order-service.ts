@@ -9,6 +9,8 @@ import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder } from '../domain/create-order.js';
 import { decide, decideBackorder, type OrderCommand } from '../domain/decide.js';
 import type { BasketChange } from '../domain/basket.js';
+import { isOffline } from '../domain/payments/decide-payment.js';
+import type { PaymentMethod } from '../domain/payments/payment.js';
 import type { Decision } from '../domain/decision.js';
 import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
 import type { Order } from '../domain/order.js';
@@ -64,7 +66,8 @@ export class OrderService {
     const wf = findWorkflow(input.workflow ?? DEFAULT_WORKFLOW);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${input.workflow}'`, { workflow: input.workflow });
     const now = this.deps.clock.now();
-    const decided = decideCreate(wf, input, { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now });
+    const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method) } : undefined;
+    const decided = decideCreate(wf, input, { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now, ...(payment ? { payment } : {}) });
     if (!decided.ok) return decided;
     const saved = await this.persist(wf, undefined, decided.value, actor, now);
     if (saved === 'conflict') throw new Error('a new order cannot conflict');
@@ -190,6 +193,9 @@ function movementRow(m: StockMovement, orderId: string, actor: Actor, now: Date,
   const d = movementDeltas(m.kind, m.quantity);
   return { id, sku: m.sku, kind: m.kind, quantity: m.quantity, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: orderId, line_id: m.lineId ?? null, reason: null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
 }
+
+/** Cards, links and local vouchers are paid through the gateway; the rest by hand. */
+export const gatewayFor = (method: string) => (isOffline(method as PaymentMethod) ? 'manual' : 'simulated');
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 

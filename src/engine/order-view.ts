@@ -21,6 +21,38 @@ export interface OrderLineView {
   readonly committed: number;
 }
 
+export interface PaymentView {
+  readonly id: string;
+  readonly method: string;
+  readonly gateway: string;
+  readonly reference: string | null;
+  readonly amount: number;
+  readonly state: string;
+  readonly authorized: number;
+  readonly captured: number;
+  readonly refunded: number;
+  readonly deposit: boolean;
+  readonly link: { readonly expiresAt: string; readonly editable: boolean; readonly sent: number } | null;
+  /** A gateway call made but not yet answered (it is retried with the same idempotency key). */
+  readonly pendingOperation: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface RefundView {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly lines: readonly { readonly lineId: string; readonly quantity: number }[];
+  readonly shipping: number;
+  readonly adjustment: number;
+  readonly reason: string;
+  readonly restock: boolean;
+  readonly state: string;
+  readonly reference: string | null;
+  readonly createdAt: string;
+}
+
 export interface TimerView {
   readonly name: string;
   readonly track: string;
@@ -43,6 +75,8 @@ export interface OrderView {
   readonly surcharges: readonly Surcharge[];
   readonly totals: Totals;
   readonly metadata: Readonly<Record<string, unknown>>;
+  readonly payments: readonly PaymentView[];
+  readonly refunds: readonly RefundView[];
   /** What the order waits on: when its basket or payment link runs out, and so on. */
   readonly timers: readonly TimerView[];
   /** The statuses each track may move to next, by this caller. */
@@ -68,6 +102,12 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
     surcharges: order.surcharges,
     totals: totalsOf(order),
     metadata: order.metadata,
+    payments: order.payments.map((p) => ({
+      id: p.id, method: p.method, gateway: p.gateway, reference: p.reference, amount: p.amount, state: p.state,
+      authorized: p.authorized, captured: p.captured, refunded: p.refunded, deposit: p.deposit, link: p.link ?? null,
+      pendingOperation: p.intent?.op ?? null, createdAt: p.createdAt, updatedAt: p.updatedAt,
+    })),
+    refunds: order.refunds.map((r) => ({ ...r, lines: r.lines })),
     timers: order.timers.map((t) => ({ name: t.name, track: t.track, dueAt: t.dueAt, extended: t.extended === true })),
     next: nextStatuses(wf, order, actor),
     createdAt: order.createdAt.toISOString(),

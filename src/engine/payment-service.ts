@@ -17,7 +17,7 @@ import { CallbackRejected, type PaymentGateway } from '../gateways/port.js';
 import { eventIgnored, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
-import type { OrderService } from './order-service.js';
+import { gatewayFor, type CreateOrderInput, type OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 
 export interface NewPayment {
@@ -46,7 +46,6 @@ export interface NewRefund {
 
 export type CallbackOutcome = { readonly status: 'applied' | 'duplicate' | 'ignored'; readonly orderId?: string };
 
-const CARD_GATEWAY = 'simulated';
 const gatewayActor = (name: string): Actor => ({ kind: 'gateway', id: name });
 
 export class PaymentService {
@@ -61,8 +60,7 @@ export class PaymentService {
       paymentId,
       intentKey: this.deps.newId(),
       method: input.method,
-      // Cards, links and local vouchers are paid through the gateway; the rest by hand.
-      gateway: isOffline(input.method) ? 'manual' : CARD_GATEWAY,
+      gateway: gatewayFor(input.method),
       ...(input.amount !== undefined ? { amount: input.amount } : {}),
       ...(input.deposit !== undefined ? { deposit: input.deposit } : {}),
       ...(input.capture !== undefined ? { capture: input.capture } : {}),
@@ -73,6 +71,14 @@ export class PaymentService {
     }, actor);
     if (!recorded.ok) return recorded;
     return this.complete(orderId, paymentId, actor);
+  }
+
+  /** Creates an order; a payment it is created with goes to the gateway right after the order is written. */
+  async createOrder(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
+    const created = await this.deps.orders.create(input, actor);
+    if (!created.ok) return created;
+    const payment = created.value.payments.find((p) => p.pendingOperation);
+    return payment ? this.complete(created.value.id, payment.id, actor) : created;
   }
 
   async capture(paymentId: string, amount: number | undefined, actor: Actor): Promise<Result<OrderView>> {

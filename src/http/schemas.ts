@@ -6,6 +6,8 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { ACTOR_KINDS } from '../domain/actor.js';
 import { MAX_QUANTITY } from '../domain/create-order.js';
 import { STATE_KINDS, STOCK_EFFECTS } from '../domain/workflow/definition.js';
+import { PAYMENT_METHODS, PAYMENT_STATES, REFUND_STATES } from '../domain/payments/payment.js';
+import { SIMULATED_OUTCOMES } from '../gateways/simulated.js';
 
 const strict = { additionalProperties: false } as const;
 const Text = (max = 200) => Type.String({ minLength: 1, maxLength: max });
@@ -43,10 +45,15 @@ export const CreateOrderBody = Type.Object({
   billingAddress: Type.Optional(Address),
   draft: Type.Optional(Type.Boolean({ description: 'keep it as a cart being built' })),
   payment: Type.Optional(Type.Object({
-    method: Text(40),
+    method: Enum(PAYMENT_METHODS),
+    amount: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    deposit: Type.Optional(Type.Boolean({ description: "pay the workflow's deposit share now, the balance by balanceDueAt" })),
+    capture: Type.Optional(Type.Boolean({ description: 'false: authorize only, capture later' })),
+    balanceDueAt: Type.Optional(Type.String({ format: 'date-time' })),
+    simulate: Type.Optional(Enum(SIMULATED_OUTCOMES)),
     expiresAt: Type.Optional(Type.String({ format: 'date-time', description: "the order's own payment deadline (a payment link's expiry, an on-site reservation's)" })),
     editable: Type.Optional(Type.Boolean({ description: 'the customer may still edit the basket through the payment link' })),
-  }, { additionalProperties: true })),
+  }, strict)),
   metadata: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
 }, strict);
 export type CreateOrderBody = Static<typeof CreateOrderBody>;
@@ -79,6 +86,19 @@ const Totals = Type.Object({
   paid: Type.Integer(), refunded: Type.Integer(), balance: Type.Integer(),
 });
 
+const PaymentViewSchema = Type.Object({
+  id: Id, method: Type.String(), gateway: Type.String(), reference: Nullable(Type.String()), amount: Type.Integer(),
+  state: Enum(PAYMENT_STATES), authorized: Type.Integer(), captured: Type.Integer(), refunded: Type.Integer(), deposit: Type.Boolean(),
+  link: Nullable(Type.Object({ expiresAt: Type.String({ format: 'date-time' }), editable: Type.Boolean(), sent: Type.Integer() })),
+  pendingOperation: Nullable(Type.String({ description: 'a gateway call made and not yet answered; retried with the same idempotency key' })),
+  createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }),
+});
+const RefundViewSchema = Type.Object({
+  id: Id, paymentId: Id, amount: Type.Integer(), lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer() })),
+  shipping: Type.Integer(), adjustment: Type.Integer(), reason: Type.String(), restock: Type.Boolean(), state: Enum(REFUND_STATES),
+  reference: Nullable(Type.String()), createdAt: Type.String({ format: 'date-time' }),
+});
+
 export const OrderView = Type.Object({
   id: Id,
   code: Type.String({ description: 'human order number, e.g. #1001' }),
@@ -97,6 +117,8 @@ export const OrderView = Type.Object({
   surcharges: Type.Array(Type.Object({ id: Type.String(), description: Type.String(), amount: Type.Integer() })),
   totals: Totals,
   metadata: Type.Record(Type.String(), Type.Unknown()),
+  payments: Type.Array(PaymentViewSchema),
+  refunds: Type.Array(RefundViewSchema),
   timers: Type.Array(Type.Object({ name: Type.String(), track: Type.String(), dueAt: Type.String({ format: 'date-time' }), extended: Type.Boolean() }), { description: 'what the order waits on' }),
   next: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'track -> the statuses this caller may move it to' }),
   createdAt: Type.String({ format: 'date-time' }),
@@ -185,3 +207,32 @@ export const MovementList = Type.Object({
 export const AdvanceClockBody = Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 10 * 365 * 86_400 }) }, strict);
 export const ClockView = Type.Object({ now: Type.String({ format: 'date-time' }), fired: Type.Integer(), stale: Type.Integer(), failed: Type.Integer() });
 export const TimerParams = Type.Object({ id: Type.String({ maxLength: 64 }), name: Type.String({ maxLength: 64 }) });
+
+const NewPaymentFields = {
+  method: Enum(PAYMENT_METHODS),
+  amount: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'default: what is still owed' })),
+  deposit: Type.Optional(Type.Boolean({ description: "the workflow's deposit share of the total; the balance is due by balanceDueAt" })),
+  capture: Type.Optional(Type.Boolean({ description: 'false: authorize only, capture later' })),
+  expiresAt: Type.Optional(Type.String({ format: 'date-time', description: "a payment link's own expiry; an on-site reservation's" })),
+  editable: Type.Optional(Type.Boolean({ description: 'a payment link through which the customer may still edit the basket' })),
+  balanceDueAt: Type.Optional(Type.String({ format: 'date-time' })),
+  simulate: Type.Optional(Enum(SIMULATED_OUTCOMES)),
+};
+export const NewPaymentBody = Type.Object(NewPaymentFields, { additionalProperties: false });
+export const PaymentIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const CaptureBody = Type.Object({ amount: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
+export const SettleBody = CaptureBody;
+export const ResolveBody = Type.Object({ outcome: Type.Union([Type.Literal('settled'), Type.Literal('failed')]) }, { additionalProperties: false });
+export const RefundBody = Type.Object({
+  paymentId: Type.Optional(Id),
+  amount: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+  lines: Type.Optional(Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }), { maxItems: 500 })),
+  shipping: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], { description: 'true: all of it; a number: that much' })),
+  adjustment: Type.Optional(Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER })),
+  reason: Type.String({ minLength: 1, maxLength: 1000 }),
+  restock: Type.Optional(Type.Boolean({ description: 'put the refunded lines back in stock' })),
+  simulate: Type.Optional(Enum(SIMULATED_OUTCOMES)),
+}, { additionalProperties: false });
+export const PaymentList = Type.Object({ items: Type.Array(PaymentViewSchema), refunds: Type.Array(RefundViewSchema) });
+export const ResendAllView = Type.Object({ resent: Type.Integer(), orders: Type.Array(Id) });
+export const CallbackView = Type.Object({ status: Type.Union([Type.Literal('applied'), Type.Literal('duplicate'), Type.Literal('ignored')]) });

@@ -13,6 +13,8 @@ import { hasUnstorableText } from './text.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { clockRoutes } from './routes/clock.js';
 import { inventoryRoutes } from './routes/inventory.js';
+import { gatewayEventRoutes } from './routes/gateway-events.js';
+import { paymentRoutes } from './routes/payments.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -69,6 +71,8 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   workflowRoutes(app, ordo);
   apiKeyRoutes(app, ordo);
   inventoryRoutes(app, ordo);
+  paymentRoutes(app, ordo);
+  await gatewayEventRoutes(app, ordo);
   clockRoutes(app, ordo);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

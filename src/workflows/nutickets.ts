@@ -98,7 +98,13 @@ export const nutickets: WorkflowDefinition = {
         { on: 'order.created', from: ['active'], to: 'awaiting_onsite_payment', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.onSite] }] },
         { on: 'order.created', from: ['active'], to: 'awaiting_local_payment', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.local] }] },
 
-        { on: 'payment.settled', from: ['processing', 'awaiting_payment_link', 'awaiting_local_payment'], to: 'complete' },
+        // A payment added to a basket sends it down that method's route, as at creation.
+        { on: 'payment.pending', from: ['active'], to: 'processing', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.card] }] },
+        { on: 'payment.pending', from: ['active'], to: 'awaiting_payment_link', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.link] }] },
+        { on: 'payment.pending', from: ['active'], to: 'awaiting_invoice', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.invoice] }] },
+        { on: 'payment.pending', from: ['active'], to: 'awaiting_onsite_payment', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.onSite] }] },
+        { on: 'payment.pending', from: ['active'], to: 'awaiting_local_payment', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.local] }] },
+        { on: 'payment.settled', from: ['processing', 'awaiting_payment_link', 'awaiting_local_payment', 'awaiting_invoice', 'awaiting_onsite_payment', 'unknown'], to: 'complete' },
         { on: 'payment.settled', from: ['partially_paid'], to: 'complete', guards: [{ kind: 'balanceCovered' }], description: 'the balance after the deposit' },
         // inferred: a deposit normally goes through the gateway, so it may land from processing as well.
         { on: 'payment.partially_paid', from: ['active', 'processing'], to: 'partially_paid', description: 'the deposit is in' },

@@ -14,7 +14,15 @@ export const standard: WorkflowDefinition = {
   version: 1,
   label: 'Ordo standard',
   description: 'Order, payment and fulfillment as three tracks; stock held from placement, committed on payment.',
-  settings: { basketTimeout: '10m', paymentTimeout: '72h' },
+  settings: {
+    basketTimeout: '10m',
+    paymentTimeout: '72h',
+    paymentLinkExpiry: '72h',
+    // Deposits: this share of the total up front, offered from this order total (minor units), balance due within this.
+    depositPercent: 25,
+    depositMinimumTotal: 10000,
+    depositBalanceDeadline: '30d',
+  },
   tracks: [
     {
       id: 'order',
@@ -36,6 +44,7 @@ export const standard: WorkflowDefinition = {
       reactions: [
         { on: 'order.created', from: ['draft'], to: 'placed', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }], description: 'an order created with lines is checked out at once' },
         { on: 'timer.basket_expired', from: ['draft'], to: 'cancelled', description: 'an abandoned cart lets go of everything' },
+        { on: 'timer.deposit_deadline', from: ['placed'], to: 'cancelled', description: 'the balance after a deposit was not paid in time: called off, the deposit kept, the stock released' },
         { on: 'timer.payment_timeout', from: ['placed'], to: 'cancelled', guards: [{ kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed'] }], description: 'nobody paid: the order is called off and its stock released, never left stuck' },
         { on: 'entered:payment.paid', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'fulfillment', states: ['delivered'] }] },
         { on: 'entered:fulfillment.delivered', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'payment', states: ['paid'] }] },
@@ -71,6 +80,21 @@ export const standard: WorkflowDefinition = {
         { from: ['paid', 'partially_paid', 'partially_refunded'], to: 'refunded', actors: automatic },
         { from: ['unpaid', 'partially_paid', 'unknown'], to: 'paid', actors: staff, description: 'an admin records money received outside the gateway, or resolves an unknown answer' },
         { from: ['unknown'], to: 'failed', actors: staff, description: 'an admin resolves an unknown answer as failed' },
+      ],
+      // The payments' facts move this track; the transitions above are for by-hand corrections.
+      reactions: [
+        { on: 'payment.settled', from: ['unpaid', 'authorized', 'partially_paid', 'failed', 'unknown'], to: 'paid' },
+        { on: 'payment.authorized', from: ['unpaid', 'failed', 'unknown'], to: 'authorized' },
+        { on: 'payment.partially_paid', from: ['unpaid', 'authorized', 'failed', 'unknown'], to: 'partially_paid' },
+        { on: 'payment.declined', from: ['unpaid', 'unknown'], to: 'failed' },
+        { on: 'payment.failed', from: ['unpaid', 'unknown', 'authorized'], to: 'failed' },
+        { on: 'payment.unknown', from: ['unpaid', 'failed'], to: 'unknown', description: 'stock stays held until an admin resolves it' },
+        { on: 'payment.voided', from: ['authorized'], to: 'voided' },
+        { on: 'payment.partially_refunded', from: ['paid', 'partially_refunded'], to: 'partially_refunded' },
+        { on: 'payment.refunded', from: ['paid', 'partially_paid', 'partially_refunded'], to: 'refunded' },
+      ],
+      timers: [
+        { name: 'deposit-deadline', state: 'partially_paid', at: 'deposit', fire: 'timer.deposit_deadline', description: 'only when a deposit set a balance deadline' },
       ],
     },
     {

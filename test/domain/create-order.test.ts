@@ -36,6 +36,8 @@ describe('decideCreate', () => {
       surcharges: [],
       paid: 0,
       refunded: 0,
+      payments: [],
+      refunds: [],
       metadata: { channel: 'web' },
       deadlines: {},
       timers: [{ name: 'payment-deadline', track: 'order', state: 'placed', event: 'timer.payment_timeout', dueAt: '2025-03-04T12:00:00.000Z' }],

@@ -25,6 +25,8 @@ export function makeOrder(status: StatusMap, lines: readonly OrderLine[] = [line
     surcharges: [],
     paid: 0,
     refunded: 0,
+    payments: [],
+    refunds: [],
     metadata: {},
     deadlines: {},
     timers: [],

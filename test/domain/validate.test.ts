@@ -107,12 +107,12 @@ const cases: readonly Case[] = [
   {
     name: 'a timer firing an event that no reaction handles',
     wf: tiny({ timers: [{ name: 'hold', state: 'new', after: 'holdFor', fire: 'hold.forgotten' }] }),
-    problems: ["timer 'hold' fires 'hold.forgotten' in 'new', but no reaction handles it there (a timer into nowhere)"],
+    problems: ["timer 'hold' fires 'hold.forgotten' in 'new', but no reaction handles it there or on another track (a timer into nowhere)"],
   },
   {
     name: 'a timer whose event is handled only in another state',
     wf: tiny({ timers: [{ name: 'hold', state: 'open', after: 'holdFor', fire: 'hold.expired' }] }),
-    problems: ["fires 'hold.expired' in 'open', but no reaction handles it there (a timer into nowhere)"],
+    problems: ["fires 'hold.expired' in 'open', but no reaction handles it there or on another track (a timer into nowhere)"],
   },
   {
     name: 'a timer in an unknown state',

@@ -37,6 +37,8 @@ function orderIn(wf: WorkflowDefinition, status: StatusMap = {}, overrides: Part
     surcharges: [],
     paid: 0,
     refunded: 0,
+    payments: [],
+    refunds: [],
     metadata: {},
     deadlines: {},
     timers: [],
@@ -388,7 +390,7 @@ describe('a broken copy of a preset', () => {
 
   it('is refused for a timer whose event nothing handles', () => {
     const broken = withTrack(nutickets, (t) => ({ ...t, reactions: (t.reactions ?? []).filter((r) => r.on !== 'timer.basket_expired') }));
-    expect(validateWorkflow(broken)).toContain("track 'order': timer 'basket' fires 'timer.basket_expired' in 'active', but no reaction handles it there (a timer into nowhere)");
+    expect(validateWorkflow(broken)).toContain("track 'order': timer 'basket' fires 'timer.basket_expired' in 'active', but no reaction handles it there or on another track (a timer into nowhere)");
   });
 
   it('is refused for a timer waiting on a missing setting, or a terminal state with a way out', () => {

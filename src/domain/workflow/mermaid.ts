@@ -33,9 +33,15 @@ function trackLines(wf: WorkflowDefinition, track: TrackDefinition): string[] {
     }
   };
   for (const t of track.transitions) add(t.from, t.to, t.actors.join(', '));
-  // A reaction to a timer is drawn as the timer ("after 10m"), not as the event it fires.
+  // A reaction to a timer is drawn as the timer ("after 10m"), not as the event it fires;
+  // a timer of another track (a payment deadline cancelling the order) labels the reaction.
   const timerEvents = new Set((track.timers ?? []).map((t) => t.fire));
-  for (const r of track.reactions ?? []) if (!timerEvents.has(r.on)) add(r.from, r.to, `on ${r.on}`);
+  const elsewhere = new Map(wf.tracks.filter((t) => t.id !== track.id).flatMap((t) => (t.timers ?? []).map((d) => [d.fire, d] as const)));
+  for (const r of track.reactions ?? []) {
+    if (timerEvents.has(r.on)) continue;
+    const foreign = elsewhere.get(r.on);
+    add(r.from, r.to, foreign ? timerLabel(wf, foreign) : `on ${r.on}`);
+  }
   for (const t of track.timers ?? []) {
     for (const r of (track.reactions ?? []).filter((x) => x.on === t.fire)) add([t.state], r.to, timerLabel(wf, t));
   }

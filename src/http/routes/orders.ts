@@ -2,11 +2,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestTypeProvider } from '../type-provider.js';
 import { Type } from 'typebox';
-import type { Result } from '../../domain/result.js';
-import type { OrderView } from '../../engine/order-view.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { httpProblem, rejectionProblem } from '../problems.js';
+import { sendOrder } from '../send-order.js';
 import { BasketChangeBody, CreateOrderBody, HistoryPage, ListOrdersQuery, OrderIdParams, OrderPage, OrderView as OrderViewSchema, Problem, TimerParams, TransitionBody } from '../schemas.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
@@ -22,10 +21,6 @@ export function parseIfMatch(header: string | undefined): number | undefined | '
   return m ? Number(m[1]) : 'invalid';
 }
 
-function sendOrder(reply: FastifyReply, result: Result<OrderView>, status = 200) {
-  if (!result.ok) return rejectionProblem(reply, result);
-  return reply.code(status).header('etag', `"${result.value.version}"`).send(result.value);
-}
 
 export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
   const r = app.withTypeProvider<RequestTypeProvider>();
@@ -34,7 +29,11 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
   r.post('/v1/orders', {
     config: { access: 'authenticated' },
     schema: { tags, summary: 'Create an order', headers: writeHeaders, body: CreateOrderBody, response: { 201: OrderViewSchema, ...problems } },
-  }, async (req, reply) => sendOrder(reply, await ordo.orders.create(req.body, actorOf(req.principal)), 201));
+  }, async (req, reply) => {
+    const { payment, ...order } = req.body;
+    const withPayment = payment && (({ simulate, ...rest }) => ({ ...rest, ...(simulate ? { options: { simulate } } : {}) }))(payment);
+    return sendOrder(reply, await ordo.payments.createOrder({ ...order, ...(withPayment ? { payment: withPayment } : {}) }, actorOf(req.principal)), 201);
+  });
 
   r.get('/v1/orders', {
     config: { access: 'authenticated' },
