@@ -33,6 +33,8 @@ export interface OrdoOptions {
   readonly poolSize?: number;
   /** Callback secrets per gateway (default: ORDO_GATEWAY_SECRET_<GATEWAY> from the environment). */
   readonly gatewaySecrets?: Readonly<Record<string, string>>;
+  /** Gateways of your own, or in place of the built-in `simulated` one (same name). */
+  readonly gateways?: (pool: pg.Pool) => readonly PaymentGateway[];
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
 }
@@ -80,7 +82,9 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const deps = { pool, clock, newId: options.newId ?? defaultNewId };
   const orders = new OrderService(deps);
   const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];
-  const gateways: ReadonlyMap<string, PaymentGateway> = new Map([['simulated', new SimulatedGateway(pool, secret('simulated'))]]);
+  const gateways: ReadonlyMap<string, PaymentGateway> = new Map(
+    [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
+  );
   const payments = new PaymentService({ ...deps, orders, gateways });
   return {
     orders,
