@@ -30,6 +30,8 @@ program.command('sweep').description('fire the timers that are due, once, and ex
       const bar = progressBar('timers fired', await ordo.sweeper.countDue());
       const result = await ordo.sweeper.sweep((done) => bar.update(done));
       bar.stop();
+      const recovered = await ordo.payments.recover();
+      if (recovered > 0) console.log(`finished ${recovered} gateway call(s) left unanswered`);
       console.log(`fired ${result.fired} timer(s) due by ${ordo.clock.now().toISOString()}${result.stale ? `; dropped ${result.stale} that no longer applied` : ''}${result.failed ? `; ${result.failed} refused, to be retried` : ''}`);
       if (result.failed > 0) process.exitCode = 1;
     }, at);
