@@ -2,6 +2,7 @@
 /** The `ordo` command. Errors end in one plain line on stderr and a non-zero exit. */
 import { Command } from 'commander';
 import { progressBar } from './progress.js';
+import { toMarkdown } from '../domain/workflow/markdown.js';
 import { toMermaid } from '../domain/workflow/mermaid.js';
 import { findWorkflow, presets } from '../workflows/index.js';
 import { readConfig } from './config.js';
@@ -51,11 +52,14 @@ const workflow = program.command('workflow').description('show the workflows');
 workflow.command('list').description('list the workflows').action(() => {
   for (const wf of presets.values()) console.log(`${wf.name.padEnd(12)} ${wf.label} — tracks: ${wf.tracks.map((t) => t.id).join(', ')}`);
 });
-workflow.command('show <name>').description('print a workflow as JSON, or as a Mermaid diagram').option('--mermaid', 'print a Mermaid state diagram').action((name: string, opts: { mermaid?: boolean }) => {
-  const wf = findWorkflow(name);
-  if (!wf) throw new Error(`there is no workflow '${name}' (try: ${[...presets.keys()].join(', ')})`);
-  process.stdout.write(opts.mermaid ? toMermaid(wf) : `${JSON.stringify(wf, null, 2)}\n`);
-});
+workflow.command('show <name>').description('print a workflow as JSON, a Mermaid diagram, or a Markdown page')
+  .option('--mermaid', 'print a Mermaid state diagram')
+  .option('--markdown', 'print the documentation page (diagram, statuses, who may do what, timers)')
+  .action((name: string, opts: { mermaid?: boolean; markdown?: boolean }) => {
+    const wf = findWorkflow(name);
+    if (!wf) throw new Error(`there is no workflow '${name}' (try: ${[...presets.keys()].join(', ')})`);
+    process.stdout.write(opts.mermaid ? toMermaid(wf) : opts.markdown ? toMarkdown(wf) : `${JSON.stringify(wf, null, 2)}\n`);
+  });
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`ordo: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);

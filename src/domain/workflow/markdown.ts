@@ -1,0 +1,77 @@
+/**
+ * A workflow as a Markdown page: its diagram, statuses, who may move the order where,
+ * reactions, timers, settings, and the choices marked "inferred:" in the definition. The
+ * pages in docs/workflows are generated from here, so they cannot drift from the code.
+ */
+import type { Guard, TrackDefinition, WorkflowDefinition } from './definition.js';
+import { describeGuard } from './guards.js';
+import { toMermaid } from './mermaid.js';
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const froms = (f: readonly string[] | '*') => (f === '*' ? 'any' : f.map((x) => `\`${x}\``).join(', '));
+const guards = (g: readonly Guard[] | undefined) => (g && g.length ? g.map(describeGuard).join('; ') : '');
+
+export function toMarkdown(wf: WorkflowDefinition): string {
+  const out: string[] = [
+    `# ${wf.label} (\`${wf.name}\`, version ${wf.version})`,
+    '',
+    wf.description,
+    '',
+    `Generated from \`src/workflows/${wf.name}.ts\` by \`ordo workflow show ${wf.name} --markdown\`.`,
+    '',
+    '```mermaid',
+    toMermaid(wf).trimEnd(),
+    '```',
+    '',
+  ];
+  for (const track of wf.tracks) out.push(...trackSection(wf, track));
+  const settings = Object.entries(wf.settings);
+  if (settings.length) {
+    out.push('## Settings', '', '| setting | default |', '| --- | --- |', ...settings.map(([k, v]) => `| \`${k}\` | ${cell(String(v))} |`), '');
+  }
+  const inferred = inferredChoices(wf);
+  if (inferred.length) out.push('## Inferred choices', '', 'Where the platform\'s documentation is silent, this preset chose:', '', ...inferred.map((x) => `- ${x}`), '');
+  return out.join('\n');
+}
+
+function trackSection(wf: WorkflowDefinition, track: TrackDefinition): string[] {
+  const out = [`## ${wf.tracks.length > 1 ? `Track \`${track.id}\`: ` : ''}${track.label}`, '', `Starts at \`${track.initial}\`.`, ''];
+  out.push('| status | label | kind | stock | notes |', '| --- | --- | --- | --- | --- |');
+  for (const s of track.states) {
+    const notes = [s.code && s.code !== s.id ? `code ${s.code}` : '', s.customerAlias ? `customers see \`${s.customerAlias}\`` : '', s.placed ? 'checked out' : '', s.basket ? `basket ${s.basket}` : '', s.description ?? '']
+      .filter(Boolean).join('; ');
+    out.push(`| \`${s.id}\` | ${cell(s.label)} | ${s.kind} | ${s.stock ?? 'none'} | ${cell(notes)} |`);
+  }
+  out.push('', '### Who may move it', '', '| from | to | who | only if | |', '| --- | --- | --- | --- | --- |');
+  for (const t of track.transitions) out.push(`| ${froms(t.from)} | \`${t.to}\` | ${t.actors.join(', ')} | ${cell(guards(t.guards))} | ${cell(t.description ?? '')} |`);
+  if (track.reactions?.length) {
+    out.push('', '### What moves it on its own', '', '| when | from | to | only if | |', '| --- | --- | --- | --- | --- |');
+    for (const r of track.reactions) out.push(`| \`${r.on}\` | ${froms(r.from)} | \`${r.to}\` | ${cell(guards(r.guards))} | ${cell(r.description ?? '')} |`);
+  }
+  if (track.timers?.length) {
+    out.push('', '### Timers', '', '| timer | in | due | fires | |', '| --- | --- | --- | --- | --- |');
+    for (const t of track.timers) {
+      const due = [t.at ? `the order's \`${t.at}\` deadline` : '', t.after ? `${t.at ? 'else ' : ''}after \`${t.after}\` (${String(wf.settings[t.after])})` : ''].filter(Boolean).join(', ');
+      const extra = [t.extendable ? 'extendable once' : '', t.restartOnBasketChange ? `restarts on a basket change (\`${t.restartOnBasketChange}\`)` : '', t.backoff ? `backs off ×${t.backoff.factor} up to \`${t.backoff.max}\`` : '', t.description ?? ''].filter(Boolean).join('; ');
+      out.push(`| \`${t.name}\` | \`${t.state}\` | ${cell(due)} | \`${t.fire}\` | ${cell(extra)} |`);
+    }
+  }
+  out.push('');
+  return out;
+}
+
+/** Every description that says "inferred:", with where it stands. */
+function inferredChoices(wf: WorkflowDefinition): string[] {
+  const found: string[] = [];
+  const note = (where: string, text: string | undefined) => {
+    const m = text && /inferred:?\s*(.*)$/i.exec(text);
+    if (m) found.push(`${where}: ${m[1]}`);
+  };
+  for (const track of wf.tracks) {
+    for (const s of track.states) note(`status \`${s.id}\``, s.description);
+    for (const t of track.transitions) note(`${froms(t.from)} → \`${t.to}\``, t.description);
+    for (const r of track.reactions ?? []) note(`on \`${r.on}\` → \`${r.to}\``, r.description);
+    for (const t of track.timers ?? []) note(`timer \`${t.name}\``, t.description);
+  }
+  return found;
+}
