@@ -31,6 +31,15 @@ export function basketEditable(wf: WorkflowDefinition, order: Order, actor: Acto
   });
 }
 
+/** A payment link still waiting asks for the basket as it now is (nuTickets' editable link). */
+function linkFollowsBasket(order: Order, now: Date): Order {
+  const link = order.payments.find((p) => p.link && p.state === 'pending');
+  if (!link) return order;
+  const others = order.payments.filter((p) => p !== link).reduce((n, p) => n + (p.state === 'pending' || p.state === 'unknown' ? p.amount : p.state === 'authorized' ? p.authorized - p.captured : 0), 0);
+  const amount = Math.max(totalsOf(order).balance - others, 0);
+  return { ...order, payments: order.payments.map((p) => (p === link ? { ...p, amount, updatedAt: now.toISOString() } : p)) };
+}
+
 export function decideBasketChange(wf: WorkflowDefinition, order: Order, change: BasketChange, newLineIds: readonly string[], actor: Actor, now: Date): Result<Decision> {
   if (!basketEditable(wf, order, actor)) return reject('basket_not_editable', `the basket of an order in ${JSON.stringify(order.status)} cannot be changed`);
   const known = new Set(order.lines.map((l) => l.id));
@@ -55,7 +64,8 @@ export function decideBasketChange(wf: WorkflowDefinition, order: Order, change:
     lines = applied.lines;
     movements.push(...applied.movements);
   }
-  const next: Order = { ...order, lines, timers: restartOnBasketChange(wf, order.timers, now), version: order.version + 1, updatedAt: now };
+  const edited: Order = { ...order, lines, timers: restartOnBasketChange(wf, order.timers, now), version: order.version + 1, updatedAt: now };
+  const next = linkFollowsBasket(edited, now);
   try {
     totalsOf(next);
   } catch {

@@ -77,6 +77,7 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     refunded: 0,
     payments: [],
     refunds: [],
+    fulfillments: [],
     metadata: input.metadata ?? {},
     // Kept in one form (toISOString), the form timers are looked up by.
     deadlines: input.payment?.expiresAt && !Number.isNaN(Date.parse(input.payment.expiresAt)) ? { payment: new Date(input.payment.expiresAt).toISOString() } : {},

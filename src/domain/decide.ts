@@ -13,7 +13,7 @@ import { applyEffects, enteredBy } from './effects.js';
 import type { OrderEvent, StatusChanged } from './events.js';
 import type { Order } from './order.js';
 import { accept, reject, type Result } from './result.js';
-import { countFiring, extendTimer, timerDefinition } from './timers.js';
+import { countFiring, extendTimer, followDeadlines, timerDefinition } from './timers.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
 import { react, takeTransition } from './workflow/interpret.js';
 
@@ -87,7 +87,8 @@ function decideMoney(wf: WorkflowDefinition, order: Order, command: PaymentComma
   const before = paymentFact(order);
   const after = paymentFact(changed);
   const facts = money.value.paymentMethod ? { paymentMethod: money.value.paymentMethod } : {};
-  const moved = after === before ? { order: changed, changes: [] } : react(wf, changed, `payment.${after}`, facts, now);
+  const timed = followDeadlines(wf, order, changed, now);
+  const moved = after === before ? { order: timed, changes: [] } : react(wf, timed, `payment.${after}`, facts, now);
   const returned = restockLines(moved.order, restock);
   return accept(finish(wf, returned.order, moved.changes, events, now, returned.movements));
 }

@@ -52,4 +52,10 @@ export interface MoneyEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | BasketChanged | MoneyEvent;
+/** What happened to the order's goods: parcels, cancellations, returns, changes after checkout. */
+export interface FulfillmentEvent {
+  readonly type: 'fulfillment.created' | 'fulfillment.changed' | 'order.lines_cancelled' | 'return.created' | 'return.changed' | 'order.modified';
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | BasketChanged | MoneyEvent | FulfillmentEvent;

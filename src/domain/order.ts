@@ -2,6 +2,7 @@
  * The order aggregate as the domain sees it: plain, immutable data. Every change goes
  * through `decide` and yields a new order value with `version + 1`.
  */
+import type { Fulfillment } from './fulfillments/fulfillment.js';
 import type { Payment, Refund } from './payments/payment.js';
 
 export type StatusMap = Readonly<Record<string, string>>;
@@ -32,6 +33,10 @@ export interface OrderLine {
   readonly reserved?: number;
   /** Units of this line taken from stock (sold). */
   readonly committed?: number;
+  /** Units of this line in fulfillments that are not cancelled (they have left, or are about to). */
+  readonly fulfilled?: number;
+  /** Units of this line cancelled after checkout; `quantity` is what the order still wants. */
+  readonly cancelled?: number;
 }
 
 /** A timer the order is waiting on; the order is its source of truth, the timers table an index. */
@@ -77,6 +82,7 @@ export interface Order {
   readonly refunded: number;
   readonly payments: readonly Payment[];
   readonly refunds: readonly Refund[];
+  readonly fulfillments: readonly Fulfillment[];
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
   readonly deadlines: Readonly<Record<string, string>>;

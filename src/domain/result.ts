@@ -42,6 +42,10 @@ export const REJECTION_CODES = [
   'refund_exceeds_shipping',
   'refund_exceeds_captured',
   'event_already_applied',
+  'fulfillment_not_found',
+  'fulfillment_exceeds_line',
+  'gateway_not_found',
+  'invalid_callback',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

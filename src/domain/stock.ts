@@ -65,10 +65,13 @@ export function applyStockEffect(lines: readonly OrderLine[], effect: StockEffec
         move(l, 'sale', l.quantity - committed - reserved);
         return { ...l, reserved: 0, committed: l.quantity };
       }
-      case 'release':
+      case 'release': {
+        // Units that left in a parcel are not on the shelf: only what is still here goes back.
+        const shipped = Math.min(committed, l.fulfilled ?? 0);
         move(l, 'release', reserved);
-        move(l, 'restock', committed);
-        return { ...l, reserved: 0, committed: 0 };
+        move(l, 'restock', committed - shipped);
+        return { ...l, reserved: 0, committed: shipped };
+      }
       default:
         return effect satisfies never;
     }

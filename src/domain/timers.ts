@@ -13,9 +13,13 @@ export function settingSeconds(wf: WorkflowDefinition, name: string): number | u
 
 const plus = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
 
+/** A deadline that says "this never expires": the timer waiting on it is not set. */
+export const NEVER = 'never';
+
 /** When a timer entered now is due, or undefined when it is not to be set at all. */
 export function dueAt(wf: WorkflowDefinition, def: TimerDefinition, order: Order, now: Date): string | undefined {
   const own = def.at !== undefined ? order.deadlines[def.at] : undefined;
+  if (own === NEVER) return undefined;
   if (own !== undefined) return own;
   const seconds = def.after !== undefined ? settingSeconds(wf, def.after) : undefined;
   if (seconds === undefined) return undefined;
@@ -58,6 +62,17 @@ export function scheduleTimers(wf: WorkflowDefinition, order: Order, touched: Re
         }),
     );
   return [...kept, ...started];
+}
+
+/**
+ * The order's own deadlines changed (a payment link with its own expiry was added): timers
+ * waiting on those deadlines in the current states move to them, or go if they now never expire.
+ */
+export function followDeadlines(wf: WorkflowDefinition, before: Order, after: Order, now: Date): Order {
+  const changed = new Set(Object.keys({ ...before.deadlines, ...after.deadlines }).filter((k) => before.deadlines[k] !== after.deadlines[k]));
+  if (changed.size === 0) return after;
+  const touched = new Set(wf.tracks.filter((t) => (t.timers ?? []).some((d) => d.at !== undefined && changed.has(d.at) && d.state === after.status[t.id])).map((t) => t.id));
+  return touched.size === 0 ? after : { ...after, timers: scheduleTimers(wf, after, touched, now) };
 }
 
 /** Pushes a timer back by its own duration, once. */

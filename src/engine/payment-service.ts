@@ -13,7 +13,7 @@ import type { CallbackType } from '../domain/payments/decide-payment.js';
 import { isOffline } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
-import { CallbackRejected, type PaymentGateway } from '../gateways/port.js';
+import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';
 import { eventIgnored, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
@@ -99,8 +99,6 @@ export class PaymentService {
   }
 
   async refund(orderId: string, input: NewRefund, actor: Actor): Promise<Result<OrderView>> {
-    const order = await this.deps.orders.find(orderId);
-    const target = order?.payments.find((p) => p.id === input.paymentId) ?? order?.payments.find((p) => p.captured > p.refunded);
     const refundId = this.deps.newId();
     const asked = await this.deps.orders.execute(orderId, {
       type: 'request_refund',
@@ -113,8 +111,6 @@ export class PaymentService {
       ...(input.adjustment !== undefined ? { adjustment: input.adjustment } : {}),
       reason: input.reason,
       ...(input.restock !== undefined ? { restock: input.restock } : {}),
-      // Offline money goes back by hand too: the refund is recorded as done.
-      recordedByHand: target ? isOffline(target.method) : false,
       ...(input.simulate ? { options: { simulate: input.simulate } } : {}),
     }, actor);
     if (!asked.ok) return asked;
@@ -138,11 +134,12 @@ export class PaymentService {
   /** A signed callback from a gateway: verified, then applied once, late or out-of-order ones recorded as ignored. */
   async callback(gatewayName: string, headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: string): Promise<Result<CallbackOutcome> | { readonly unauthorized: string }> {
     const gateway = this.deps.gateways.get(gatewayName);
-    if (!gateway) return reject('payment_not_found', `there is no gateway '${gatewayName}'`);
+    if (!gateway) return reject('gateway_not_found', `there is no gateway '${gatewayName}'`);
     let event;
     try {
       event = gateway.parseCallback(headers, rawBody);
     } catch (err) {
+      if (err instanceof CallbackInvalid) return reject('invalid_callback', `the callback is signed but not understood: ${err.message}`);
       if (err instanceof CallbackRejected) return { unauthorized: err.message };
       throw err;
     }
@@ -166,7 +163,9 @@ export class PaymentService {
     const before = new Date(this.deps.clock.now().getTime() - afterSeconds * 1000);
     let done = 0;
     for (const { orderId, paymentId } of await stalledPayments(this.deps.pool, before, limit)) {
-      if ((await this.complete(orderId, paymentId, { kind: 'system', id: 'recovery' })).ok) done++;
+      // One gateway that keeps failing must not hold up the others: it is tried again next time.
+      const result = await this.complete(orderId, paymentId, { kind: 'system', id: 'recovery' }).catch(() => undefined);
+      if (result?.ok) done++;
     }
     return done;
   }
@@ -185,14 +184,19 @@ export class PaymentService {
     if (intent.op === 'refund') {
       const answer = await gateway.refund(call);
       const recorded = await this.deps.orders.execute(orderId, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by);
-      return recorded.ok ? this.deps.orders.get(orderId, actor) : recorded;
+      return this.afterAnswer(orderId, recorded, actor);
     }
     const answer = await gateway[intent.op](call);
     const recorded = await this.deps.orders.execute(orderId, {
       type: 'record_gateway_result', paymentId, key: intent.key, outcome: answer.outcome, reference: answer.reference,
       ...(answer.amount !== undefined ? { amount: answer.amount } : {}),
     }, by);
-    return recorded.ok ? this.deps.orders.get(orderId, actor) : recorded;
+    return this.afterAnswer(orderId, recorded, actor);
+  }
+
+  /** A callback may have answered first (gateways often call back before they reply): then the order already says so. */
+  private afterAnswer(orderId: string, recorded: Result<OrderView>, actor: Actor): Promise<Result<OrderView>> {
+    return recorded.ok || recorded.code === 'intent_not_found' ? this.deps.orders.get(orderId, actor) : Promise.resolve(recorded);
   }
 
   private async onPayment(paymentId: string, actor: Actor, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {

@@ -36,7 +36,11 @@ export interface GatewayCallback {
   readonly reference?: string;
 }
 
+/** The callback's signature or timestamp does not check out: answered 401, nothing recorded. */
 export class CallbackRejected extends Error {}
+
+/** Signed correctly, but not a callback this gateway sends: answered 422. */
+export class CallbackInvalid extends Error {}
 
 export interface PaymentGateway {
   readonly name: string;

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { Webhook } from 'standardwebhooks';
 import { CALLBACK_TYPES, type CallbackType } from '../domain/payments/decide-payment.js';
 import type { GatewayOutcome } from '../domain/payments/payment.js';
-import { CallbackRejected, type GatewayAnswer, type GatewayCall, type GatewayCallback, type PaymentGateway, type RefundAnswer } from './port.js';
+import { CallbackInvalid, CallbackRejected, type GatewayAnswer, type GatewayCall, type GatewayCallback, type PaymentGateway, type RefundAnswer } from './port.js';
 import { verifySigned, webhookFor } from './signature.js';
 
 export const SIMULATED_OUTCOMES = ['settle', 'authorize', 'decline', 'pending', 'unknown', 'fail'] as const;
@@ -55,9 +55,9 @@ export class SimulatedGateway implements PaymentGateway {
     if (!this.#webhook) throw new CallbackRejected('no secret is configured for the simulated gateway (ORDO_GATEWAY_SECRET_SIMULATED)');
     const { id, body } = verifySigned(this.#webhook, headers, rawBody);
     const b = body as Record<string, unknown>;
-    if (!CALLBACK_TYPES.includes(b.type as CallbackType)) throw new CallbackRejected(`unknown event type ${JSON.stringify(b.type)}; expected one of ${CALLBACK_TYPES.join(', ')}`);
-    if (typeof b.paymentId !== 'string') throw new CallbackRejected('paymentId is missing');
-    if (b.amount !== undefined && (!Number.isSafeInteger(b.amount) || (b.amount as number) < 1)) throw new CallbackRejected('amount must be whole minor units >= 1');
+    if (!CALLBACK_TYPES.includes(b.type as CallbackType)) throw new CallbackInvalid(`unknown event type ${JSON.stringify(b.type)}; expected one of ${CALLBACK_TYPES.join(', ')}`);
+    if (typeof b.paymentId !== 'string') throw new CallbackInvalid('paymentId is missing');
+    if (b.amount !== undefined && (!Number.isSafeInteger(b.amount) || (b.amount as number) < 1)) throw new CallbackInvalid('amount must be whole minor units >= 1');
     return {
       eventId: id,
       type: b.type as CallbackType,

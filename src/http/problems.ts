@@ -45,6 +45,10 @@ const STATUS_OF = {
   refund_exceeds_shipping: 422,
   refund_exceeds_captured: 422,
   event_already_applied: 409,
+  fulfillment_not_found: 404,
+  fulfillment_exceeds_line: 422,
+  gateway_not_found: 404,
+  invalid_callback: 422,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

@@ -15,7 +15,7 @@ export interface OrderRow {
   placed_at: Date | null;
 }
 
-type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds'>;
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments'>;
 
 export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
 
@@ -31,6 +31,7 @@ export function toOrder(row: OrderRow): Order {
     // Orders written before payments existed have none.
     payments: (row.body as Partial<OrderBody>).payments ?? [],
     refunds: (row.body as Partial<OrderBody>).refunds ?? [],
+    fulfillments: (row.body as Partial<OrderBody>).fulfillments ?? [],
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -53,6 +54,7 @@ export function orderColumns(order: Order) {
     timers: order.timers,
     payments: order.payments,
     refunds: order.refunds,
+    fulfillments: order.fulfillments,
     ...(order.basketEditable ? { basketEditable: true } : {}),
     ...(order.timerFirings && Object.keys(order.timerFirings).length > 0 ? { timerFirings: order.timerFirings } : {}),
   };

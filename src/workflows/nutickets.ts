@@ -61,8 +61,11 @@ export const nutickets: WorkflowDefinition = {
   settings: {
     basketTimeout: '10m',
     paymentLinkExpiry: '72h',
-    // Placeholder: the real deadline is a date before the event, not a delay after entering partially_paid.
-    depositDeadline: '30d',
+    // Deposits: a share of the total up front, offered from a minimum order total (minor units);
+    // the balance is due by the order's own deadline, else this long after the deposit.
+    depositPercent: 25,
+    depositMinimumTotal: 0,
+    depositBalanceDeadline: '30d',
   },
   tracks: [
     {
@@ -111,6 +114,9 @@ export const nutickets: WorkflowDefinition = {
         { on: 'payment.declined', from: ['processing'], to: 'failed' },
         { on: 'payment.failed', from: ['processing'], to: 'failed' },
         { on: 'payment.unknown', from: ['processing'], to: 'unknown' },
+        // The admin checked the gateway and found no payment: the order expires and its items go back.
+        { on: 'payment.failed', from: ['unknown'], to: 'expired' },
+        { on: 'payment.declined', from: ['unknown'], to: 'expired' },
         { on: 'payment.refunded', from: ['complete', 'partially_refunded'], to: 'refunded' },
         { on: 'payment.partially_refunded', from: ['complete'], to: 'partially_refunded' },
 
@@ -126,7 +132,7 @@ export const nutickets: WorkflowDefinition = {
         { name: 'basket', state: 'active', after: 'basketTimeout', fire: 'timer.basket_expired', extendable: true, restartOnBasketChange: 'basketTimeout', description: 'restarts whenever the basket changes; the customer may ask for more time once' },
         { name: 'payment-link', state: 'awaiting_payment_link', at: 'payment', after: 'paymentLinkExpiry', fire: 'timer.payment_link_expired', restartOnBasketChange: 'basketTimeout', description: "the link's own expiry date, else the default; an edit through an editable link restarts it at the basket timeout" },
         { name: 'onsite', state: 'awaiting_onsite_payment', at: 'payment', fire: 'timer.onsite_expired', description: 'only when the reservation was given an expiry date' },
-        { name: 'deposit-deadline', state: 'partially_paid', at: 'deposit', after: 'depositDeadline', fire: 'timer.deposit_deadline' },
+        { name: 'deposit-deadline', state: 'partially_paid', at: 'deposit', fire: 'timer.deposit_deadline', description: 'the balance deadline the deposit set' },
       ],
     },
   ],

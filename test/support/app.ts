@@ -24,9 +24,17 @@ export interface Reply {
   readonly text: string;
 }
 
-export async function startTestApp(): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Callback secrets per gateway (e.g. `{ simulated: 'whsec_...' }`); default: ORDO_GATEWAY_SECRET_<GATEWAY> from the environment, as createOrdo does. */
+  readonly gatewaySecrets?: Readonly<Record<string, string>>;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = new ManualClock(new Date('2026-01-05T09:00:00Z'));
-  const ordo = await createOrdo({ databaseUrl: await freshDatabase(), migrate: false, clock, poolSize: 20 });
+  const ordo = await createOrdo({
+    databaseUrl: await freshDatabase(), migrate: false, clock, poolSize: 20,
+    ...(options.gatewaySecrets ? { gatewaySecrets: options.gatewaySecrets } : {}),
+  });
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';
   await ordo.apiKeys.ensure(adminKey, { role: 'admin', name: 'test admin' });

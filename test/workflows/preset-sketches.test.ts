@@ -39,6 +39,7 @@ function orderIn(wf: WorkflowDefinition, status: StatusMap = {}, overrides: Part
     refunded: 0,
     payments: [],
     refunds: [],
+    fulfillments: [],
     metadata: {},
     deadlines: {},
     timers: [],
@@ -247,7 +248,7 @@ describe('nutickets', () => {
       active: [null, '10m'],
       awaiting_payment_link: ['payment', '72h'],
       awaiting_onsite_payment: ['payment', null],
-      partially_paid: ['deposit', '30d'],
+      partially_paid: ['deposit', null],
     });
     expect(statusAfter(nutickets, {}, 'timer.basket_expired').order).toBe('expired');
     expect(statusAfter(nutickets, { order: 'awaiting_payment_link' }, 'timer.payment_link_expired').order).toBe('expired');

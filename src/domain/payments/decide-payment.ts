@@ -10,7 +10,7 @@ import { allocate } from '../money.js';
 import type { MoneyEvent } from '../events.js';
 import type { Order } from '../order.js';
 import { accept, reject, type Result } from '../result.js';
-import { settingSeconds } from '../timers.js';
+import { NEVER, settingSeconds } from '../timers.js';
 import { totalsOf } from '../totals.js';
 import type { WorkflowDefinition } from '../workflow/definition.js';
 import { capturable, OFFLINE_METHODS, refundable, type GatewayOperation, type GatewayOutcome, type Payment, type PaymentMethod, type Refund, type RefundLine } from './payment.js';
@@ -73,8 +73,6 @@ export interface RequestRefundCommand {
   readonly adjustment?: number;
   readonly reason: string;
   readonly restock?: boolean;
-  /** Offline payments are refunded by hand: the refund is recorded as done. */
-  readonly recordedByHand: boolean;
   readonly options?: Readonly<Record<string, string>>;
 }
 
@@ -163,8 +161,8 @@ export function decidePayment(wf: WorkflowDefinition, order: Order, cmd: Payment
       return accept(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, cleared, cmd.outcome, now));
     }
     case 'resend_payment_link': {
-      const p = [...order.payments].reverse().find((x) => x.link && x.state === 'pending');
-      if (!p || !p.link) return reject('no_payment_link', 'the order has no payment link waiting to be paid');
+      const p = [...order.payments].reverse().find((x) => x.link && x.state === 'pending' && Date.parse(x.link.expiresAt) > now.getTime());
+      if (!p || !p.link) return reject('no_payment_link', 'the order has no payment link waiting to be paid that has not expired');
       const next: Payment = { ...p, link: { ...p.link, sent: p.link.sent + 1 }, updatedAt: iso(now) };
       return accept({ order: replace(order, p, next), events: [{ type: 'payment_link.resent', data: { paymentId: p.id, sent: next.link!.sent, expiresAt: p.link.expiresAt } }], restock: [] });
     }
@@ -211,6 +209,8 @@ function addPayment(wf: WorkflowDefinition, order: Order, input: AddPaymentComma
     payment = { ...base, link: { expiresAt, editable: cmd.editable === true, sent: 1 } };
     deadlines = { ...deadlines, payment: expiresAt };
   } else if (cmd.expiresAt) deadlines = { ...deadlines, payment: cmd.expiresAt };
+  // A local voucher never expires, an on-site reservation only when given a date: no default payment deadline for them.
+  else if (cmd.method === 'local' || cmd.method === 'onsite') deadlines = { ...deadlines, payment: NEVER };
   if (cmd.method === 'manual') payment = { ...base, state: 'settled', authorized: amount, captured: amount };
   // A card goes to the gateway at once; the other methods wait for the customer, the gateway's callback or an admin.
   if (cmd.method === 'card') payment = { ...payment, intent: { op: cmd.capture === false ? 'authorize' : 'charge', key: cmd.intentKey, amount, at: iso(now) } };
@@ -280,6 +280,7 @@ function gatewayEvent(order: Order, cmd: GatewayEventCommand, now: Date): Result
     case 'payment.settled': {
       if (p.state !== 'pending' && p.state !== 'unknown' && p.state !== 'authorized') return ignore(`payment is already ${p.state}; a settlement cannot follow that`);
       const captured = cmd.amount ?? (p.state === 'authorized' ? p.authorized : p.amount);
+      if (captured > p.amount) return ignore(`the callback settles ${captured}, more than the ${p.amount} asked for`);
       return accept(change(order, p, { ...answered, state: 'settled', captured, authorized: Math.max(p.authorized, captured) }, now, why));
     }
     case 'payment.declined':
@@ -295,8 +296,10 @@ function gatewayEvent(order: Order, cmd: GatewayEventCommand, now: Date): Result
       if (!refund) return ignore('no refund of this payment is waiting for an answer');
       if (refund.state !== 'pending') return ignore(`refund ${refund.id} is already ${refund.state}`);
       const owner = refund.paymentId === p.id ? p : order.payments.find((x) => x.id === refund.paymentId)!;
-      const { intent: _i, ...ownerCleared } = owner;
-      return accept(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, ownerCleared, cmd.event === 'refund.settled' ? 'settled' : 'failed', now));
+      // Only this refund's own gateway call is answered; another operation in flight stays recoverable.
+      const { intent, ...rest } = owner;
+      const ownerAnswered: Payment = intent && intent.refundId !== refund.id ? owner : rest;
+      return accept(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, ownerAnswered, cmd.event === 'refund.settled' ? 'settled' : 'failed', now));
     }
     default:
       return cmd.event satisfies never;
@@ -331,7 +334,8 @@ function requestRefund(order: Order, cmd: RequestRefundCommand, now: Date): Resu
   };
   const created: MoneyEvent = { type: 'refund.created', data: { refundId: refund.id, paymentId: payment.id, amount, reason: cmd.reason, lines, shipping } };
   const withRefund: Order = { ...order, refunds: [...order.refunds, refund] };
-  if (cmd.recordedByHand) {
+  // Money that came in outside a gateway goes back outside it too: the refund is recorded as done.
+  if (payment.gateway === 'manual') {
     const settled = settleRefund(withRefund, refund, payment, 'settled', now);
     return accept({ ...settled, events: [created, ...settled.events] });
   }

@@ -22,7 +22,7 @@ export async function gatewayEventRoutes(app: FastifyInstance, ordo: Ordo): Prom
         description: 'Signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature) with ORDO_GATEWAY_SECRET_<GATEWAY>. Body: { type, paymentId, amount?, reference?, refundId? }.',
         security: [],
         params: Type.Object({ gateway: Type.String({ maxLength: 64 }) }),
-        response: { 200: CallbackView, 401: Problem, 404: Problem, 422: Problem },
+        response: { 200: CallbackView, 401: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
     }, async (req, reply) => {
       const outcome = await ordo.payments.callback(req.params.gateway, req.headers, typeof req.body === 'string' ? req.body : '');
