@@ -10,7 +10,6 @@
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import type { CallbackType } from '../domain/payments/decide-payment.js';
-import { isOffline } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { expectProblem, uniqueEmail } from '../http/helpers.js';
+import { uniqueEmail } from '../http/helpers.js';
 import { advance, callback, expectLedgerConsistent, getOrder, historyOf, HOUR, inventory, startPaymentsApp, steps, stocked, type Json } from './helpers.js';
 
 let t: TestApp;
