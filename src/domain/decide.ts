@@ -5,6 +5,8 @@
  */
 import type { Actor } from './actor.js';
 import { paymentFact } from './payments/facts.js';
+import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
+import { fulfillmentFact } from './fulfillments/fulfillment.js';
 import { decidePayment, type PaymentCommand } from './payments/decide-payment.js';
 import { restockLines, type StockMovement } from './stock.js';
 import { decideBasketChange, type BasketChange } from './basket.js';
@@ -42,7 +44,7 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -69,6 +71,9 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
     }
     case 'change_basket':
       return decideBasketChange(wf, order, command, command.newLineIds, actor, now);
+    case 'create_fulfillment':
+    case 'fulfillment_transition':
+      return decideGoods(wf, order, command, now);
     default:
       return decideMoney(wf, order, command, actor, now);
   }
@@ -77,6 +82,16 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
 function finish(wf: WorkflowDefinition, order: Order, changes: readonly StatusChanged[], before: readonly OrderEvent[], now: Date, movements: readonly StockMovement[] = []): Decision {
   const effects = applyEffects(wf, order, enteredBy(changes), now);
   return { order: { ...effects.order, version: order.version + 1, updatedAt: now }, events: [...before, ...changes], movements: [...movements, ...effects.movements] };
+}
+
+/** A fulfillment command, then the workflow's reaction when the goods' progress changed in kind (shipped, delivered, ...). */
+function decideGoods(wf: WorkflowDefinition, order: Order, command: FulfillmentCommand, now: Date): Result<Decision> {
+  const goods = decideFulfillment(order, command, now);
+  if (!goods.ok) return goods;
+  const before = fulfillmentFact(order);
+  const after = fulfillmentFact(goods.value.order);
+  const moved = after === before ? { order: goods.value.order, changes: [] } : react(wf, goods.value.order, `fulfillment.${after}`, {}, now);
+  return accept(finish(wf, moved.order, moved.changes, goods.value.events, now, goods.value.movements));
 }
 
 /** A money command, then the workflow's reaction when the order's money changed in kind (paid, refunded, ...). */

@@ -143,6 +143,7 @@ export class OrderService {
       const changed = {
         timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
         payments: before.payments !== final.order.payments,
+        refs: before.fulfillments !== final.order.fulfillments,
       };
       return (await updateOrder(db, final.order, before.version, history, outbox, changed)) ? final.order : 'conflict';
     };

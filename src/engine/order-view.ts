@@ -8,6 +8,7 @@ import { totalsOf, type Totals } from '../domain/totals.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { nextStatuses, stateOf } from '../domain/workflow/interpret.js';
 import type { HistoryRow } from '../store/orders.js';
+import type { Fulfillment } from '../domain/fulfillments/fulfillment.js';
 
 export interface OrderLineView {
   readonly id: string;
@@ -19,6 +20,9 @@ export interface OrderLineView {
   /** Units held in stock for this line, and units taken from stock. */
   readonly reserved: number;
   readonly committed: number;
+  /** Units in parcels (not cancelled), and units cancelled after checkout. */
+  readonly fulfilled: number;
+  readonly cancelled: number;
 }
 
 export interface PaymentView {
@@ -77,6 +81,7 @@ export interface OrderView {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly payments: readonly PaymentView[];
   readonly refunds: readonly RefundView[];
+  readonly fulfillments: readonly Fulfillment[];
   /** What the order waits on: when its basket or payment link runs out, and so on. */
   readonly timers: readonly TimerView[];
   /** The statuses each track may move to next, by this caller. */
@@ -96,7 +101,7 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
     status: actor.kind === 'customer' ? customerFacing(order.status, wf) : order.status,
     currency: order.currency,
     customer: order.customer,
-    lines: order.lines.map((l) => ({ ...l, total: l.quantity * l.unitPrice, reserved: l.reserved ?? 0, committed: l.committed ?? 0 })),
+    lines: order.lines.map((l) => ({ ...l, total: l.quantity * l.unitPrice, reserved: l.reserved ?? 0, committed: l.committed ?? 0, fulfilled: l.fulfilled ?? 0, cancelled: l.cancelled ?? 0 })),
     shipping: order.shipping,
     billingAddress: order.billingAddress,
     surcharges: order.surcharges,
@@ -108,6 +113,7 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
       pendingOperation: p.intent?.op ?? null, createdAt: p.createdAt, updatedAt: p.updatedAt,
     })),
     refunds: order.refunds.map((r) => ({ ...r, lines: r.lines })),
+    fulfillments: order.fulfillments,
     timers: order.timers.map((t) => ({ name: t.name, track: t.track, dueAt: t.dueAt, extended: t.extended === true })),
     next: nextStatuses(wf, order, actor),
     createdAt: order.createdAt.toISOString(),

@@ -14,6 +14,7 @@ import { ApiKeyService } from './api-key-service.js';
 import { systemClock, type Clock } from './clock.js';
 import { IdempotencyService } from './idempotency-service.js';
 import { newId as defaultNewId, type IdGenerator } from './ids.js';
+import { FulfillmentService } from './fulfillment-service.js';
 import { OrderService } from './order-service.js';
 import { PaymentService } from './payment-service.js';
 import type { PaymentGateway } from '../gateways/port.js';
@@ -42,6 +43,7 @@ export interface OrdoOptions {
 export interface Ordo {
   readonly orders: OrderService;
   readonly payments: PaymentService;
+  readonly fulfillments: FulfillmentService;
   readonly gateways: ReadonlyMap<string, PaymentGateway>;
   readonly stock: StockService;
   readonly sweeper: Sweeper;
@@ -89,6 +91,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   return {
     orders,
     payments,
+    fulfillments: new FulfillmentService({ ...deps, orders }),
     gateways,
     stock: new StockService(deps),
     sweeper: new Sweeper({ ...deps, orders, payments }),

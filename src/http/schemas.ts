@@ -7,6 +7,7 @@ import { ACTOR_KINDS } from '../domain/actor.js';
 import { MAX_QUANTITY } from '../domain/create-order.js';
 import { STATE_KINDS, STOCK_EFFECTS } from '../domain/workflow/definition.js';
 import { PAYMENT_METHODS, PAYMENT_STATES, REFUND_STATES } from '../domain/payments/payment.js';
+import { FULFILLMENT_STATES } from '../domain/fulfillments/fulfillment.js';
 import { SIMULATED_OUTCOMES } from '../gateways/simulated.js';
 
 const strict = { additionalProperties: false } as const;
@@ -93,6 +94,11 @@ const PaymentViewSchema = Type.Object({
   pendingOperation: Nullable(Type.String({ description: 'a gateway call made and not yet answered; retried with the same idempotency key' })),
   createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }),
 });
+const FulfillmentViewSchema = Type.Object({
+  id: Id, lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer() })), carrier: Nullable(Type.String()),
+  trackingNumber: Nullable(Type.String()), trackingUrl: Nullable(Type.String()), state: Enum(FULFILLMENT_STATES),
+  createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }),
+});
 const RefundViewSchema = Type.Object({
   id: Id, paymentId: Id, amount: Type.Integer(), lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer() })),
   shipping: Type.Integer(), adjustment: Type.Integer(), reason: Type.String(), restock: Type.Boolean(), state: Enum(REFUND_STATES),
@@ -111,6 +117,7 @@ export const OrderView = Type.Object({
   lines: Type.Array(Type.Object({
     id: Id, sku: Type.String(), name: Type.Optional(Type.String()), quantity: Type.Integer(), unitPrice: Type.Integer(), total: Type.Integer(),
     reserved: Type.Integer({ description: 'units held in stock for this line' }), committed: Type.Integer({ description: 'units taken from stock' }),
+    fulfilled: Type.Integer({ description: 'units in parcels that are not cancelled' }), cancelled: Type.Integer({ description: 'units cancelled after checkout' }),
   })),
   shipping: Nullable(Shipping),
   billingAddress: Nullable(Address),
@@ -119,6 +126,7 @@ export const OrderView = Type.Object({
   metadata: Type.Record(Type.String(), Type.Unknown()),
   payments: Type.Array(PaymentViewSchema),
   refunds: Type.Array(RefundViewSchema),
+  fulfillments: Type.Array(FulfillmentViewSchema),
   timers: Type.Array(Type.Object({ name: Type.String(), track: Type.String(), dueAt: Type.String({ format: 'date-time' }), extended: Type.Boolean() }), { description: 'what the order waits on' }),
   next: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'track -> the statuses this caller may move it to' }),
   createdAt: Type.String({ format: 'date-time' }),
@@ -236,3 +244,11 @@ export const RefundBody = Type.Object({
 export const PaymentList = Type.Object({ items: Type.Array(PaymentViewSchema), refunds: Type.Array(RefundViewSchema) });
 export const ResendAllView = Type.Object({ resent: Type.Integer(), orders: Type.Array(Id) });
 export const CallbackView = Type.Object({ status: Type.Union([Type.Literal('applied'), Type.Literal('duplicate'), Type.Literal('ignored')]) });
+
+export const NewFulfillmentBody = Type.Object({
+  lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
+  carrier: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  trackingNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  trackingUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
+}, { additionalProperties: false });
+export const FulfillmentTransitionBody = Type.Object({ to: Enum(FULFILLMENT_STATES) }, { additionalProperties: false });

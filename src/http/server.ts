@@ -15,6 +15,7 @@ import { clockRoutes } from './routes/clock.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { gatewayEventRoutes } from './routes/gateway-events.js';
 import { paymentRoutes } from './routes/payments.js';
+import { fulfillmentRoutes } from './routes/fulfillments.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -72,6 +73,7 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   apiKeyRoutes(app, ordo);
   inventoryRoutes(app, ordo);
   paymentRoutes(app, ordo);
+  fulfillmentRoutes(app, ordo);
   await gatewayEventRoutes(app, ordo);
   clockRoutes(app, ordo);
 

@@ -59,6 +59,7 @@ export function orderColumns(order: Order) {
     ...(order.timerFirings && Object.keys(order.timerFirings).length > 0 ? { timerFirings: order.timerFirings } : {}),
   };
   return {
+    refs: JSON.stringify(order.fulfillments.map((f) => ({ id: f.id, kind: 'fulfillment' }))),
     payments: JSON.stringify(order.payments.map((p) => ({ id: p.id, method: p.method, gateway: p.gateway, reference: p.reference, state: p.state, intent_at: p.intent?.at ?? null }))),
     status: JSON.stringify(order.status),
     statusTags: statusTags(order.status),

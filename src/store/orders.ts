@@ -57,13 +57,21 @@ const paymentUpsert = (payments: number, changed: string) => `p AS (
   ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, state = EXCLUDED.state, intent_at = EXCLUDED.intent_at
 )`;
 
+/** Fulfillment and return ids, so that routes naming them find their order. */
+const refInsert = (refs: number, changed: string) => `r AS (
+  INSERT INTO order_refs (id, order_id, kind)
+  SELECT x.id, w.id, x.kind FROM w, jsonb_to_recordset($${refs}::jsonb) AS x(id uuid, kind text)
+  WHERE ${changed}
+  ON CONFLICT (id) DO NOTHING
+)`;
+
 const INSERT_ORDER = `WITH w AS (
   INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
   RETURNING id, code
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
-), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}
+), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}
 SELECT code FROM w`;
 
 /** Inserts a new order with its first history and outbox rows; returns the order with its code. */
@@ -73,7 +81,7 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
     name: 'ordo_insert_order',
     text: INSERT_ORDER,
     values: [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments],
+      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs],
   });
   return { ...order, code: res.rows[0]!.code };
 }
@@ -84,13 +92,14 @@ const UPDATE_ORDER = `WITH w AS (
   RETURNING id
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
-), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}
+), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}
 SELECT count(*)::int AS n FROM w`;
 
 /** Saves `order` over the stored version `expectedVersion`; false when someone else saved first. */
 export interface Changed {
   readonly timers: boolean;
   readonly payments: boolean;
+  readonly refs: boolean;
 }
 
 export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed): Promise<boolean> {
@@ -99,7 +108,7 @@ export async function updateOrder(db: Db, order: Order, expectedVersion: number,
     name: 'ordo_update_order',
     text: UPDATE_ORDER,
     values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments],
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs],
   });
   return res.rows[0]!.n === 1;
 }
@@ -114,6 +123,12 @@ export async function recordGatewayEvent(tx: Db, gateway: string, eventId: strin
 export async function eventIgnored(db: Db, orderId: string, eventId: string): Promise<boolean> {
   const res = await db.query(`SELECT 1 FROM order_history WHERE order_id = $1 AND type = 'payment.event_ignored' AND data->>'eventId' = $2`, [orderId, eventId]);
   return (res.rowCount ?? 0) > 0;
+}
+
+/** The order a fulfillment or a return belongs to. */
+export async function orderIdOfRef(db: Db, id: string, kind: 'fulfillment' | 'return'): Promise<string | undefined> {
+  const res = await db.query<{ order_id: string }>({ name: 'ordo_ref_order', text: 'SELECT order_id FROM order_refs WHERE id = $1 AND kind = $2', values: [id, kind] });
+  return res.rows[0]?.order_id;
 }
 
 /** The order a payment belongs to. */

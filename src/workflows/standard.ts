@@ -116,6 +116,14 @@ export const standard: WorkflowDefinition = {
         { from: ['shipped', 'partially_delivered'], to: 'delivered', actors: [...staff, 'system'] },
         { from: ['shipped', 'partially_delivered', 'delivered'], to: 'returned', actors: [...staff, 'system'] },
       ],
+      // The fulfillments' progress moves this track; a cancelled parcel can move it back.
+      reactions: [
+        { on: 'fulfillment.unfulfilled', from: ['partially_shipped', 'shipped'], to: 'unfulfilled' },
+        { on: 'fulfillment.partially_shipped', from: ['unfulfilled', 'shipped'], to: 'partially_shipped' },
+        { on: 'fulfillment.shipped', from: ['unfulfilled', 'partially_shipped', 'partially_delivered'], to: 'shipped' },
+        { on: 'fulfillment.partially_delivered', from: ['unfulfilled', 'partially_shipped', 'shipped', 'delivered'], to: 'partially_delivered' },
+        { on: 'fulfillment.delivered', from: ['unfulfilled', 'partially_shipped', 'shipped', 'partially_delivered'], to: 'delivered' },
+      ],
     },
   ],
 };

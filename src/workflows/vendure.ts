@@ -94,10 +94,10 @@ export const vendure: WorkflowDefinition = {
         { on: 'payment.settled', from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', guards: [covered] },
         // No reaction leaves ArrangingAdditionalPayment: Vendure goes back to the state the order was
         // in before the modification, and no reaction target can say "the previous state".
-        { on: 'fulfillments.partially_shipped', from: ['PaymentSettled'], to: 'PartiallyShipped' },
-        { on: 'fulfillments.shipped', from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped' },
-        { on: 'fulfillments.partially_delivered', from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered' },
-        { on: 'fulfillments.delivered', from: ['PaymentSettled', 'Shipped', 'PartiallyDelivered'], to: 'Delivered' },
+        { on: 'fulfillment.partially_shipped', from: ['PaymentSettled'], to: 'PartiallyShipped' },
+        { on: 'fulfillment.shipped', from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped' },
+        { on: 'fulfillment.partially_delivered', from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered' },
+        { on: 'fulfillment.delivered', from: ['PaymentSettled', 'Shipped', 'PartiallyDelivered'], to: 'Delivered' },
       ],
     },
   ],

@@ -82,6 +82,8 @@ export const xcart: WorkflowDefinition = {
         // being entered (rather than the raw gateway event) also covers a gateway that sets D
         // by a direct transition, and ignores a late decline that left the payment unchanged.
         { on: 'entered:payment.D', from: ['N', 'NB'], to: 'NF', description: 'add-on: Not Finished Orders' },
+        { on: 'fulfillment.shipped', from: ['N', 'NB', 'P'], to: 'S', description: 'inferred: every unit has left in a parcel; X-Cart sets this by hand, Ordo also from its fulfillments' },
+        { on: 'fulfillment.delivered', from: ['N', 'NB', 'P', 'S'], to: 'D', description: 'inferred: every unit arrived' },
       ],
     },
   ],

@@ -38,6 +38,7 @@ describe('decideCreate', () => {
       refunded: 0,
       payments: [],
       refunds: [],
+      fulfillments: [],
       metadata: { channel: 'web' },
       deadlines: {},
       timers: [{ name: 'payment-deadline', track: 'order', state: 'placed', event: 'timer.payment_timeout', dueAt: '2025-03-04T12:00:00.000Z' }],

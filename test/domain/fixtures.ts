@@ -27,6 +27,7 @@ export function makeOrder(status: StatusMap, lines: readonly OrderLine[] = [line
     refunded: 0,
     payments: [],
     refunds: [],
+    fulfillments: [],
     metadata: {},
     deadlines: {},
     timers: [],

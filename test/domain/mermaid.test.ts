@@ -66,7 +66,7 @@ describe('toMermaid', () => {
     expect(lines).toContain('    order_draft --> order_cancelled : customer, admin, system / after basketTimeout 10m');
     expect(lines).toContain('    payment_unpaid --> payment_paid : gateway, system / admin / on payment.settled');
     expect(lines).toContain('    order_placed --> order_completed : admin, system / on entered payment.paid / on entered fulfillment.delivered');
-    expect(lines).toContain('    fulfillment_shipped --> fulfillment_delivered : admin, system');
+    expect(lines).toContain('    fulfillment_shipped --> fulfillment_delivered : admin, system / on fulfillment.delivered');
   });
 
   it('draws a single-track workflow without a composite state, with codes and timers', () => {

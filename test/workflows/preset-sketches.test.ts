@@ -352,9 +352,9 @@ describe('vendure', () => {
   });
 
   it('follows its fulfillments and never leaves Cancelled', () => {
-    expect(statusAfter(vendure, { order: 'PaymentSettled' }, 'fulfillments.partially_shipped').order).toBe('PartiallyShipped');
-    expect(statusAfter(vendure, { order: 'PartiallyShipped' }, 'fulfillments.shipped').order).toBe('Shipped');
-    expect(statusAfter(vendure, { order: 'Shipped' }, 'fulfillments.delivered').order).toBe('Delivered');
+    expect(statusAfter(vendure, { order: 'PaymentSettled' }, 'fulfillment.partially_shipped').order).toBe('PartiallyShipped');
+    expect(statusAfter(vendure, { order: 'PartiallyShipped' }, 'fulfillment.shipped').order).toBe('Shipped');
+    expect(statusAfter(vendure, { order: 'Shipped' }, 'fulfillment.delivered').order).toBe('Delivered');
     expectSteps(vendure, [
       ['order', 'Delivered', 'Cancelled', 'admin', 'ok'],
       ['order', 'Cancelled', 'AddingItems', 'admin', 'transition_not_allowed'],
