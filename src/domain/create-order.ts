@@ -78,6 +78,7 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     payments: [],
     refunds: [],
     fulfillments: [],
+    returns: [],
     metadata: input.metadata ?? {},
     // Kept in one form (toISOString), the form timers are looked up by.
     deadlines: input.payment?.expiresAt && !Number.isNaN(Date.parse(input.payment.expiresAt)) ? { payment: new Date(input.payment.expiresAt).toISOString() } : {},

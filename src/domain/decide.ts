@@ -5,6 +5,10 @@
  */
 import type { Actor } from './actor.js';
 import { paymentFact } from './payments/facts.js';
+import { decideCancel, type CancelCommand } from './cancellation.js';
+import { decideReturn, type ReturnCommand } from './returns.js';
+import { decideModify, type ModifyCommand } from './modification.js';
+import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
 import { fulfillmentFact } from './fulfillments/fulfillment.js';
 import { decidePayment, type PaymentCommand } from './payments/decide-payment.js';
@@ -44,7 +48,7 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -74,6 +78,34 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
     case 'create_fulfillment':
     case 'fulfillment_transition':
       return decideGoods(wf, order, command, now);
+    case 'modify': {
+      const modified = decideModify(wf, order, command, actor);
+      if (!modified.ok) return modified;
+      // More to pay: the money's fact changes (paid -> partially paid), and workflows with an
+      // additional-payment status (Vendure) hear that a payment is due.
+      const due = modified.value.difference > 0 && totalsOf(modified.value.order).balance > 0 ? react(wf, modified.value.order, 'order.additional_payment_due', {}, now) : { order: modified.value.order, changes: [] };
+      const before = paymentFact(order);
+      const after = paymentFact(due.order);
+      const moved = after === before ? due : react(wf, due.order, `payment.${after}`, {}, now);
+      const changes = after === before ? due.changes : [...due.changes, ...moved.changes];
+      return accept(finish(wf, moved.order, changes, modified.value.events, now, modified.value.movements));
+    }
+    case 'create_return':
+    case 'return_transition': {
+      const returned = decideReturn(order, command, now);
+      if (!returned.ok) return returned;
+      const moved = returned.value.allBack ? react(wf, returned.value.order, 'return.completed', {}, now) : { order: returned.value.order, changes: [] };
+      return accept(finish(wf, moved.order, moved.changes, returned.value.events, now, returned.value.movements));
+    }
+    case 'cancel': {
+      const cancelled = decideCancel(order, command);
+      if (!cancelled.ok) return cancelled;
+      // Two steps, as a cancellation is requested and then processed (Nexway's CANCEL_PENDING in between).
+      const requested = react(wf, cancelled.value.order, cancelled.value.fact, {}, now);
+      const processed = react(wf, requested.order, 'cancellation.processed', {}, now);
+      const changes = [...requested.changes, ...processed.changes].map((c) => ({ ...c, reason: command.reason }));
+      return accept(finish(wf, processed.order, changes, cancelled.value.events, now, cancelled.value.movements));
+    }
     default:
       return decideMoney(wf, order, command, actor, now);
   }

@@ -3,6 +3,7 @@
  * through `decide` and yields a new order value with `version + 1`.
  */
 import type { Fulfillment } from './fulfillments/fulfillment.js';
+import type { OrderReturn } from './returns.js';
 import type { Payment, Refund } from './payments/payment.js';
 
 export type StatusMap = Readonly<Record<string, string>>;
@@ -83,6 +84,7 @@ export interface Order {
   readonly payments: readonly Payment[];
   readonly refunds: readonly Refund[];
   readonly fulfillments: readonly Fulfillment[];
+  readonly returns: readonly OrderReturn[];
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
   readonly deadlines: Readonly<Record<string, string>>;

@@ -46,6 +46,12 @@ export const REJECTION_CODES = [
   'fulfillment_exceeds_line',
   'gateway_not_found',
   'invalid_callback',
+  'cancellation_exceeds_line',
+  'nothing_to_cancel',
+  'return_not_found',
+  'return_exceeds_sent',
+  'line_already_sent',
+  'order_not_modifiable',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

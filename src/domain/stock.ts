@@ -50,24 +50,29 @@ export function applyStockEffect(lines: readonly OrderLine[], effect: StockEffec
     if (quantity > 0) movements.push({ sku: l.sku, kind, quantity, lineId: l.id });
   };
   const next = lines.map((l): OrderLine => {
+    if (effect === 'none') return l;
     const reserved = reservedOf(l);
-    const committed = committedOf(l);
+    const fulfilled = l.fulfilled ?? 0;
+    // Sold units beyond what the line still wants (it was made smaller) go back, unless they were sent.
+    const excess = Math.max(0, committedOf(l) - Math.max(l.quantity, fulfilled));
+    move(l, 'restock', excess);
+    const committed = committedOf(l) - excess;
     switch (effect) {
-      case 'none':
-        return l;
       case 'reserve': {
-        const missing = l.quantity - committed - reserved;
-        move(l, missing > 0 ? 'reserve' : 'release', Math.abs(missing));
-        return { ...l, reserved: l.quantity - committed };
+        const target = Math.max(0, l.quantity - committed);
+        move(l, target > reserved ? 'reserve' : 'release', Math.abs(target - reserved));
+        return { ...l, reserved: target, committed };
       }
       case 'commit': {
-        move(l, 'commit', reserved);
-        move(l, 'sale', l.quantity - committed - reserved);
-        return { ...l, reserved: 0, committed: l.quantity };
+        const fromHeld = Math.min(reserved, Math.max(0, l.quantity - committed));
+        move(l, 'commit', fromHeld);
+        move(l, 'release', reserved - fromHeld);
+        move(l, 'sale', Math.max(0, l.quantity - committed - fromHeld));
+        return { ...l, reserved: 0, committed: Math.max(committed, l.quantity) };
       }
       case 'release': {
         // Units that left in a parcel are not on the shelf: only what is still here goes back.
-        const shipped = Math.min(committed, l.fulfilled ?? 0);
+        const shipped = Math.min(committed, fulfilled);
         move(l, 'release', reserved);
         move(l, 'restock', committed - shipped);
         return { ...l, reserved: 0, committed: shipped };

@@ -124,6 +124,15 @@ export class OrderService {
     return reject('concurrent_update', 'the order is being changed by others too often; try again');
   }
 
+  /** What the command would make of the order, without writing anything (a modification's dry run). */
+  async preview(id: string, command: OrderCommand, actor: Actor): Promise<Result<{ before: OrderView; after: OrderView }>> {
+    const found = await this.load(id, actor);
+    if (!found.ok) return found;
+    const { order, wf } = found.value;
+    const decided = decide(wf, order, command, actor, this.deps.clock.now());
+    return decided.ok ? accept({ before: presentOrder(order, wf, actor), after: presentOrder(decided.value.order, wf, actor) }) : decided;
+  }
+
   /** Adds, re-counts and removes basket lines, where the workflow lets the basket be edited. */
   changeBasket(id: string, change: BasketChange, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
     const newLineIds = (change.addLines ?? []).map(() => this.deps.newId());
@@ -143,7 +152,7 @@ export class OrderService {
       const changed = {
         timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
         payments: before.payments !== final.order.payments,
-        refs: before.fulfillments !== final.order.fulfillments,
+        refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
       };
       return (await updateOrder(db, final.order, before.version, history, outbox, changed)) ? final.order : 'conflict';
     };

@@ -9,6 +9,7 @@ import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { nextStatuses, stateOf } from '../domain/workflow/interpret.js';
 import type { HistoryRow } from '../store/orders.js';
 import type { Fulfillment } from '../domain/fulfillments/fulfillment.js';
+import type { OrderReturn } from '../domain/returns.js';
 
 export interface OrderLineView {
   readonly id: string;
@@ -82,6 +83,7 @@ export interface OrderView {
   readonly payments: readonly PaymentView[];
   readonly refunds: readonly RefundView[];
   readonly fulfillments: readonly Fulfillment[];
+  readonly returns: readonly OrderReturn[];
   /** What the order waits on: when its basket or payment link runs out, and so on. */
   readonly timers: readonly TimerView[];
   /** The statuses each track may move to next, by this caller. */
@@ -114,6 +116,7 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
     })),
     refunds: order.refunds.map((r) => ({ ...r, lines: r.lines })),
     fulfillments: order.fulfillments,
+    returns: order.returns,
     timers: order.timers.map((t) => ({ name: t.name, track: t.track, dueAt: t.dueAt, extended: t.extended === true })),
     next: nextStatuses(wf, order, actor),
     createdAt: order.createdAt.toISOString(),

@@ -14,6 +14,9 @@ import { ApiKeyService } from './api-key-service.js';
 import { systemClock, type Clock } from './clock.js';
 import { IdempotencyService } from './idempotency-service.js';
 import { newId as defaultNewId, type IdGenerator } from './ids.js';
+import { CancellationService } from './cancellation-service.js';
+import { ReturnService } from './return-service.js';
+import { ModificationService } from './modification-service.js';
 import { FulfillmentService } from './fulfillment-service.js';
 import { OrderService } from './order-service.js';
 import { PaymentService } from './payment-service.js';
@@ -44,6 +47,9 @@ export interface Ordo {
   readonly orders: OrderService;
   readonly payments: PaymentService;
   readonly fulfillments: FulfillmentService;
+  readonly cancellations: CancellationService;
+  readonly returns: ReturnService;
+  readonly modifications: ModificationService;
   readonly gateways: ReadonlyMap<string, PaymentGateway>;
   readonly stock: StockService;
   readonly sweeper: Sweeper;
@@ -92,6 +98,9 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     orders,
     payments,
     fulfillments: new FulfillmentService({ ...deps, orders }),
+    cancellations: new CancellationService({ orders, payments }),
+    returns: new ReturnService({ ...deps, orders, payments }),
+    modifications: new ModificationService({ ...deps, orders, payments }),
     gateways,
     stock: new StockService(deps),
     sweeper: new Sweeper({ ...deps, orders, payments }),

@@ -49,6 +49,12 @@ const STATUS_OF = {
   fulfillment_exceeds_line: 422,
   gateway_not_found: 404,
   invalid_callback: 422,
+  cancellation_exceeds_line: 422,
+  nothing_to_cancel: 409,
+  return_not_found: 404,
+  return_exceeds_sent: 422,
+  line_already_sent: 409,
+  order_not_modifiable: 409,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

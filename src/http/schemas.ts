@@ -8,6 +8,7 @@ import { MAX_QUANTITY } from '../domain/create-order.js';
 import { STATE_KINDS, STOCK_EFFECTS } from '../domain/workflow/definition.js';
 import { PAYMENT_METHODS, PAYMENT_STATES, REFUND_STATES } from '../domain/payments/payment.js';
 import { FULFILLMENT_STATES } from '../domain/fulfillments/fulfillment.js';
+import { RETURN_STATES } from '../domain/returns.js';
 import { SIMULATED_OUTCOMES } from '../gateways/simulated.js';
 
 const strict = { additionalProperties: false } as const;
@@ -127,6 +128,10 @@ export const OrderView = Type.Object({
   payments: Type.Array(PaymentViewSchema),
   refunds: Type.Array(RefundViewSchema),
   fulfillments: Type.Array(FulfillmentViewSchema),
+  returns: Type.Array(Type.Object({
+    id: Id, lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer() })), reason: Type.String(), state: Enum(RETURN_STATES),
+    restocked: Type.Integer(), createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }),
+  })),
   timers: Type.Array(Type.Object({ name: Type.String(), track: Type.String(), dueAt: Type.String({ format: 'date-time' }), extended: Type.Boolean() }), { description: 'what the order waits on' }),
   next: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'track -> the statuses this caller may move it to' }),
   createdAt: Type.String({ format: 'date-time' }),
@@ -252,3 +257,35 @@ export const NewFulfillmentBody = Type.Object({
   trackingUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2000 })),
 }, { additionalProperties: false });
 export const FulfillmentTransitionBody = Type.Object({ to: Enum(FULFILLMENT_STATES) }, { additionalProperties: false });
+
+export const CancellationBody = Type.Object({
+  lines: Type.Optional(Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500, description: 'omitted: everything, shipping included' })),
+  cancelShipping: Type.Optional(Type.Boolean()),
+  reason: Type.String({ minLength: 1, maxLength: 1000 }),
+  restock: Type.Optional(Type.Boolean({ description: 'put units that already left back in stock' })),
+  refund: Type.Optional(Type.Boolean({ description: 'refund what was paid beyond the new total, in the same call' })),
+}, { additionalProperties: false });
+
+export const NewReturnBody = Type.Object({
+  lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
+  reason: Type.String({ minLength: 1, maxLength: 1000 }),
+}, { additionalProperties: false });
+export const ReturnTransitionBody = Type.Object({
+  to: Enum(RETURN_STATES),
+  restock: Type.Optional(Type.Boolean({ description: 'on receiving: the units are resellable and go back in stock (default true)' })),
+}, { additionalProperties: false });
+
+export const ModificationBody = Type.Object({
+  dryRun: Type.Optional(Type.Boolean({ description: 'show the new totals and the difference; write nothing' })),
+  addLines: Type.Optional(Type.Array(NewLine, { maxItems: 500 })),
+  changeLines: Type.Optional(Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }), { maxItems: 500 })),
+  removeLines: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+  surcharges: Type.Optional(Type.Array(Type.Object({
+    description: Type.String({ minLength: 1, maxLength: 200 }),
+    amount: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER, description: 'negative: a discount' }),
+  }, { additionalProperties: false }), { maxItems: 50 })),
+  shippingAddress: Type.Optional(Address),
+  billingAddress: Type.Optional(Address),
+  note: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+}, { additionalProperties: false });
+export const ModificationPreview = Type.Object({ dryRun: Type.Literal(true), before: Totals, after: Totals, difference: Type.Integer(), order: OrderView });

@@ -16,6 +16,9 @@ import { inventoryRoutes } from './routes/inventory.js';
 import { gatewayEventRoutes } from './routes/gateway-events.js';
 import { paymentRoutes } from './routes/payments.js';
 import { fulfillmentRoutes } from './routes/fulfillments.js';
+import { cancellationRoutes } from './routes/cancellations.js';
+import { modificationRoutes } from './routes/modifications.js';
+import { returnRoutes } from './routes/returns.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -74,6 +77,9 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   inventoryRoutes(app, ordo);
   paymentRoutes(app, ordo);
   fulfillmentRoutes(app, ordo);
+  cancellationRoutes(app, ordo);
+  returnRoutes(app, ordo);
+  modificationRoutes(app, ordo);
   await gatewayEventRoutes(app, ordo);
   clockRoutes(app, ordo);
 

@@ -15,7 +15,7 @@ export interface OrderRow {
   placed_at: Date | null;
 }
 
-type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments'>;
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments' | 'returns'>;
 
 export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
 
@@ -32,6 +32,7 @@ export function toOrder(row: OrderRow): Order {
     payments: (row.body as Partial<OrderBody>).payments ?? [],
     refunds: (row.body as Partial<OrderBody>).refunds ?? [],
     fulfillments: (row.body as Partial<OrderBody>).fulfillments ?? [],
+    returns: (row.body as Partial<OrderBody>).returns ?? [],
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -55,11 +56,12 @@ export function orderColumns(order: Order) {
     payments: order.payments,
     refunds: order.refunds,
     fulfillments: order.fulfillments,
+    returns: order.returns,
     ...(order.basketEditable ? { basketEditable: true } : {}),
     ...(order.timerFirings && Object.keys(order.timerFirings).length > 0 ? { timerFirings: order.timerFirings } : {}),
   };
   return {
-    refs: JSON.stringify(order.fulfillments.map((f) => ({ id: f.id, kind: 'fulfillment' }))),
+    refs: JSON.stringify([...order.fulfillments.map((f) => ({ id: f.id, kind: 'fulfillment' })), ...order.returns.map((r) => ({ id: r.id, kind: 'return' }))]),
     payments: JSON.stringify(order.payments.map((p) => ({ id: p.id, method: p.method, gateway: p.gateway, reference: p.reference, state: p.state, intent_at: p.intent?.at ?? null }))),
     status: JSON.stringify(order.status),
     statusTags: statusTags(order.status),

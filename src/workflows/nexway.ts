@@ -78,6 +78,11 @@ export const nexway: WorkflowDefinition = {
       ],
       transitions,
       reactions: [
+        // A cancellation goes through CANCEL_PENDING, as the page describes, within one command.
+        { on: 'order.cancelled', from: ['CREATED', 'PAYMENT_PENDING', 'PENDING', 'PENDING_WITH_ERROR', 'PARTIAL_COMPLETED', 'PARTIAL_CANCELED', 'COMPLETED'], to: 'CANCEL_PENDING' },
+        { on: 'cancellation.processed', from: ['CANCEL_PENDING'], to: 'CANCELED', guards: [{ kind: 'nothingLeft' }] },
+        { on: 'order.partially_cancelled', from: ['CREATED', 'PAYMENT_PENDING', 'PENDING', 'PENDING_WITH_ERROR', 'PARTIAL_COMPLETED', 'COMPLETED'], to: 'CANCEL_PENDING' },
+        { on: 'cancellation.processed', from: ['CANCEL_PENDING'], to: 'PARTIAL_CANCELED', guards: [{ kind: 'not', guard: { kind: 'nothingLeft' } }] },
         { on: 'payment.pending', from: ['CREATED', 'PAYMENT_REFUSED'], to: 'PAYMENT_PENDING' },
         { on: 'payment.settled', from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'PENDING' },
         { on: 'payment.declined', from: ['CREATED', 'PAYMENT_PENDING'], to: 'PAYMENT_REFUSED' },

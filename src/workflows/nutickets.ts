@@ -93,6 +93,7 @@ export const nutickets: WorkflowDefinition = {
       ],
       transitions,
       reactions: [
+        { on: 'order.cancelled', from: ['active', 'complete', 'partially_paid', 'partially_refunded', 'awaiting_payment_link', 'awaiting_invoice', 'awaiting_onsite_payment', 'awaiting_local_payment', 'awaiting_approval'], to: 'cancelled', description: 'every item cancelled' },
         // The payment method chosen at checkout picks the route. Reactions cannot see who created
         // the order, so a storefront order asking for an admin-only route (link, on-site) goes there too.
         { on: 'order.created', from: ['active'], to: 'processing', guards: [{ kind: 'paymentMethodIn', methods: [METHOD.card] }], description: 'inferred: an order created with a card payment is already being paid' },

@@ -44,6 +44,7 @@ export const standard: WorkflowDefinition = {
       reactions: [
         { on: 'order.created', from: ['draft'], to: 'placed', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }], description: 'an order created with lines is checked out at once' },
         { on: 'timer.basket_expired', from: ['draft'], to: 'cancelled', description: 'an abandoned cart lets go of everything' },
+        { on: 'order.cancelled', from: ['draft', 'placed'], to: 'cancelled', description: 'every line cancelled' },
         { on: 'timer.deposit_deadline', from: ['placed'], to: 'cancelled', description: 'the balance after a deposit was not paid in time: called off, the deposit kept, the stock released' },
         { on: 'timer.payment_timeout', from: ['placed'], to: 'cancelled', guards: [{ kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed', 'voided'] }], description: 'nobody paid: the order is called off and its stock released, never left stuck' },
         { on: 'entered:payment.paid', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'fulfillment', states: ['delivered'] }] },
@@ -123,6 +124,7 @@ export const standard: WorkflowDefinition = {
         { on: 'fulfillment.shipped', from: ['unfulfilled', 'partially_shipped', 'partially_delivered'], to: 'shipped' },
         { on: 'fulfillment.partially_delivered', from: ['unfulfilled', 'partially_shipped', 'shipped', 'delivered'], to: 'partially_delivered' },
         { on: 'fulfillment.delivered', from: ['unfulfilled', 'partially_shipped', 'shipped', 'partially_delivered'], to: 'delivered' },
+        { on: 'return.completed', from: ['shipped', 'partially_delivered', 'delivered'], to: 'returned', description: 'every unit sent has come back' },
       ],
     },
   ],

@@ -88,6 +88,11 @@ export const vendure: WorkflowDefinition = {
       ],
       transitions,
       reactions: [
+        // A change after checkout that costs more waits for the difference, then goes back to settled.
+        // inferred: Vendure passes through Modifying; Ordo applies a modification as one command.
+        { on: 'order.additional_payment_due', from: ['PaymentAuthorized', 'PaymentSettled'], to: 'ArrangingAdditionalPayment', description: 'inferred: the modification is one step, so Modifying is passed through at once' },
+        { on: 'payment.settled', from: ['ArrangingAdditionalPayment'], to: 'PaymentSettled', guards: [{ kind: 'balanceCovered' }] },
+        { on: 'order.cancelled', from: ['Draft', 'AddingItems', 'ArrangingPayment', 'PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'Delivered', 'ArrangingAdditionalPayment'], to: 'Cancelled', description: 'every line cancelled' },
         { on: 'order.created', from: ['Created'], to: 'Draft', guards: [{ kind: 'isDraft' }] },
         { on: 'order.created', from: ['Created'], to: 'AddingItems', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }], description: 'the first item makes the cart' },
         { on: 'payment.authorized', from: ['ArrangingPayment'], to: 'PaymentAuthorized' },

@@ -47,6 +47,7 @@ export const xcart: WorkflowDefinition = {
         { from: ['PP'], to: 'R', actors: gateway, description: 'inferred: the rest of a partly refunded payment is refunded' },
       ],
       reactions: [
+        { on: 'order.cancelled', from: ['Q', 'A', 'PP'], to: 'C', description: 'inferred: every item cancelled before it was paid in full' },
         { on: 'payment.authorized', from: ['Q'], to: 'A' },
         { on: 'payment.settled', from: ['Q', 'A', 'PP'], to: 'P' },
         { on: 'payment.partially_paid', from: ['Q', 'A'], to: 'PP' },
@@ -84,6 +85,7 @@ export const xcart: WorkflowDefinition = {
         { on: 'entered:payment.D', from: ['N', 'NB'], to: 'NF', description: 'add-on: Not Finished Orders' },
         { on: 'fulfillment.shipped', from: ['N', 'NB', 'P'], to: 'S', description: 'inferred: every unit has left in a parcel; X-Cart sets this by hand, Ordo also from its fulfillments' },
         { on: 'fulfillment.delivered', from: ['N', 'NB', 'P', 'S'], to: 'D', description: 'inferred: every unit arrived' },
+        { on: 'return.completed', from: ['S', 'D'], to: 'R', description: 'inferred: every unit sent came back' },
       ],
     },
   ],

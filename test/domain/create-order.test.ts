@@ -28,8 +28,8 @@ describe('decideCreate', () => {
       currency: 'EUR',
       customer: { email: 'ann@example.com' },
       lines: [
-        { id: 'l-1', sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1250, reserved: 2 },
-        { id: 'l-2', sku: 'TEA', quantity: 1, unitPrice: 0, reserved: 1 },
+        { id: 'l-1', sku: 'MUG', name: 'Mug', quantity: 2, unitPrice: 1250, reserved: 2, committed: 0 },
+        { id: 'l-2', sku: 'TEA', quantity: 1, unitPrice: 0, reserved: 1, committed: 0 },
       ],
       shipping: { amount: 495, method: 'post' },
       billingAddress: null,
@@ -39,6 +39,7 @@ describe('decideCreate', () => {
       payments: [],
       refunds: [],
       fulfillments: [],
+      returns: [],
       metadata: { channel: 'web' },
       deadlines: {},
       timers: [{ name: 'payment-deadline', track: 'order', state: 'placed', event: 'timer.payment_timeout', dueAt: '2025-03-04T12:00:00.000Z' }],

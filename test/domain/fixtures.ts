@@ -28,6 +28,7 @@ export function makeOrder(status: StatusMap, lines: readonly OrderLine[] = [line
     payments: [],
     refunds: [],
     fulfillments: [],
+    returns: [],
     metadata: {},
     deadlines: {},
     timers: [],

@@ -38,6 +38,7 @@ export type Guard =
   | { readonly kind: 'balanceCovered' }
   | { readonly kind: 'nothingPaid' }
   | { readonly kind: 'isDraft' }
+  | { readonly kind: 'nothingLeft' }
   | { readonly kind: 'not'; readonly guard: Guard }
   | { readonly kind: 'paymentMethodIn'; readonly methods: readonly string[] }
   | { readonly kind: 'statusIn'; readonly track: string; readonly states: readonly string[] }

@@ -23,6 +23,8 @@ export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): stri
       return order.paid === 0 ? null : 'money has already been paid on the order';
     case 'isDraft':
       return facts.draft ? null : 'the order is not a draft';
+    case 'nothingLeft':
+      return order.lines.every((l) => l.quantity === 0) ? null : 'some lines are still wanted';
     case 'not':
       return failedGuard(guard.guard, order, facts) === null ? `not (${describeGuard(guard.guard)})` : null;
     case 'paymentMethodIn':

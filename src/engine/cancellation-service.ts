@@ -1,0 +1,31 @@
+/**
+ * Cancelling after checkout. The cancellation is written first; when the caller asks for the
+ * money back too (refund: true), what was paid beyond the new total is refunded right after,
+ * at the gateway, outside the cancellation's transaction.
+ */
+import type { Actor } from '../domain/actor.js';
+import type { CancelCommand } from '../domain/cancellation.js';
+import { accept, type Result } from '../domain/result.js';
+import type { OrderService } from './order-service.js';
+import type { OrderView } from './order-view.js';
+import type { PaymentService } from './payment-service.js';
+
+export interface NewCancellation extends Omit<CancelCommand, 'type'> {
+  /** Refund what was paid beyond the new total, in the same call. */
+  readonly refund?: boolean;
+}
+
+export class CancellationService {
+  constructor(private readonly deps: { orders: OrderService; payments: PaymentService }) {}
+
+  async cancel(orderId: string, input: NewCancellation, actor: Actor): Promise<Result<OrderView>> {
+    const { refund, ...cancel } = input;
+    const cancelled = await this.deps.orders.execute(orderId, { type: 'cancel', ...cancel }, actor);
+    if (!cancelled.ok || !refund) return cancelled;
+    // balance < 0: paid more than the order now costs.
+    const owed = -cancelled.value.totals.balance;
+    if (owed <= 0) return cancelled;
+    const refunded = await this.deps.payments.refund(orderId, { amount: owed, reason: `cancellation: ${input.reason}` }, actor);
+    return refunded.ok ? refunded : accept(cancelled.value);
+  }
+}

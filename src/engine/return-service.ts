@@ -1,0 +1,31 @@
+/** Returns: asked for, received (restocking what is resellable), refunded against the order's payments, or rejected. */
+import type pg from 'pg';
+import type { Actor } from '../domain/actor.js';
+import { reject, type Result } from '../domain/result.js';
+import type { ReturnLine, ReturnState } from '../domain/returns.js';
+import { orderIdOfRef } from '../store/orders.js';
+import type { IdGenerator } from './ids.js';
+import type { OrderService } from './order-service.js';
+import type { OrderView } from './order-view.js';
+import type { PaymentService } from './payment-service.js';
+
+export class ReturnService {
+  constructor(private readonly deps: { pool: pg.Pool; newId: IdGenerator; orders: OrderService; payments: PaymentService }) {}
+
+  create(orderId: string, input: { lines: readonly ReturnLine[]; reason: string }, actor: Actor): Promise<Result<OrderView>> {
+    return this.deps.orders.execute(orderId, { type: 'create_return', returnId: this.deps.newId(), ...input }, actor);
+  }
+
+  /** Refunding pays back the returned lines first, at the gateway; the return is marked refunded once that is done. */
+  async transition(returnId: string, to: ReturnState, input: { restock?: boolean }, actor: Actor): Promise<Result<OrderView>> {
+    const orderId = /^[0-9a-f-]{36}$/i.test(returnId) ? await orderIdOfRef(this.deps.pool, returnId, 'return') : undefined;
+    if (!orderId) return reject('return_not_found', `there is no return ${returnId}`);
+    if (to === 'refunded') {
+      const ret = (await this.deps.orders.find(orderId))?.returns.find((r) => r.id === returnId);
+      if (ret?.state !== 'received') return this.deps.orders.execute(orderId, { type: 'return_transition', returnId, to }, actor);
+      const refunded = await this.deps.payments.refund(orderId, { lines: ret.lines, reason: `return: ${ret.reason}` }, actor);
+      if (!refunded.ok) return refunded;
+    }
+    return this.deps.orders.execute(orderId, { type: 'return_transition', returnId, to, ...(input.restock !== undefined ? { restock: input.restock } : {}) }, actor);
+  }
+}
