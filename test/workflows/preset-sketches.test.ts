@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ActorKind } from '../../src/domain/actor.js';
 import { decideCreate } from '../../src/domain/create-order.js';
+import { line, makeOrder } from '../domain/fixtures.js';
 import type { Order, StatusMap } from '../../src/domain/order.js';
 import type { RejectionCode } from '../../src/domain/result.js';
 import type { GuardFacts } from '../../src/domain/workflow/guards.js';
@@ -23,33 +24,8 @@ const NOW = new Date('2025-03-01T12:00:00.000Z');
 
 /** An order of `wf` with every track at its initial state unless `status` says otherwise. */
 function orderIn(wf: WorkflowDefinition, status: StatusMap = {}, overrides: Partial<Order> = {}): Order {
-  return {
-    id: 'order-1',
-    code: 1001,
-    workflow: wf.name,
-    workflowVersion: wf.version,
-    status: { ...Object.fromEntries(wf.tracks.map((t) => [t.id, t.initial])), ...status },
-    currency: 'EUR',
-    customer: { id: 'cust-1', email: 'ann@example.com' },
-    lines: [{ id: 'line-1', sku: 'SKU-1', quantity: 2, unitPrice: 1500 }],
-    shipping: null,
-    billingAddress: null,
-    surcharges: [],
-    paid: 0,
-    refunded: 0,
-    payments: [],
-    refunds: [],
-    fulfillments: [],
-    returns: [],
-    metadata: {},
-    deadlines: {},
-    timers: [],
-    version: 1,
-    createdAt: NOW,
-    updatedAt: NOW,
-    placedAt: null,
-    ...overrides,
-  };
+  const initial = Object.fromEntries(wf.tracks.map((t) => [t.id, t.initial]));
+  return makeOrder({ ...initial, ...status }, [line('SKU-1', 2, 1500, 'line-1')], { workflow: wf.name, workflowVersion: wf.version, createdAt: NOW, updatedAt: NOW, ...overrides });
 }
 
 /** [track, from, to, actor, expected]: 'ok' or the rejection code. */
