@@ -3,22 +3,20 @@
  * run at once (in one process or several), and when a person changes the order at the same
  * moment. The timers table stays an index of the orders' own timer lists throughout.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import type { OrderView } from '../../src/engine/order-view.js';
 import { createOrdo } from '../../src/engine/ordo.js';
 import { claimDueTimers } from '../../src/store/timers.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
+import { timerSuite } from './clock.js';
 import { admin, all, customer, expectLevels, expectRecordsConsistent, expectTimersIndexed, history, input, ok, orderMovements, uniqueSku } from '../stock/helpers.js';
 
+const suite = timerSuite();
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(() => t.close());
-beforeEach(async () => {
-  t.clock.advance(400 * 86_400);
-  await t.ordo.sweeper.sweep();
+beforeAll(() => {
+  t = suite.t();
 });
-afterEach(() => expectTimersIndexed(t.ordo.pool));
 
 const MIN = 60;
 const HOUR = 3600;

@@ -1,27 +1,21 @@
 /** Nexway's timers on the test clock: an asynchronous payment aborts, a fraud review lapses, repairs retry with backoff. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/domain/duration.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { admin, customer, expectLevels, expectRecordsConsistent, expectTimersIndexed, gateway, history, input, ok, orderMovements, system, uniqueSku } from '../stock/helpers.js';
+import type { TestApp } from '../support/app.js';
+import { timerSuite } from './clock.js';
+import { admin, customer, expectLevels, expectRecordsConsistent, gateway, history, input, ok, orderMovements, system, uniqueSku } from '../stock/helpers.js';
 
+const suite = timerSuite();
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(() => t.close());
-beforeEach(async () => {
-  t.clock.advance(400 * 86_400);
-  await t.ordo.sweeper.sweep();
+beforeAll(() => {
+  t = suite.t();
 });
-afterEach(() => expectTimersIndexed(t.ordo.pool));
 
 const DAY = 86_400;
 const none = { fired: 0, stale: 0, failed: 0 };
 const one = { fired: 1, stale: 0, failed: 0 };
-const at = (secondsFromNow: number) => new Date(t.clock.now().getTime() + secondsFromNow * 1000).toISOString();
+const { at, advance } = suite;
 const status = async (id: string) => ok(await t.ordo.orders.get(id, admin)).status.order;
-const advance = async (seconds: number) => {
-  t.clock.advance(seconds);
-  return t.ordo.sweeper.sweep();
-};
 const setting = (name: string) => parseDuration(t.ordo.workflows.get('nexway')!.settings[name] as string)!;
 
 async function stocked(onHand: number) {

@@ -1,31 +1,22 @@
 /** nuTickets' timers on the test clock: the basket and its one extension, payment links, on-site and local payments. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { admin, customer, expectLevels, expectRecordsConsistent, expectTimersIndexed, history, input, ok, orderMovements, uniqueSku } from '../stock/helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
+import { timerSuite } from './clock.js';
+import { admin, customer, expectLevels, expectRecordsConsistent, history, input, ok, orderMovements, uniqueSku } from '../stock/helpers.js';
 
+const suite = timerSuite();
 let t: TestApp;
 let shopKey: string;
 const CUSTOMER = 'nt-buyer';
 beforeAll(async () => {
-  t = await startTestApp();
+  t = suite.t();
   shopKey = await t.storefrontKey(CUSTOMER);
 });
-afterAll(() => t.close());
-// Whatever an earlier test left waiting fires now, so that each test counts only its own timers.
-beforeEach(async () => {
-  t.clock.advance(400 * 86_400);
-  await t.ordo.sweeper.sweep();
-});
-afterEach(() => expectTimersIndexed(t.ordo.pool));
 
 const MIN = 60;
 const HOUR = 3600;
-const at = (secondsFromNow: number) => new Date(t.clock.now().getTime() + secondsFromNow * 1000).toISOString();
+const { at, advance } = suite;
 const status = async (id: string) => ok(await t.ordo.orders.get(id, admin)).status.order;
-const advance = async (seconds: number) => {
-  t.clock.advance(seconds);
-  return t.ordo.sweeper.sweep();
-};
 const none = { fired: 0, stale: 0, failed: 0 };
 const one = { fired: 1, stale: 0, failed: 0 };
 

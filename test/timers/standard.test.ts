@@ -1,28 +1,21 @@
 /** The standard workflow's timers on the test clock: the draft basket and the payment deadline. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createOrdo } from '../../src/engine/ordo.js';
 import { buildServer } from '../../src/http/server.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { admin, expectLevels, expectRecordsConsistent, expectTimersIndexed, history, input, ok, orderMovements, uniqueSku } from '../stock/helpers.js';
+import type { TestApp } from '../support/app.js';
+import { timerSuite } from './clock.js';
+import { admin, expectLevels, expectRecordsConsistent, history, input, ok, orderMovements, uniqueSku } from '../stock/helpers.js';
 
+const suite = timerSuite();
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(() => t.close());
-// Whatever an earlier test left waiting fires now, so that each test counts only its own timers.
-beforeEach(async () => {
-  t.clock.advance(400 * 86_400);
-  await t.ordo.sweeper.sweep();
+beforeAll(() => {
+  t = suite.t();
 });
-afterEach(() => expectTimersIndexed(t.ordo.pool));
 
 const MIN = 60;
 const HOUR = 3600;
-const at = (secondsFromNow: number) => new Date(t.clock.now().getTime() + secondsFromNow * 1000).toISOString();
+const { at, advance } = suite;
 const get = async (id: string) => ok(await t.ordo.orders.get(id, admin));
-const advance = async (seconds: number) => {
-  t.clock.advance(seconds);
-  return t.ordo.sweeper.sweep();
-};
 const firedTimers = async (id: string) => (await history(t.ordo.pool, id)).filter((h) => h.type === 'timer.fired');
 
 async function stocked(onHand: number) {
