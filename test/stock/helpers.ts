@@ -1,4 +1,5 @@
 /** Shared by the stock and timer suites: read the database directly, to hold the engine to its invariants. */
+import type { MovementRow } from '../../src/store/inventory.js';
 import { expect } from 'vitest';
 import type pg from 'pg';
 import type { Actor } from '../../src/domain/actor.js';
@@ -66,17 +67,8 @@ export async function expectLevels(pool: pg.Pool, sku: string, expected: { onHan
   expect({ onHand: sums.onHand, reserved: sums.reserved }).toEqual(expected);
 }
 
-export interface MovementRecord {
-  readonly kind: string;
-  readonly quantity: number;
-  readonly on_hand_delta: number;
-  readonly reserved_delta: number;
-  readonly order_id: string | null;
-  readonly line_id: string | null;
-  readonly reason: string | null;
-  readonly actor_kind: string;
-  readonly actor_id: string | null;
-}
+/** A ledger row as the store writes it. */
+export type MovementRecord = Omit<MovementRow, 'id' | 'sku' | 'at'>;
 
 /** The SKU's movements, oldest first. */
 export async function movements(pool: pg.Pool, sku: string): Promise<MovementRecord[]> {
