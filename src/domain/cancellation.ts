@@ -36,7 +36,8 @@ export function decideCancel(order: Order, cmd: CancelCommand): Result<CancelDec
     if (!line) return reject('line_not_found', `the order has no line ${lineId}`, { lineIds: [lineId] });
     if (q > line.quantity || (q < 1 && !whole)) return reject('cancellation_exceeds_line', `line ${lineId} has ${line.quantity} unit(s) left to cancel, not ${q}`, { lineId, left: line.quantity });
   }
-  if ([...asked.values()].every((q) => q === 0) && !(cmd.cancelShipping ?? whole)) return reject('nothing_to_cancel', 'there is nothing left to cancel');
+  const shippingLeft = (cmd.cancelShipping ?? whole) && (order.shipping?.amount ?? 0) > 0;
+  if ([...asked.values()].every((q) => q === 0) && !shippingLeft) return reject('nothing_to_cancel', 'there is nothing left to cancel');
   const movements: StockMovement[] = [];
   const lines = order.lines.map((l): OrderLine => {
     const q = asked.get(l.id) ?? 0;
@@ -57,7 +58,9 @@ export function decideCancel(order: Order, cmd: CancelCommand): Result<CancelDec
       cancelled: (l.cancelled ?? 0) + q,
       reserved: reservedOf(l) - released,
       committed: committedOf(l) - unsentSold - restocked,
-      fulfilled: Math.min(fulfilled, l.quantity - q),
+      // Sent units stay out unless they were put back; those count as back.
+      fulfilled: fulfilled - restocked,
+      back: (l.back ?? 0) + restocked,
     };
   });
   const dropShipping = cmd.cancelShipping ?? whole;

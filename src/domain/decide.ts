@@ -83,7 +83,7 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       if (!modified.ok) return modified;
       // More to pay: the money's fact changes (paid -> partially paid), and workflows with an
       // additional-payment status (Vendure) hear that a payment is due.
-      const due = modified.value.difference > 0 && totalsOf(modified.value.order).balance > 0 ? react(wf, modified.value.order, 'order.additional_payment_due', {}, now) : { order: modified.value.order, changes: [] };
+      const due = modified.value.difference > 0 && totalsOf(modified.value.order).balance > 0 ? paymentDue(wf, modified.value.order, now) : { order: modified.value.order, changes: [] };
       const before = paymentFact(order);
       const after = paymentFact(due.order);
       const moved = after === before ? due : react(wf, due.order, `payment.${after}`, {}, now);
@@ -124,6 +124,13 @@ function decideGoods(wf: WorkflowDefinition, order: Order, command: FulfillmentC
   const after = fulfillmentFact(goods.value.order);
   const moved = after === before ? { order: goods.value.order, changes: [] } : react(wf, goods.value.order, `fulfillment.${after}`, {}, now);
   return accept(finish(wf, moved.order, moved.changes, goods.value.events, now, goods.value.movements));
+}
+
+/** "A payment is due" may take more than one step (Vendure: PartiallyShipped -> Modifying -> ArrangingAdditionalPayment). */
+function paymentDue(wf: WorkflowDefinition, order: Order, now: Date): { order: Order; changes: StatusChanged[] } {
+  const first = react(wf, order, 'order.additional_payment_due', {}, now);
+  const second = first.changes.length > 0 ? react(wf, first.order, 'order.additional_payment_due', {}, now) : { order: first.order, changes: [] };
+  return { order: second.order, changes: [...first.changes, ...second.changes] };
 }
 
 /** A money command, then the workflow's reaction when the order's money changed in kind (paid, refunded, ...). */

@@ -34,7 +34,10 @@ export interface ModifyDecision {
 }
 
 export function decideModify(wf: WorkflowDefinition, order: Order, cmd: ModifyCommand, _actor: Actor): Result<ModifyDecision> {
-  const ended = wf.tracks.find((t) => stateOf(t, order.status[t.id] ?? t.initial)?.kind === 'terminal' && t === wf.tracks[0]);
+  // An order whose main status ended, or gave its stock back (cancelled, expired, declined), no longer changes.
+  const main = wf.tracks[0]!;
+  const mainState = stateOf(main, order.status[main.id] ?? main.initial);
+  const ended = mainState?.kind === 'terminal' || mainState?.stock === 'release' ? main : undefined;
   if (order.placedAt === null || ended) return reject('order_not_modifiable', order.placedAt === null ? 'the order is not placed yet: change its basket instead' : `the order is ${order.status[ended!.id]} and can no longer change`);
   const changed = changeLines(wf, order, cmd, cmd.newLineIds);
   if (!changed.ok) return changed;

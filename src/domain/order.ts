@@ -34,8 +34,10 @@ export interface OrderLine {
   readonly reserved?: number;
   /** Units of this line taken from stock (sold). */
   readonly committed?: number;
-  /** Units of this line in fulfillments that are not cancelled (they have left, or are about to). */
+  /** Units of this line out of the building: in parcels not cancelled, less those that came back into stock. */
   readonly fulfilled?: number;
+  /** Units of this line that were sent and came back into stock (a return received, a cancellation restocked). */
+  readonly back?: number;
   /** Units of this line cancelled after checkout; `quantity` is what the order still wants. */
   readonly cancelled?: number;
 }

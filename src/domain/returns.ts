@@ -8,6 +8,7 @@ import type { FulfillmentEvent } from './events.js';
 import type { Order, OrderLine } from './order.js';
 import { accept, reject, type Result } from './result.js';
 import { committedOf, type StockMovement } from './stock.js';
+import { fulfilledOf } from './fulfillments/fulfillment.js';
 
 export const RETURN_STATES = ['requested', 'received', 'refunded', 'rejected'] as const;
 export type ReturnState = (typeof RETURN_STATES)[number];
@@ -60,8 +61,8 @@ export interface ReturnDecision {
   readonly allBack: boolean;
 }
 
-/** Units of a line sent out, and units already in a return that was not rejected. */
-const sentOf = (l: OrderLine) => l.fulfilled ?? 0;
+/** Units of a line that left in parcels (shipped or delivered) and are still part of the order. */
+const sentOf = (order: Order, l: OrderLine) => Math.min(fulfilledOf(order, l.id, ['shipped', 'delivered']), l.quantity);
 const returningOf = (order: Order, lineId: string) =>
   order.returns.filter((r) => r.state !== 'rejected').flatMap((r) => r.lines).filter((x) => x.lineId === lineId).reduce((n, x) => n + x.quantity, 0);
 
@@ -71,7 +72,7 @@ export function decideReturn(order: Order, cmd: ReturnCommand, now: Date): Resul
     for (const l of cmd.lines) {
       const line = order.lines.find((x) => x.id === l.lineId);
       if (!line) return reject('line_not_found', `the order has no line ${l.lineId}`, { lineIds: [l.lineId] });
-      const left = sentOf(line) - returningOf(order, l.lineId);
+      const left = sentOf(order, line) - returningOf(order, l.lineId);
       if (l.quantity < 1 || l.quantity > left) return reject('return_exceeds_sent', `line ${l.lineId} has ${left} sent unit(s) that can still come back`, { lineId: l.lineId, left });
     }
     const created: OrderReturn = { id: cmd.returnId, lines: cmd.lines, reason: cmd.reason, state: 'requested', restocked: 0, createdAt: now.toISOString(), updatedAt: now.toISOString() };
@@ -89,12 +90,13 @@ export function decideReturn(order: Order, cmd: ReturnCommand, now: Date): Resul
       if (back === 0) return l;
       movements.push({ sku: l.sku, kind: 'restock', quantity: back, lineId: l.id });
       restocked += back;
-      return { ...l, committed: committedOf(l) - back };
+      // Back in the building: no longer out, so a later parcel or release counts it right.
+      return { ...l, committed: committedOf(l) - back, fulfilled: Math.max(0, (l.fulfilled ?? 0) - back), back: (l.back ?? 0) + back };
     });
   }
   const next: OrderReturn = { ...ret, state: cmd.to, restocked, updatedAt: now.toISOString() };
   const returns = order.returns.map((r) => (r.id === ret.id ? next : r));
-  const sent = order.lines.reduce((n, l) => n + sentOf(l), 0);
+  const sent = order.lines.reduce((n, l) => n + sentOf(order, l), 0);
   const back = returns.filter((r) => r.state === 'received' || r.state === 'refunded').flatMap((r) => r.lines).reduce((n, x) => n + x.quantity, 0);
   return accept({
     order: { ...order, lines, returns },

@@ -37,8 +37,7 @@ export class ModificationService {
     if (!modified.ok) return modified;
     const owed = -modified.value.totals.balance;
     if (owed <= 0) return modified;
-    const refunded = await this.deps.payments.refund(orderId, { amount: owed, reason: `order changed${input.note ? `: ${input.note}` : ''}` }, actor);
-    return refunded.ok ? refunded : modified;
+    return this.deps.payments.refundAcross(orderId, owed, `order changed${input.note ? `: ${input.note}` : ''}`, actor);
   }
 
   private command(input: NewModification): ModifyCommand {

@@ -18,7 +18,7 @@ import { accept, reject, type Rejection, type Result } from '../domain/result.js
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { DEFAULT_WORKFLOW, findWorkflow, presets } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
-import { applyMovements, lockLevels, type MovementRow } from '../store/inventory.js';
+import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
 import { findOrder, insertOrder, listOrders, lockOrderAt, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
@@ -130,7 +130,11 @@ export class OrderService {
     if (!found.ok) return found;
     const { order, wf } = found.value;
     const decided = decide(wf, order, command, actor, this.deps.clock.now());
-    return decided.ok ? accept({ before: presentOrder(order, wf, actor), after: presentOrder(decided.value.order, wf, actor) }) : decided;
+    if (!decided.ok) return decided;
+    // The stock as it is now (unlocked: a preview holds nothing back).
+    const { shortages } = checkStock(decided.value.movements, await readLevels(this.deps.pool, decided.value.movements.map((m) => m.sku)));
+    if (shortages.length > 0) return insufficientStock(shortages);
+    return accept({ before: presentOrder(order, wf, actor), after: presentOrder(decided.value.order, wf, actor) });
   }
 
   /** Adds, re-counts and removes basket lines, where the workflow lets the basket be edited. */

@@ -9,7 +9,7 @@
  */
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
-import type { CallbackType } from '../domain/payments/decide-payment.js';
+import { refundRooms, type CallbackType } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';
@@ -115,6 +115,28 @@ export class PaymentService {
     if (!asked.ok) return asked;
     const paymentId = (await this.deps.orders.find(orderId))?.refunds.find((r) => r.id === refundId)?.paymentId;
     return paymentId ? this.complete(orderId, paymentId, actor) : asked;
+  }
+
+  /**
+   * Gives `amount` back across the order's payments, latest first, one refund per payment, when
+   * no single payment captured enough (an order paid by deposit and balance, say).
+   */
+  async refundAcross(orderId: string, amount: number, reason: string, actor: Actor): Promise<Result<OrderView>> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) return reject('order_not_found', `there is no order '${orderId}'`);
+    const rooms = refundRooms(order);
+    const room = rooms.reduce((n, r) => n + r.room, 0);
+    if (room < amount) return reject('refund_exceeds_captured', `a refund of ${amount} is more than the payments can give back (${room})`, { requested: amount, payments: rooms });
+    let left = amount;
+    let last: Result<OrderView> = await this.deps.orders.get(orderId, actor);
+    for (const r of rooms) {
+      if (left === 0) break;
+      const part = Math.min(left, r.room);
+      last = await this.refund(orderId, { paymentId: r.paymentId, amount: part, reason }, actor);
+      if (!last.ok) return last;
+      left -= part;
+    }
+    return last;
   }
 
   resendLink(orderId: string, actor: Actor): Promise<Result<OrderView>> {

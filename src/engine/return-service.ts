@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { reject, type Result } from '../domain/result.js';
 import type { ReturnLine, ReturnState } from '../domain/returns.js';
+import { refundRooms } from '../domain/payments/decide-payment.js';
 import { orderIdOfRef } from '../store/orders.js';
 import type { IdGenerator } from './ids.js';
 import type { OrderService } from './order-service.js';
@@ -23,7 +24,13 @@ export class ReturnService {
     if (to === 'refunded') {
       const ret = (await this.deps.orders.find(orderId))?.returns.find((r) => r.id === returnId);
       if (ret?.state !== 'received') return this.deps.orders.execute(orderId, { type: 'return_transition', returnId, to }, actor);
-      const refunded = await this.deps.payments.refund(orderId, { lines: ret.lines, reason: `return: ${ret.reason}` }, actor);
+      // The returned lines' value, from one payment if one can cover it (the refund then names the lines), else across them.
+      const order = (await this.deps.orders.find(orderId))!;
+      const value = ret.lines.reduce((n, l) => n + l.quantity * (order.lines.find((x) => x.id === l.lineId)?.unitPrice ?? 0), 0);
+      const single = refundRooms(order).some((r) => r.room >= value);
+      const refunded = single
+        ? await this.deps.payments.refund(orderId, { lines: ret.lines, reason: `return: ${ret.reason}` }, actor)
+        : await this.deps.payments.refundAcross(orderId, value, `return: ${ret.reason}`, actor);
       if (!refunded.ok) return refunded;
     }
     return this.deps.orders.execute(orderId, { type: 'return_transition', returnId, to, ...(input.restock !== undefined ? { restock: input.restock } : {}) }, actor);

@@ -30,6 +30,12 @@ export async function lockLevels(tx: Db, skus: readonly string[]): Promise<Map<s
   return new Map(res.rows.map((r) => [r.sku, toLevel(r)]));
 }
 
+/** The SKUs' levels as they are, without locking (for previews). */
+export async function readLevels(db: Db, skus: readonly string[]): Promise<Map<string, StockLevel>> {
+  const res = await db.query<LevelRow>('SELECT sku, on_hand, reserved, backorders FROM inventory WHERE sku = ANY($1)', [[...new Set(skus)]]);
+  return new Map(res.rows.map((r) => [r.sku, toLevel(r)]));
+}
+
 export async function findLevel(db: Db, sku: string): Promise<StockLevel | undefined> {
   const res = await db.query<LevelRow>('SELECT sku, on_hand, reserved, backorders FROM inventory WHERE sku = $1', [sku]);
   return res.rows[0] && toLevel(res.rows[0]);

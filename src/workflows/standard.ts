@@ -112,6 +112,7 @@ export const standard: WorkflowDefinition = {
       ],
       transitions: [
         { from: ['unfulfilled'], to: 'partially_shipped', actors: [...staff, 'system'] },
+        { from: ['partially_shipped', 'shipped', 'partially_delivered', 'delivered'], to: 'unfulfilled', actors: ['system'], description: 'every parcel was cancelled' },
         { from: ['unfulfilled', 'partially_shipped'], to: 'shipped', actors: [...staff, 'system'] },
         { from: ['partially_shipped', 'shipped'], to: 'partially_delivered', actors: [...staff, 'system'] },
         { from: ['shipped', 'partially_delivered'], to: 'delivered', actors: [...staff, 'system'] },
@@ -119,9 +120,9 @@ export const standard: WorkflowDefinition = {
       ],
       // The fulfillments' progress moves this track; a cancelled parcel can move it back.
       reactions: [
-        { on: 'fulfillment.unfulfilled', from: ['partially_shipped', 'shipped'], to: 'unfulfilled' },
-        { on: 'fulfillment.partially_shipped', from: ['unfulfilled', 'shipped'], to: 'partially_shipped' },
-        { on: 'fulfillment.shipped', from: ['unfulfilled', 'partially_shipped', 'partially_delivered'], to: 'shipped' },
+        { on: 'fulfillment.unfulfilled', from: ['partially_shipped', 'shipped', 'partially_delivered', 'delivered'], to: 'unfulfilled' },
+        { on: 'fulfillment.partially_shipped', from: ['unfulfilled', 'shipped', 'partially_delivered', 'delivered'], to: 'partially_shipped' },
+        { on: 'fulfillment.shipped', from: ['unfulfilled', 'partially_shipped', 'partially_delivered', 'delivered'], to: 'shipped' },
         { on: 'fulfillment.partially_delivered', from: ['unfulfilled', 'partially_shipped', 'shipped', 'delivered'], to: 'partially_delivered' },
         { on: 'fulfillment.delivered', from: ['unfulfilled', 'partially_shipped', 'shipped', 'partially_delivered'], to: 'delivered' },
         { on: 'return.completed', from: ['shipped', 'partially_delivered', 'delivered'], to: 'returned', description: 'every unit sent has come back' },

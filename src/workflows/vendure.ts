@@ -88,17 +88,22 @@ export const vendure: WorkflowDefinition = {
       ],
       transitions,
       reactions: [
-        // A change after checkout that costs more waits for the difference, then goes back to settled.
-        // inferred: Vendure passes through Modifying; Ordo applies a modification as one command.
-        { on: 'order.additional_payment_due', from: ['PaymentAuthorized', 'PaymentSettled'], to: 'ArrangingAdditionalPayment', description: 'inferred: the modification is one step, so Modifying is passed through at once' },
-        { on: 'payment.settled', from: ['ArrangingAdditionalPayment'], to: 'PaymentSettled', guards: [{ kind: 'balanceCovered' }] },
+        // A change after checkout that costs more waits for the difference, then goes back to where
+        // it was, which the goods' progress tells. Before any parcel left it goes straight to
+        // ArrangingAdditionalPayment; after, through Modifying, as Vendure's transitions require.
+        // inferred: Ordo applies a modification as one command, so Modifying is passed through at once.
+        { on: 'order.additional_payment_due', from: ['PaymentAuthorized', 'PaymentSettled'], to: 'ArrangingAdditionalPayment' },
+        { on: 'order.additional_payment_due', from: ['PartiallyShipped', 'Shipped', 'PartiallyDelivered'], to: 'Modifying', description: 'inferred: passed through at once' },
+        { on: 'order.additional_payment_due', from: ['Modifying'], to: 'ArrangingAdditionalPayment' },
+        { on: 'payment.settled', from: ['ArrangingAdditionalPayment'], to: 'PaymentSettled', guards: [{ kind: 'balanceCovered' }, { kind: 'goodsAre', progress: ['unfulfilled'] }] },
+        { on: 'payment.settled', from: ['ArrangingAdditionalPayment'], to: 'PartiallyShipped', guards: [{ kind: 'balanceCovered' }, { kind: 'goodsAre', progress: ['partially_shipped'] }] },
+        { on: 'payment.settled', from: ['ArrangingAdditionalPayment'], to: 'Shipped', guards: [{ kind: 'balanceCovered' }, { kind: 'goodsAre', progress: ['shipped'] }] },
+        { on: 'payment.settled', from: ['ArrangingAdditionalPayment'], to: 'PartiallyDelivered', guards: [{ kind: 'balanceCovered' }, { kind: 'goodsAre', progress: ['partially_delivered'] }] },
         { on: 'order.cancelled', from: ['Draft', 'AddingItems', 'ArrangingPayment', 'PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'Delivered', 'ArrangingAdditionalPayment'], to: 'Cancelled', description: 'every line cancelled' },
         { on: 'order.created', from: ['Created'], to: 'Draft', guards: [{ kind: 'isDraft' }] },
         { on: 'order.created', from: ['Created'], to: 'AddingItems', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }], description: 'the first item makes the cart' },
         { on: 'payment.authorized', from: ['ArrangingPayment'], to: 'PaymentAuthorized' },
         { on: 'payment.settled', from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', guards: [covered] },
-        // No reaction leaves ArrangingAdditionalPayment: Vendure goes back to the state the order was
-        // in before the modification, and no reaction target can say "the previous state".
         { on: 'fulfillment.partially_shipped', from: ['PaymentSettled'], to: 'PartiallyShipped' },
         { on: 'fulfillment.shipped', from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped' },
         { on: 'fulfillment.partially_delivered', from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered' },

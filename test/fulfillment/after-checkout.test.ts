@@ -85,7 +85,8 @@ describe('returns', () => {
   it('a rejected return restocks nothing', async () => {
     const o = await order('RET-B', 1, { method: 'card' });
     const lineId = o.lines[0].id;
-    await t.call('POST', `/v1/orders/${o.id}/fulfillments`, { lines: [{ lineId, quantity: 1 }] });
+    const parcel = (await t.call('POST', `/v1/orders/${o.id}/fulfillments`, { lines: [{ lineId, quantity: 1 }] })).body.fulfillments[0].id;
+    await t.call('POST', `/v1/fulfillments/${parcel}/transitions`, { to: 'shipped' });
     const asked = await t.call('POST', `/v1/orders/${o.id}/returns`, { lines: [{ lineId, quantity: 1 }], reason: 'changed mind' });
     const rejected = await t.call('POST', `/v1/returns/${asked.body.returns[0].id}/transitions`, { to: 'rejected' });
     expect(rejected.body.returns[0].state).toBe('rejected');

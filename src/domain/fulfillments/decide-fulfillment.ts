@@ -45,7 +45,7 @@ export function decideFulfillment(order: Order, cmd: FulfillmentCommand, now: Da
       const next: Fulfillment = { ...f, state: cmd.to, updatedAt: now.toISOString() };
       const withNext = { ...order, fulfillments: order.fulfillments.map((x) => (x.id === f.id ? next : x)) };
       return accept({
-        order: { ...withNext, lines: withNext.lines.map((l) => ({ ...l, fulfilled: fulfilledOf(withNext, l.id) })) },
+        order: { ...withNext, lines: withNext.lines.map((l) => ({ ...l, fulfilled: Math.max(0, fulfilledOf(withNext, l.id) - (l.back ?? 0)) })) },
         events: [{ type: 'fulfillment.changed', data: { fulfillmentId: f.id, from: f.state, to: cmd.to } }],
         movements: [],
       });

@@ -343,6 +343,10 @@ function requestRefund(order: Order, cmd: RequestRefundCommand, now: Date): Resu
   return accept({ ...asked, events: [created, ...asked.events] });
 }
 
+/** What each payment can still give back, latest first, leaving out payments busy at the gateway. */
+export const refundRooms = (order: Order): { paymentId: string; room: number }[] =>
+  [...order.payments].reverse().filter((p) => !p.intent).map((p) => ({ paymentId: p.id, room: refundable(p) - pendingRefunds(order, p.id) })).filter((r) => r.room > 0);
+
 const pendingRefunds = (order: Order, paymentId: string) =>
   order.refunds.filter((r) => r.paymentId === paymentId && r.state === 'pending').reduce((n, r) => n + r.amount, 0);
 

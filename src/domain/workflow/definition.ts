@@ -39,6 +39,8 @@ export type Guard =
   | { readonly kind: 'nothingPaid' }
   | { readonly kind: 'isDraft' }
   | { readonly kind: 'nothingLeft' }
+  /** How far the goods have gone, counted from the fulfillments (Vendure's "back to where it was"). */
+  | { readonly kind: 'goodsAre'; readonly progress: readonly ('unfulfilled' | 'partially_shipped' | 'shipped' | 'partially_delivered' | 'delivered')[] }
   | { readonly kind: 'not'; readonly guard: Guard }
   | { readonly kind: 'paymentMethodIn'; readonly methods: readonly string[] }
   | { readonly kind: 'statusIn'; readonly track: string; readonly states: readonly string[] }

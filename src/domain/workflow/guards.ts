@@ -1,3 +1,4 @@
+import { fulfillmentFact } from '../fulfillments/fulfillment.js';
 import { totalsOf } from '../totals.js';
 import type { Order } from '../order.js';
 import type { Guard } from './definition.js';
@@ -23,6 +24,8 @@ export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): stri
       return order.paid === 0 ? null : 'money has already been paid on the order';
     case 'isDraft':
       return facts.draft ? null : 'the order is not a draft';
+    case 'goodsAre':
+      return guard.progress.includes(fulfillmentFact(order)) ? null : `the goods are ${fulfillmentFact(order).replace('_', ' ')}`;
     case 'nothingLeft':
       return order.lines.every((l) => l.quantity === 0) ? null : 'some lines are still wanted';
     case 'not':
@@ -48,6 +51,8 @@ export function describeGuard(guard: Guard): string {
   switch (guard.kind) {
     case 'not':
       return `not ${describeGuard(guard.guard)}`;
+    case 'goodsAre':
+      return `goods ${guard.progress.join('|')}`;
     case 'paymentMethodIn':
       return `payment method in ${guard.methods.join('|')}`;
     case 'statusIn':
