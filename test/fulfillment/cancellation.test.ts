@@ -114,10 +114,6 @@ describe('partial and full cancellation: stock and totals', () => {
     expect(await level(t, a)).toEqual({ onHand: 10, reserved: 0 });
     expect(await level(t, b)).toEqual({ onHand: 10, reserved: 0 });
   });
-  // Bug (src/engine/cancellation-service.ts + requestRefund in decide-payment.ts): a refund goes
-  // against one payment with room for all of it, and when none has, the cancellation service
-  // swallows the refusal and answers 200. So after a dearer change paid by a second payment, a
-  // full cancellation with refund: true refunds nothing. Seen: refunded 0, balance -10500.
   it('refund: true on an order paid in two payments refunds the whole overpayment across them', async () => {
     const { o, lineA } = await twoLines({ paid: true });
     const dearer = await modify(t, o.id, { changeLines: [{ lineId: lineA, quantity: 5 }], note: 'two more' });
@@ -175,12 +171,6 @@ describe('units that already left', () => {
     expect(await movementsOf(t, o.id, a)).toEqual(['reserve 3', 'commit 3', 'restock 1']);
   });
 
-  // Bug (src/domain/cancellation.ts + src/domain/stock.ts): cancelling sets the line's `fulfilled`
-  // to min(fulfilled, quantity left), so after a whole cancellation the two sent units are no
-  // longer counted as sent; entering the cancelled status then applies the 'release' effect,
-  // whose "excess" step restocks every committed unit beyond max(quantity, fulfilled) = 0.
-  // Seen: on hand 10 (movements reserve 3, commit 3, restock 1, restock 2), the sent units back
-  // on the shelf although restock was not asked for.
   it('whole: sent units cancelled without restock stay sold, only the unsent one goes back', async () => {
     const { o, a, lineA } = await twoLines({ paid: true });
     await parcel(t, o.id, [{ lineId: lineA, quantity: 2 }], 'shipped');
@@ -273,10 +263,6 @@ describe("each workflow's cancelled status", () => {
 });
 
 describe('cancelling twice, refusals and history', () => {
-  // Bug (src/domain/cancellation.ts): a whole cancellation of an order with nothing left (every
-  // line at 0, shipping already 0) passes the `nothing_to_cancel` check, because that check lets
-  // any whole cancellation through (`cancelShipping ?? whole`). Seen: 200, the order's version
-  // bumped and a second `order.lines_cancelled` history row with no lines.
   it('a second whole cancellation is refused with nothing_to_cancel and changes nothing', async () => {
     const { o } = await twoLines({ paid: true });
     ok(await cancel(t, o.id, { reason: 'first', refund: true }));

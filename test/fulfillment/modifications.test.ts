@@ -68,9 +68,6 @@ describe('dry run', () => {
     await expectUnchanged(t, o.id, before);
   });
 
-  // Bug (src/engine/order-service.ts preview): the dry run runs only the pure decision; the stock
-  // levels are checked in persist, which a preview skips. Seen: the dry run answers 200 with the
-  // new totals while applying the same change answers 409 insufficient_stock.
   it('a dry run of a change the shelf cannot cover is refused with insufficient_stock, as applying it is', async () => {
     const { o, lineA } = await order({ paid: true });
     const before = await snapshot(t, o.id);
@@ -227,10 +224,6 @@ describe('lowering the price', () => {
     expect(await level(t, a)).toEqual({ onHand: 10, reserved: 1 });
   });
 
-  // Bug (src/engine/modification-service.ts + requestRefund in decide-payment.ts): the refund of
-  // the difference must fit in one payment; after a dearer change paid by a second payment, a
-  // cheaper change worth more than either payment gets no refund at all, and the refusal is
-  // swallowed (the change answers 200). Seen: refunds [] and balance -7000.
   it('a cheaper change after two payments refunds the whole difference across them', async () => {
     const { o, lineA } = await order({ paid: true });
     ok(await modify(t, o.id, { changeLines: [{ lineId: lineA, quantity: 8 }] }));
@@ -305,10 +298,6 @@ describe('orders that can no longer change, and other refusals', () => {
     }
   });
 
-  // Bug (src/domain/modification.ts): "ended" means a terminal state of the first track only.
-  // Nexway's CANCELED is 'permanent' and X-Cart has no terminal state at all, so a cancelled
-  // order of these workflows takes new lines and surcharges. Seen: 200 with the new total
-  // and balance in both tests below.
   it('a cancelled Nexway order (CANCELED) cannot be modified', async () => {
     const { o } = await order({ workflow: 'nexway', paid: true });
     ok(await cancel(t, o.id, { reason: 'x', refund: true }));

@@ -121,11 +121,6 @@ describe('a return received and refunded', () => {
     expect((await moveReturn(t, id, 'refunded')).body.refunds[0].amount).toBe(1000);
   });
 
-  // Bug (src/domain/returns.ts + src/domain/fulfillments/decide-fulfillment.ts): receiving a
-  // return takes the restocked units off the line's `committed` but leaves `fulfilled` as it
-  // was, so the unit that was sold at payment and is still to ship looks unsold (committed 1 =
-  // fulfilled 1); its parcel then sells it again. Seen: movements reserve 2, commit 2,
-  // restock 1, sale 1 and on hand 8, one unit short of what is on the shelf (9).
   it('the unit still to ship after a return of the sent one is not sold a second time', async () => {
     const { o, a, lineA } = await paidOrder();
     await parcel(t, o.id, [{ lineId: lineA, quantity: 1 }], 'shipped');
@@ -180,9 +175,6 @@ describe('refusals', () => {
     expectProblem(await askReturn(t, o.id, [{ lineId: lineB, quantity: 1 }]), 422, 'return_exceeds_sent');
   });
 
-  // Likely bug (src/domain/returns.ts, sentOf): "sent" is the line's `fulfilled`, which counts
-  // parcels still pending (not yet shipped). Seen: 201, a return requested for units that never
-  // left the warehouse (and receiving it would "restock" them while they sit in the parcel).
   it('units in a parcel that has not shipped yet cannot be returned', async () => {
     const { o, lineA } = await paidOrder();
     await parcel(t, o.id, [{ lineId: lineA, quantity: 2 }]);
@@ -260,11 +252,6 @@ describe('refusals', () => {
 });
 
 describe('refunds against several payments', () => {
-  // Bug (src/domain/payments/decide-payment.ts requestRefund, used by src/engine/return-service.ts):
-  // a refund goes against ONE payment with room for all of it, so a return worth more than any
-  // single payment of the order (paid in two parts) can never be refunded. Seen: 422
-  // refund_exceeds_captured ("a refund of 5000 is more than a payment can give back (...: 3000, ...: 2000)"),
-  // the return stuck in received.
   it('a return worth more than either of two payments is refunded across them', async () => {
     const { o, lineA, lineB } = await paidOrder({ paid: false });
     expect((await t.call('POST', `/v1/orders/${o.id}/payments`, { method: 'card', amount: 2000 })).status).toBe(201);

@@ -203,11 +203,6 @@ describe('cancelling a parcel', () => {
     expect(back.body.lines.map((l: Json) => l.fulfilled)).toEqual([3, 0]);
   });
 
-  // Bug (src/workflows/standard.ts, fulfillment track reactions): nothing leads out of
-  // partially_delivered backwards. `fulfillment.partially_shipped` reacts only from unfulfilled
-  // and shipped, `fulfillment.unfulfilled` only from partially_shipped and shipped; so when the
-  // only delivered parcel is cancelled the track keeps saying partially_delivered although no
-  // unit is delivered any more (seen: 'partially_delivered' in both tests below).
   it('a delivered parcel cancelled while another is only shipped: partially_delivered -> partially_shipped', async () => {
     const { o, lineA, lineB } = await twoLines({ paid: true });
     const f1 = await parcel(t, o.id, [{ lineId: lineA, quantity: 3 }], 'delivered');
