@@ -5,7 +5,7 @@ import { decide } from '../../src/domain/decide.js';
 import type { OrderLine, StatusMap } from '../../src/domain/order.js';
 import type { RejectionCode } from '../../src/domain/result.js';
 import type { WorkflowDefinition } from '../../src/domain/workflow/definition.js';
-import { nextStatuses } from '../../src/domain/workflow/interpret.js';
+import { nextStatuses, takeTransition } from '../../src/domain/workflow/interpret.js';
 import { assertValidWorkflow } from '../../src/domain/workflow/validate.js';
 import { standard } from '../../src/workflows/standard.js';
 import { LATER, line, makeOrder, NOW } from './fixtures.js';
@@ -338,5 +338,18 @@ describe('decide', () => {
       message: "Order cannot go from 'completed' to 'placed'",
       details: { track: 'order', from: 'completed', to: 'placed', allowed: [] },
     });
+  });
+});
+
+describe('an admin acting for a customer', () => {
+  it('may take any transition a customer may, besides its own', () => {
+    const draft = makeOrder({ order: 'draft', payment: 'unpaid', fulfillment: 'unfulfilled' });
+    const onlyCustomers: WorkflowDefinition = {
+      ...standard,
+      tracks: [{ ...standard.tracks[0]!, transitions: [{ from: ['draft'], to: 'placed', actors: ['customer'] }, { from: ['draft', 'placed'], to: 'cancelled', actors: ['system'] }, { from: ['placed'], to: 'completed', actors: ['system'] }] }, standard.tracks[1]!, standard.tracks[2]!],
+    };
+    expect(takeTransition(onlyCustomers, draft, { track: 'order', to: 'placed' }, { kind: 'admin' }, NOW).ok).toBe(true);
+    expect(takeTransition(onlyCustomers, draft, { track: 'order', to: 'placed' }, { kind: 'gateway' }, NOW)).toMatchObject({ ok: false, code: 'transition_forbidden_for_actor' });
+    expect(nextStatuses(onlyCustomers, draft, { kind: 'admin' }).order).toEqual(['placed']);
   });
 });

@@ -25,6 +25,10 @@ const leavesFrom = (from: readonly string[] | '*', state: string, to: string): b
 const guardsPass = (t: { guards?: TransitionDefinition['guards'] }, order: Order, facts: GuardFacts): string[] =>
   (t.guards ?? []).map((g) => failedGuard(g, order, facts)).filter((x): x is string => x !== null);
 
+/** Who may take a transition: the actors it names; an admin may also take any a customer may (acting for them). */
+const mayTake = (t: TransitionDefinition, actor: Actor): boolean =>
+  t.actors.includes(actor.kind) || (actor.kind === 'admin' && t.actors.includes('customer'));
+
 /** The states each track may move to next, by this actor, with every guard holding. */
 export function nextStatuses(wf: WorkflowDefinition, order: Order, actor: Actor): Record<string, string[]> {
   const next: Record<string, string[]> = {};
@@ -32,7 +36,7 @@ export function nextStatuses(wf: WorkflowDefinition, order: Order, actor: Actor)
     const here = order.status[track.id] ?? track.initial;
     const targets = new Set<string>();
     for (const t of track.transitions) {
-      if (leavesFrom(t.from, here, t.to) && t.actors.includes(actor.kind) && guardsPass(t, order, {}).length === 0) targets.add(t.to);
+      if (leavesFrom(t.from, here, t.to) && mayTake(t, actor) && guardsPass(t, order, {}).length === 0) targets.add(t.to);
     }
     next[track.id] = [...targets];
   }
@@ -74,7 +78,7 @@ export function takeTransition(wf: WorkflowDefinition, order: Order, req: Transi
   const details = () => ({ track: track.id, from, to: req.to, allowed: nextStatuses(wf, order, actor)[track.id] ?? [] });
   const routes = track.transitions.filter((t) => t.to === req.to && leavesFrom(t.from, from, req.to));
   if (routes.length === 0) return reject('transition_not_allowed', `${track.label} cannot go from '${from}' to '${req.to}'`, details());
-  const permitted = routes.filter((t) => t.actors.includes(actor.kind));
+  const permitted = routes.filter((t) => mayTake(t, actor));
   if (permitted.length === 0) {
     return reject('transition_forbidden_for_actor', `a ${actor.kind} may not move ${track.label} from '${from}' to '${req.to}'`, { ...details(), actors: [...new Set(routes.flatMap((t) => t.actors))] });
   }
