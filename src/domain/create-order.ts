@@ -10,6 +10,7 @@ import { react } from './workflow/interpret.js';
 import { applyEffects, enteredBy } from './effects.js';
 import { decide } from './decide.js';
 import { PAYMENT_METHODS, type PaymentMethod } from './payments/payment.js';
+import type { Screening } from './fraud.js';
 
 export const MAX_QUANTITY = 1_000_000;
 
@@ -51,6 +52,8 @@ export interface CreateContext {
   readonly lineIds: readonly string[];
   readonly actor: Actor;
   readonly now: Date;
+  /** The fraud screening's verdict, when a screener ran before the order was written. */
+  readonly screening?: Screening;
   /** Ids for the payment the order is created with, if any. */
   readonly payment?: { readonly paymentId: string; readonly intentKey: string; readonly gateway: string };
 }
@@ -84,6 +87,7 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     deadlines: input.payment?.expiresAt && !Number.isNaN(Date.parse(input.payment.expiresAt)) ? { payment: new Date(input.payment.expiresAt).toISOString() } : {},
     timers: [],
     ...(input.payment?.editable ? { basketEditable: true } : {}),
+    ...(ctx.screening ? { screening: ctx.screening } : {}),
     version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,

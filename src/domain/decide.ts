@@ -8,6 +8,7 @@ import { paymentFact } from './payments/facts.js';
 import { decideCancel, type CancelCommand } from './cancellation.js';
 import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
+import { decideCompletion, type RecordCompletionCommand } from './completion.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
 import { fulfillmentFact } from './fulfillments/fulfillment.js';
@@ -48,7 +49,7 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -89,6 +90,11 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       const moved = after === before ? due : react(wf, due.order, `payment.${after}`, {}, now);
       const changes = after === before ? due.changes : [...due.changes, ...moved.changes];
       return accept(finish(wf, moved.order, changes, modified.value.events, now, modified.value.movements));
+    }
+    case 'record_completion': {
+      const completed = decideCompletion(order, command);
+      const moved = react(wf, completed.order, completed.outcome, {}, now);
+      return accept(finish(wf, moved.order, moved.changes, completed.events, now));
     }
     case 'create_return':
     case 'return_transition': {

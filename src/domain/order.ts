@@ -4,6 +4,8 @@
  */
 import type { Fulfillment } from './fulfillments/fulfillment.js';
 import type { OrderReturn } from './returns.js';
+import type { Completion } from './completion.js';
+import type { Screening } from './fraud.js';
 import type { Payment, Refund } from './payments/payment.js';
 
 export type StatusMap = Readonly<Record<string, string>>;
@@ -87,6 +89,10 @@ export interface Order {
   readonly refunds: readonly Refund[];
   readonly fulfillments: readonly Fulfillment[];
   readonly returns: readonly OrderReturn[];
+  /** The fraud screening's verdict at checkout, when a screener ran. */
+  readonly screening?: Screening;
+  /** Progress of the completion steps, for workflows that run them (Nexway's PENDING). */
+  readonly completion?: Completion;
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
   readonly deadlines: Readonly<Record<string, string>>;

@@ -15,7 +15,8 @@ import type { Decision } from '../domain/decision.js';
 import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
 import type { Order } from '../domain/order.js';
 import { accept, reject, type Rejection, type Result } from '../domain/result.js';
-import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+import type { Guard, WorkflowDefinition } from '../domain/workflow/definition.js';
+import type { Screening } from '../domain/fraud.js';
 import { DEFAULT_WORKFLOW, findWorkflow, presets } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
@@ -33,6 +34,8 @@ export interface OrderServiceDeps {
   readonly pool: pg.Pool;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  /** Fraud screening, for workflows that send flagged orders to review. */
+  readonly screen?: (order: Order) => Promise<Screening>;
 }
 
 export interface CreateOrderInput extends NewOrder {
@@ -59,19 +62,43 @@ export interface OrderPage {
   readonly nextCursor: string | null;
 }
 
+/** Work that follows a saved change, outside its transaction (completion steps, say); true if it changed the order. */
+export type AfterSave = (order: Order, wf: WorkflowDefinition) => Promise<boolean>;
+
 export class OrderService {
+  #afterSave: AfterSave[] = [];
+
   constructor(private readonly deps: OrderServiceDeps) {}
+
+  /** Wiring only: createOrdo registers what must follow a saved change. */
+  onSaved(fn: AfterSave): void {
+    this.#afterSave.push(fn);
+  }
+
+  private async saved(order: Order, wf: WorkflowDefinition): Promise<boolean> {
+    let changed = false;
+    for (const fn of this.#afterSave) changed = (await fn(order, wf)) || changed;
+    return changed;
+  }
 
   async create(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
     const wf = findWorkflow(input.workflow ?? DEFAULT_WORKFLOW);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${input.workflow}'`, { workflow: input.workflow });
     const now = this.deps.clock.now();
     const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method) } : undefined;
-    const decided = decideCreate(wf, input, { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now, ...(payment ? { payment } : {}) });
+    const ctx = { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now, ...(payment ? { payment } : {}) };
+    let decided = decideCreate(wf, input, ctx);
     if (!decided.ok) return decided;
+    // Screening looks at the order as built; its verdict is then part of the same creation.
+    if (this.deps.screen && screens(wf)) {
+      const screening = await this.deps.screen(decided.value.order);
+      decided = decideCreate(wf, input, { ...ctx, screening });
+      if (!decided.ok) return decided;
+    }
     const saved = await this.persist(wf, undefined, decided.value, actor, now);
     if (saved === 'conflict') throw new Error('a new order cannot conflict');
-    return saved.ok ? accept(presentOrder(saved.value, wf, actor)) : saved;
+    if (!saved.ok) return saved;
+    return (await this.saved(saved.value, wf)) ? this.get(saved.value.id, actor) : accept(presentOrder(saved.value, wf, actor));
   }
 
   async get(id: string, actor: Actor): Promise<Result<OrderView>> {
@@ -118,7 +145,11 @@ export class OrderService {
       const decided = decide(wf, order, command, actor, now);
       if (!decided.ok) return decided;
       const saved = await this.persist(wf, order, decided.value, actor, now, opts.once);
-      if (saved !== 'conflict') return saved.ok ? accept(presentOrder(saved.value, wf, actor)) : saved;
+      if (saved !== 'conflict') {
+        if (!saved.ok) return saved;
+        // What followed may have moved the order on: then answer with it as it now is.
+        return (await this.saved(saved.value, wf)) ? this.get(id, actor) : accept(presentOrder(saved.value, wf, actor));
+      }
       if (opts.expectedVersion !== undefined) return versionMismatch(order, opts.expectedVersion, 'the order changed while this command ran');
     }
     return reject('concurrent_update', 'the order is being changed by others too often; try again');
@@ -207,6 +238,12 @@ function movementRow(m: StockMovement, orderId: string, actor: Actor, now: Date,
   const d = movementDeltas(m.kind, m.quantity);
   return { id, sku: m.sku, kind: m.kind, quantity: m.quantity, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: orderId, line_id: m.lineId ?? null, reason: null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
 }
+
+/** Whether any reaction or transition of the workflow depends on the fraud screening's verdict. */
+const screens = (wf: WorkflowDefinition): boolean => {
+  const uses = (g: Guard): boolean => g.kind === 'flaggedForReview' || (g.kind === 'not' && uses(g.guard));
+  return wf.tracks.some((t) => [...t.transitions, ...(t.reactions ?? [])].some((x) => (x.guards ?? []).some(uses)));
+};
 
 /** Cards, links and local vouchers are paid through the gateway; the rest by hand. */
 export const gatewayFor = (method: string) => (isOffline(method as PaymentMethod) ? 'manual' : 'simulated');

@@ -19,6 +19,9 @@ import { ReturnService } from './return-service.js';
 import { ModificationService } from './modification-service.js';
 import { FulfillmentService } from './fulfillment-service.js';
 import { OrderService } from './order-service.js';
+import { CompletionService, rehearsalHandler, type CompletionHandler } from './completion-service.js';
+import { screenByRules, type FraudRules, type Screening } from '../domain/fraud.js';
+import type { Order } from '../domain/order.js';
 import { PaymentService } from './payment-service.js';
 import type { PaymentGateway } from '../gateways/port.js';
 import { SimulatedGateway } from '../gateways/simulated.js';
@@ -37,6 +40,10 @@ export interface OrdoOptions {
   readonly poolSize?: number;
   /** Callback secrets per gateway (default: ORDO_GATEWAY_SECRET_<GATEWAY> from the environment). */
   readonly gatewaySecrets?: Readonly<Record<string, string>>;
+  /** Fraud screening for workflows with a review (Nexway): the built-in rules, or a screener of your own. */
+  readonly fraud?: { readonly rules?: FraudRules; readonly screen?: (order: Order) => Promise<Screening> };
+  /** Completion step handlers (deliver, invoice, confirm); the built-in ones succeed unless told to fail. */
+  readonly completionHandler?: CompletionHandler;
   /** Gateways of your own, or in place of the built-in `simulated` one (same name). */
   readonly gateways?: (pool: pg.Pool) => readonly PaymentGateway[];
   readonly clock?: Clock;
@@ -50,6 +57,7 @@ export interface Ordo {
   readonly cancellations: CancellationService;
   readonly returns: ReturnService;
   readonly modifications: ModificationService;
+  readonly completions: CompletionService;
   readonly gateways: ReadonlyMap<string, PaymentGateway>;
   readonly stock: StockService;
   readonly sweeper: Sweeper;
@@ -88,7 +96,10 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const pool = createPool(databaseUrl, options.poolSize);
   const clock = options.clock ?? systemClock;
   const deps = { pool, clock, newId: options.newId ?? defaultNewId };
-  const orders = new OrderService(deps);
+  const rules = options.fraud?.rules ?? fraudRulesFromEnv();
+  const orders = new OrderService({ ...deps, screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
+  const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
+  orders.onSaved((order, wf) => completions.afterSave(order, wf));
   const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];
   const gateways: ReadonlyMap<string, PaymentGateway> = new Map(
     [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
@@ -101,9 +112,10 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     cancellations: new CancellationService({ orders, payments }),
     returns: new ReturnService({ ...deps, orders, payments }),
     modifications: new ModificationService({ ...deps, orders, payments }),
+    completions,
     gateways,
     stock: new StockService(deps),
-    sweeper: new Sweeper({ ...deps, orders, payments }),
+    sweeper: new Sweeper({ ...deps, orders, payments, completions }),
     apiKeys: new ApiKeyService(deps),
     idempotency: new IdempotencyService(deps),
     workflows: {
@@ -124,4 +136,11 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
       await server?.stop();
     },
   };
+}
+
+/** The built-in screening rules a merchant sets in the environment: ORDO_FRAUD_AMOUNT_ABOVE, ORDO_FRAUD_EMAIL_DOMAINS (comma-separated). */
+function fraudRulesFromEnv(): FraudRules {
+  const amount = Number(process.env.ORDO_FRAUD_AMOUNT_ABOVE);
+  const domains = (process.env.ORDO_FRAUD_EMAIL_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  return { ...(Number.isSafeInteger(amount) && amount > 0 ? { amountAbove: amount } : {}), ...(domains.length ? { emailDomains: domains } : {}) };
 }

@@ -10,6 +10,7 @@ import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { OrderService } from './order-service.js';
 import type { PaymentService } from './payment-service.js';
+import type { CompletionService } from './completion-service.js';
 
 export interface SweepResult {
   readonly fired: number;
@@ -20,7 +21,7 @@ export interface SweepResult {
 }
 
 export class Sweeper {
-  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService; payments: PaymentService }) {}
+  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService; payments: PaymentService; completions: CompletionService }) {}
 
   /** Fires everything due now; `onProgress` hears after each timer. */
   async sweep(onProgress?: (done: number) => void, batch = 100): Promise<SweepResult> {
@@ -52,7 +53,7 @@ export class Sweeper {
     let running: Promise<unknown> = Promise.resolve();
     const timer = setInterval(() => {
       // Timers, then gateway calls left unanswered by a crash.
-      running = running.then(() => this.sweep()).then(() => this.deps.payments.recover()).catch(onError);
+      running = running.then(() => this.sweep()).then(() => this.deps.payments.recover()).then(() => this.deps.completions.recover()).catch(onError);
     }, ms);
     timer.unref();
     return async () => {

@@ -169,6 +169,8 @@ export interface OrderFilter {
   readonly customerId?: string;
   /** Id of the last order of the previous page: pages run newest first. */
   readonly after?: string;
+  /** Only orders not changed since then. */
+  readonly updatedBefore?: Date;
   readonly limit: number;
 }
 
@@ -180,6 +182,7 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
   if (f.statuses) add((p) => `status_tags && ${p}::text[]`, f.statuses);
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
   if (f.after) add((p) => `id < ${p}`, f.after);
+  if (f.updatedBefore) add((p) => `updated_at < ${p}`, f.updatedBefore);
   if (f.q) {
     const q = f.q.trim().toLowerCase();
     const code = /^#?(\d{1,15})$/.exec(q);

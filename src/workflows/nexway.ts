@@ -21,6 +21,7 @@ const transitions: readonly TransitionDefinition[] = [
   { from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'PENDING', actors: gateway, description: 'the payment was confirmed' },
   { from: ['CREATED', 'PAYMENT_PENDING'], to: 'PAYMENT_REFUSED', actors: gateway },
   { from: ['CREATED', 'PAYMENT_PENDING'], to: 'FRAUD_PENDING', actors: system, description: 'automated screening flagged the order' },
+  { from: ['CREATED', 'PAYMENT_PENDING', 'PENDING'], to: 'FRAUD_PENDING', actors: admin, description: 'an admin puts the order in review by hand' },
 
   // Fraud review, by Nexway staff during office hours.
   { from: ['FRAUD_PENDING'], to: 'PENDING', actors: admin, description: 'accepted: fulfil it' },
@@ -65,7 +66,7 @@ export const nexway: WorkflowDefinition = {
         { id: 'PAYMENT_PENDING', label: 'Payment pending', kind: 'temporary', stock: 'reserve', description: 'An asynchronous method (PayPal, transfer, SEPA...) is still to confirm.' },
         { id: 'PAYMENT_REFUSED', label: 'Payment refused', kind: 'permanent', stock: 'release', description: 'The payment was not approved; a new attempt may still complete the order.' },
         { id: 'FRAUD_PENDING', label: 'Fraud pending', kind: 'temporary', stock: 'reserve', description: 'Flagged by screening; awaiting review or shopper authentication.' },
-        { id: 'PENDING', label: 'Pending', kind: 'temporary', stock: 'reserve', description: 'Paid; the completion steps are running.' },
+        { id: 'PENDING', label: 'Pending', kind: 'temporary', stock: 'reserve', completes: true, description: 'Paid; the completion steps are running.' },
         { id: 'PENDING_WITH_ERROR', label: 'Pending with error', kind: 'temporary', stock: 'reserve', description: 'A completion step failed; it is retried automatically.' },
         { id: 'PARTIAL_COMPLETED', label: 'Partially completed', kind: 'temporary', stock: 'reserve', description: 'Some fulfilment failed; repairable, or cancelled and reimbursed.' },
         { id: 'COMPLETED', label: 'Completed', kind: 'permanent', stock: 'commit', description: 'Every completion step succeeded.' },
@@ -84,7 +85,13 @@ export const nexway: WorkflowDefinition = {
         { on: 'order.partially_cancelled', from: ['CREATED', 'PAYMENT_PENDING', 'PENDING', 'PENDING_WITH_ERROR', 'PARTIAL_COMPLETED', 'COMPLETED'], to: 'CANCEL_PENDING' },
         { on: 'cancellation.processed', from: ['CANCEL_PENDING'], to: 'PARTIAL_CANCELED', guards: [{ kind: 'not', guard: { kind: 'nothingLeft' } }] },
         { on: 'payment.pending', from: ['CREATED', 'PAYMENT_REFUSED'], to: 'PAYMENT_PENDING' },
-        { on: 'payment.settled', from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'PENDING' },
+        // Screening's verdict decides where a paid order goes: review, or straight to completion.
+        { on: 'payment.settled', from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'FRAUD_PENDING', guards: [{ kind: 'flaggedForReview' }] },
+        { on: 'payment.settled', from: ['CREATED', 'PAYMENT_PENDING', 'PAYMENT_REFUSED'], to: 'PENDING', guards: [{ kind: 'not', guard: { kind: 'flaggedForReview' } }] },
+        // The completion steps' outcome.
+        { on: 'completion.succeeded', from: ['PENDING'], to: 'COMPLETED' },
+        { on: 'completion.partial', from: ['PENDING'], to: 'PARTIAL_COMPLETED', description: 'the goods could not be delivered (in full); repaired like an error' },
+        { on: 'completion.failed', from: ['PENDING'], to: 'PENDING_WITH_ERROR', description: 'the invoice or the confirmation failed' },
         { on: 'payment.declined', from: ['CREATED', 'PAYMENT_PENDING'], to: 'PAYMENT_REFUSED' },
         { on: 'timer.payment_timeout', from: ['PAYMENT_PENDING'], to: 'ABORTED' },
         { on: 'timer.fraud_review_expired', from: ['FRAUD_PENDING'], to: 'CANCELED', description: 'the shopper never authenticated' },

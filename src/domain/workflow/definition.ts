@@ -26,6 +26,8 @@ export interface StateDefinition {
   readonly description?: string;
   /** Entering it means the customer has checked out: the order's `placedAt` is set once. */
   readonly placed?: boolean;
+  /** Entering it runs the completion steps (deliver, invoice, confirm) outside any transaction. */
+  readonly completes?: boolean;
   /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */
   readonly basket?: 'editable' | 'editableIfAllowed';
 }
@@ -39,6 +41,8 @@ export type Guard =
   | { readonly kind: 'nothingPaid' }
   | { readonly kind: 'isDraft' }
   | { readonly kind: 'nothingLeft' }
+  /** Fraud screening flagged the order for review. */
+  | { readonly kind: 'flaggedForReview' }
   /** How far the goods have gone, counted from the fulfillments (Vendure's "back to where it was"). */
   | { readonly kind: 'goodsAre'; readonly progress: readonly ('unfulfilled' | 'partially_shipped' | 'shipped' | 'partially_delivered' | 'delivered')[] }
   | { readonly kind: 'not'; readonly guard: Guard }

@@ -1,0 +1,64 @@
+/**
+ * Runs the completion steps of orders in a state that completes them (Nexway's PENDING):
+ * after the state is written, outside any transaction, then records what came of each step.
+ * Repairs come back through the workflow's retry timers; `recover` finds orders a crash left
+ * in such a state. Steps must be safe to run twice (a real handler keys its work by order).
+ */
+import type pg from 'pg';
+import { systemActor } from '../domain/actor.js';
+import { stepsToRun, type CompletionStep } from '../domain/completion.js';
+import type { Order } from '../domain/order.js';
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+import { stateOf } from '../domain/workflow/interpret.js';
+import { listOrders } from '../store/orders.js';
+import { presets } from '../workflows/index.js';
+import type { Clock } from './clock.js';
+import type { OrderService } from './order-service.js';
+
+/** One step for one order: deliver the goods, issue the invoice, send the confirmation. */
+export type CompletionHandler = (step: CompletionStep, order: Order) => Promise<'done' | 'failed'>;
+
+/**
+ * The built-in handlers do nothing and succeed, unless the order asks them to fail, for a
+ * rehearsal: metadata `simulateFailure` names a step, a list of steps, or `{ step: n }` to fail
+ * that step its first n times.
+ */
+export const rehearsalHandler: CompletionHandler = async (step, order) => {
+  const wanted = order.metadata.simulateFailure;
+  if (wanted === step || (Array.isArray(wanted) && wanted.includes(step))) return 'failed';
+  if (wanted && typeof wanted === 'object' && !Array.isArray(wanted)) {
+    const times = (wanted as Record<string, unknown>)[step];
+    if (typeof times === 'number' && (order.completion?.failures[step] ?? 0) < times) return 'failed';
+  }
+  return 'done';
+};
+
+const completes = (wf: WorkflowDefinition, order: Order) => wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.completes);
+
+export class CompletionService {
+  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService; handler: CompletionHandler }) {}
+
+  /** Called after every saved change: runs the steps if the order just came to a completing state. */
+  async afterSave(order: Order, wf: WorkflowDefinition): Promise<boolean> {
+    if (!completes(wf, order)) return false;
+    const results: Partial<Record<CompletionStep, 'done' | 'failed'>> = {};
+    for (const step of stepsToRun(order)) results[step] = await this.deps.handler(step, order).catch(() => 'failed' as const);
+    await this.deps.orders.execute(order.id, { type: 'record_completion', results }, systemActor);
+    return true;
+  }
+
+  /** Orders left in a completing state for `afterSeconds` (a crash after the state was written): run their steps now. */
+  async recover(afterSeconds = 30, limit = 100): Promise<number> {
+    const updatedBefore = new Date(this.deps.clock.now().getTime() - afterSeconds * 1000);
+    let done = 0;
+    for (const wf of presets.values()) {
+      const tags = wf.tracks.flatMap((t) => t.states.filter((s) => s.completes).map((s) => `${t.id}:${s.id}`));
+      if (tags.length === 0) continue;
+      for (const order of await listOrders(this.deps.pool, { workflow: wf.name, statuses: tags, updatedBefore, limit })) {
+        await this.afterSave(order, wf);
+        done++;
+      }
+    }
+    return done;
+  }
+}
