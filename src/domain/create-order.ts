@@ -19,6 +19,8 @@ export interface NewOrderLine {
   readonly name?: string;
   readonly quantity: number;
   readonly unitPrice: number;
+  /** The item needs an admin's approval before it can be paid for (nuTickets). */
+  readonly requiresApproval?: boolean;
 }
 
 export interface NewOrder {
@@ -72,7 +74,10 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
     status: Object.fromEntries(wf.tracks.map((t) => [t.id, t.initial])),
     currency: input.currency,
     customer,
-    lines: input.lines.map((l, i) => ({ id: ctx.lineIds[i]!, sku: l.sku, ...(l.name ? { name: l.name } : {}), quantity: l.quantity, unitPrice: l.unitPrice })),
+    lines: input.lines.map((l, i) => ({
+      id: ctx.lineIds[i]!, sku: l.sku, ...(l.name ? { name: l.name } : {}), quantity: l.quantity, unitPrice: l.unitPrice,
+      ...(l.requiresApproval ? { approval: { state: 'pending' as const } } : {}),
+    })),
     shipping: input.shipping ?? null,
     billingAddress: input.billingAddress ?? null,
     surcharges: [],

@@ -9,6 +9,7 @@ import { decideCancel, type CancelCommand } from './cancellation.js';
 import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
 import { decideCompletion, type RecordCompletionCommand } from './completion.js';
+import { decideReview, type ReviewItemsCommand } from './approval.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
 import { fulfillmentFact } from './fulfillments/fulfillment.js';
@@ -49,7 +50,7 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | ReviewItemsCommand;
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -90,6 +91,12 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       const moved = after === before ? due : react(wf, due.order, `payment.${after}`, {}, now);
       const changes = after === before ? due.changes : [...due.changes, ...moved.changes];
       return accept(finish(wf, moved.order, changes, modified.value.events, now, modified.value.movements));
+    }
+    case 'review_items': {
+      const reviewed = decideReview(order, command);
+      if (!reviewed.ok) return reviewed;
+      const moved = reviewed.value.outcome ? react(wf, reviewed.value.order, reviewed.value.outcome, {}, now) : { order: reviewed.value.order, changes: [] };
+      return accept(finish(wf, moved.order, moved.changes, reviewed.value.events, now, reviewed.value.movements));
     }
     case 'record_completion': {
       const completed = decideCompletion(order, command);

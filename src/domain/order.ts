@@ -40,6 +40,8 @@ export interface OrderLine {
   readonly fulfilled?: number;
   /** Units of this line that were sent and came back into stock (a return received, a cancellation restocked). */
   readonly back?: number;
+  /** For items that need approval before payment (nuTickets): where the review stands, and why. */
+  readonly approval?: { readonly state: 'pending' | 'approved' | 'rejected'; readonly reason?: string };
   /** Units of this line cancelled after checkout; `quantity` is what the order still wants. */
   readonly cancelled?: number;
 }

@@ -52,6 +52,7 @@ export const REJECTION_CODES = [
   'return_exceeds_sent',
   'line_already_sent',
   'order_not_modifiable',
+  'line_not_awaiting_approval',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -19,6 +19,7 @@ import { ReturnService } from './return-service.js';
 import { ModificationService } from './modification-service.js';
 import { FulfillmentService } from './fulfillment-service.js';
 import { OrderService } from './order-service.js';
+import { ApprovalService } from './approval-service.js';
 import { CompletionService, rehearsalHandler, type CompletionHandler } from './completion-service.js';
 import { screenByRules, type FraudRules, type Screening } from '../domain/fraud.js';
 import type { Order } from '../domain/order.js';
@@ -58,6 +59,7 @@ export interface Ordo {
   readonly returns: ReturnService;
   readonly modifications: ModificationService;
   readonly completions: CompletionService;
+  readonly approvals: ApprovalService;
   readonly gateways: ReadonlyMap<string, PaymentGateway>;
   readonly stock: StockService;
   readonly sweeper: Sweeper;
@@ -113,6 +115,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     returns: new ReturnService({ ...deps, orders, payments }),
     modifications: new ModificationService({ ...deps, orders, payments }),
     completions,
+    approvals: new ApprovalService({ orders, payments }),
     gateways,
     stock: new StockService(deps),
     sweeper: new Sweeper({ ...deps, orders, payments, completions }),

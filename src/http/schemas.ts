@@ -36,6 +36,7 @@ const NewLine = Type.Object({
   name: Type.Optional(Text()),
   quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }),
   unitPrice: MinorUnits('price of one unit in minor units'),
+  requiresApproval: Type.Optional(Type.Boolean({ description: 'the item needs an admin\'s approval before it is paid for (nuTickets)' })),
 }, strict);
 
 export const CreateOrderBody = Type.Object({
@@ -119,6 +120,7 @@ export const OrderView = Type.Object({
     id: Id, sku: Type.String(), name: Type.Optional(Type.String()), quantity: Type.Integer(), unitPrice: Type.Integer(), total: Type.Integer(),
     reserved: Type.Integer({ description: 'units held in stock for this line' }), committed: Type.Integer({ description: 'units taken from stock' }),
     fulfilled: Type.Integer({ description: 'units in parcels that are not cancelled' }), cancelled: Type.Integer({ description: 'units cancelled after checkout' }),
+    approval: Type.Optional(Type.Object({ state: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]), reason: Type.Optional(Type.String()) })),
   })),
   shipping: Nullable(Shipping),
   billingAddress: Nullable(Address),
@@ -289,3 +291,11 @@ export const ModificationBody = Type.Object({
   note: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
 }, { additionalProperties: false });
 export const ModificationPreview = Type.Object({ dryRun: Type.Literal(true), before: Totals, after: Totals, difference: Type.Integer(), order: OrderView });
+
+export const ApprovalBody = Type.Object({
+  decisions: Type.Array(Type.Object({
+    lineId: Id,
+    approved: Type.Boolean(),
+    reason: Type.String({ minLength: 1, maxLength: 1000 }),
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
+}, { additionalProperties: false });

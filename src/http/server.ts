@@ -19,6 +19,7 @@ import { fulfillmentRoutes } from './routes/fulfillments.js';
 import { cancellationRoutes } from './routes/cancellations.js';
 import { modificationRoutes } from './routes/modifications.js';
 import { returnRoutes } from './routes/returns.js';
+import { approvalRoutes } from './routes/approvals.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -80,6 +81,7 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   cancellationRoutes(app, ordo);
   returnRoutes(app, ordo);
   modificationRoutes(app, ordo);
+  approvalRoutes(app, ordo);
   await gatewayEventRoutes(app, ordo);
   clockRoutes(app, ordo);
 

@@ -93,6 +93,11 @@ export const nutickets: WorkflowDefinition = {
       ],
       transitions,
       reactions: [
+        // Items that need approval: the basket waits for the admin's review, item by item.
+        { on: 'order.created', from: ['active'], to: 'awaiting_approval', guards: [{ kind: 'needsApproval' }], description: 'some item needs approval; its items are held, payment waits' },
+        { on: 'approval.payment_due', from: ['awaiting_approval'], to: 'awaiting_payment_link', description: 'a payment link is issued for the approved items' },
+        { on: 'approval.free', from: ['awaiting_approval'], to: 'complete', description: 'guest-list items need no payment' },
+        { on: 'approval.rejected', from: ['awaiting_approval'], to: 'rejected', description: 'every item was rejected; the items are released' },
         { on: 'order.cancelled', from: ['active', 'complete', 'partially_paid', 'partially_refunded', 'awaiting_payment_link', 'awaiting_invoice', 'awaiting_onsite_payment', 'awaiting_local_payment', 'awaiting_approval'], to: 'cancelled', description: 'every item cancelled' },
         // The payment method chosen at checkout picks the route. Reactions cannot see who created
         // the order, so a storefront order asking for an admin-only route (link, on-site) goes there too.

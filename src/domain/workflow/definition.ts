@@ -41,6 +41,8 @@ export type Guard =
   | { readonly kind: 'nothingPaid' }
   | { readonly kind: 'isDraft' }
   | { readonly kind: 'nothingLeft' }
+  /** Some item waits for an admin's approval. */
+  | { readonly kind: 'needsApproval' }
   /** Fraud screening flagged the order for review. */
   | { readonly kind: 'flaggedForReview' }
   /** How far the goods have gone, counted from the fulfillments (Vendure's "back to where it was"). */

@@ -26,6 +26,8 @@ export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): stri
       return facts.draft ? null : 'the order is not a draft';
     case 'goodsAre':
       return guard.progress.includes(fulfillmentFact(order)) ? null : `the goods are ${fulfillmentFact(order).replace('_', ' ')}`;
+    case 'needsApproval':
+      return order.lines.some((l) => l.approval?.state === 'pending') ? null : 'no item waits for approval';
     case 'flaggedForReview':
       return order.screening?.flagged ? null : 'screening did not flag the order';
     case 'nothingLeft':
