@@ -10,6 +10,7 @@ import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
 import { decideCompletion, type RecordCompletionCommand } from './completion.js';
 import { decideReview, type ReviewItemsCommand } from './approval.js';
+import { orderEnded } from './ended.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
 import { fulfillmentFact } from './fulfillments/fulfillment.js';
@@ -111,6 +112,8 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       return accept(finish(wf, moved.order, moved.changes, returned.value.events, now, returned.value.movements));
     }
     case 'cancel': {
+      const ended = orderEnded(wf, order);
+      if (ended) return reject('order_ended', `the order is ${ended} already`, { status: order.status });
       const cancelled = decideCancel(order, command);
       if (!cancelled.ok) return cancelled;
       // Two steps, as a cancellation is requested and then processed (Nexway's CANCEL_PENDING in between).
@@ -131,6 +134,8 @@ function finish(wf: WorkflowDefinition, order: Order, changes: readonly StatusCh
 
 /** A fulfillment command, then the workflow's reaction when the goods' progress changed in kind (shipped, delivered, ...). */
 function decideGoods(wf: WorkflowDefinition, order: Order, command: FulfillmentCommand, now: Date): Result<Decision> {
+  const ended = command.type === 'create_fulfillment' ? orderEnded(wf, order) : undefined;
+  if (ended) return reject('order_ended', `the order is ${ended}: nothing more ships`, { status: order.status });
   const goods = decideFulfillment(order, command, now);
   if (!goods.ok) return goods;
   const before = fulfillmentFact(order);

@@ -12,7 +12,7 @@ import { accept, reject, type Result } from './result.js';
 import type { StockMovement } from './stock.js';
 import { totalsOf } from './totals.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
-import { stateOf } from './workflow/interpret.js';
+import { orderEnded } from './ended.js';
 
 export interface ModifyCommand extends BasketChange {
   readonly type: 'modify';
@@ -34,11 +34,8 @@ export interface ModifyDecision {
 }
 
 export function decideModify(wf: WorkflowDefinition, order: Order, cmd: ModifyCommand, _actor: Actor): Result<ModifyDecision> {
-  // An order whose main status ended, or gave its stock back (cancelled, expired, declined), no longer changes.
-  const main = wf.tracks[0]!;
-  const mainState = stateOf(main, order.status[main.id] ?? main.initial);
-  const ended = mainState?.kind === 'terminal' || mainState?.stock === 'release' ? main : undefined;
-  if (order.placedAt === null || ended) return reject('order_not_modifiable', order.placedAt === null ? 'the order is not placed yet: change its basket instead' : `the order is ${order.status[ended!.id]} and can no longer change`);
+  const ended = orderEnded(wf, order);
+  if (order.placedAt === null || ended) return reject('order_not_modifiable', ended ? `the order is ${ended} and can no longer change` : 'the order is not placed yet: change its basket instead');
   const changed = changeLines(wf, order, cmd, cmd.newLineIds);
   if (!changed.ok) return changed;
   const surcharges: Surcharge[] = [...order.surcharges, ...(cmd.surcharges ?? []).map((s, i) => ({ id: cmd.surchargeIds[i]!, description: s.description, amount: s.amount }))];

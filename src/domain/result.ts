@@ -53,6 +53,7 @@ export const REJECTION_CODES = [
   'line_already_sent',
   'order_not_modifiable',
   'line_not_awaiting_approval',
+  'order_ended',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

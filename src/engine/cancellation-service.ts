@@ -3,9 +3,13 @@
  * money back too (refund: true), what was paid beyond the new total is refunded right after,
  * at the gateway, outside the cancellation's transaction.
  */
-import type { Actor } from '../domain/actor.js';
+import { systemActor, type Actor } from '../domain/actor.js';
 import type { CancelCommand } from '../domain/cancellation.js';
+import type { Order } from '../domain/order.js';
 import type { Result } from '../domain/result.js';
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+import { stateOf } from '../domain/workflow/interpret.js';
+import { findWorkflow } from '../workflows/index.js';
 import type { OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 import type { PaymentService } from './payment-service.js';
@@ -21,11 +25,21 @@ export class CancellationService {
   async cancel(orderId: string, input: NewCancellation, actor: Actor): Promise<Result<OrderView>> {
     const { refund, ...cancel } = input;
     const cancelled = await this.deps.orders.execute(orderId, { type: 'cancel', ...cancel }, actor);
-    if (!cancelled.ok || !refund) return cancelled;
+    if (!cancelled.ok) return cancelled;
+    // The caller decides, else the workflow (Nexway: cancelled orders are refunded).
+    if (!(refund ?? findWorkflow(cancelled.value.workflow)?.settings.refundOnCancel === true)) return cancelled;
     // balance < 0: paid more than the order now costs.
     const owed = -cancelled.value.totals.balance;
     if (owed <= 0) return cancelled;
     // The cancellation stands either way; a refund refused is answered as such, the order as it now is being one GET away.
     return this.deps.payments.refundAcross(orderId, owed, `cancellation: ${input.reason}`, actor);
+  }
+
+  /** Called after every saved change: an order moved by hand into a cancelling state (a withdrawal) is cancelled in full. */
+  async afterSave(order: Order, wf: WorkflowDefinition): Promise<boolean> {
+    const cancelling = wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.cancels);
+    if (!cancelling) return false;
+    await this.cancel(order.id, { reason: 'withdrawal' }, systemActor);
+    return true;
   }
 }

@@ -107,11 +107,13 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
   );
   const payments = new PaymentService({ ...deps, orders, gateways });
+  const cancellations = new CancellationService({ orders, payments });
+  orders.onSaved((order, wf) => cancellations.afterSave(order, wf));
   return {
     orders,
     payments,
     fulfillments: new FulfillmentService({ ...deps, orders }),
-    cancellations: new CancellationService({ orders, payments }),
+    cancellations,
     returns: new ReturnService({ ...deps, orders, payments }),
     modifications: new ModificationService({ ...deps, orders, payments }),
     completions,

@@ -56,6 +56,7 @@ const STATUS_OF = {
   line_already_sent: 409,
   order_not_modifiable: 409,
   line_not_awaiting_approval: 409,
+  order_ended: 409,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

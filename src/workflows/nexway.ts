@@ -53,6 +53,8 @@ export const nexway: WorkflowDefinition = {
     paymentTimeout: '7d',
     fraudReviewTimeout: '6d',
     repairRetry: '5m',
+    // Cancelled orders are refunded: a cancellation gives the money back without being asked.
+    refundOnCancel: true,
     // inferred: retries back off, doubling up to this; Nexway publishes no schedule.
     repairRetryMax: '6h',
   },
@@ -70,7 +72,7 @@ export const nexway: WorkflowDefinition = {
         { id: 'PENDING_WITH_ERROR', label: 'Pending with error', kind: 'temporary', stock: 'reserve', description: 'A completion step failed; it is retried automatically.' },
         { id: 'PARTIAL_COMPLETED', label: 'Partially completed', kind: 'temporary', stock: 'reserve', description: 'Some fulfilment failed; repairable, or cancelled and reimbursed.' },
         { id: 'COMPLETED', label: 'Completed', kind: 'permanent', stock: 'commit', description: 'Every completion step succeeded.' },
-        { id: 'CANCEL_PENDING', label: 'Cancel pending', kind: 'temporary', stock: 'none', description: 'A cancellation is being processed.' },
+        { id: 'CANCEL_PENDING', label: 'Cancel pending', kind: 'temporary', stock: 'none', cancels: true, description: 'A cancellation is being processed.' },
         { id: 'ABORTED', label: 'Aborted', kind: 'permanent', stock: 'release', description: 'The asynchronous payment did not arrive in time.' },
         { id: 'CANCELED', label: 'Canceled', kind: 'permanent', stock: 'release', description: 'Cancelled with a reason and refunded.' },
         { id: 'CANCELED_WITH_ERROR', label: 'Canceled with error', kind: 'permanent', stock: 'release', description: 'Cancelled, but some cancellation step failed.' },

@@ -87,7 +87,7 @@ export const standard: WorkflowDefinition = {
         { on: 'payment.settled', from: ['unpaid', 'authorized', 'partially_paid', 'failed', 'unknown', 'voided'], to: 'paid' },
         { on: 'payment.authorized', from: ['unpaid', 'failed', 'unknown', 'voided'], to: 'authorized' },
         { on: 'payment.partially_paid', from: ['unpaid', 'authorized', 'failed', 'unknown', 'voided', 'paid'], to: 'partially_paid', description: 'also when a change after checkout leaves more to pay' },
-        { on: 'payment.declined', from: ['unpaid', 'unknown'], to: 'failed' },
+        { on: 'payment.declined', from: ['unpaid', 'unknown', 'authorized'], to: 'failed' },
         { on: 'payment.failed', from: ['unpaid', 'unknown', 'authorized'], to: 'failed' },
         { on: 'payment.unknown', from: ['unpaid', 'failed'], to: 'unknown', description: 'stock stays held until an admin resolves it' },
         { on: 'payment.voided', from: ['authorized'], to: 'voided' },

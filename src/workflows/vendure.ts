@@ -16,7 +16,7 @@ const payments = ['gateway', 'system', 'admin'] as const;
 
 const covered: Guard = { kind: 'balanceCovered' };
 const notCovered: Guard = { kind: 'not', guard: covered };
-const checkout: readonly Guard[] = [{ kind: 'hasLines' }, { kind: 'hasCustomer' }];
+const checkout: readonly Guard[] = [{ kind: 'hasLines' }, { kind: 'hasCustomer' }, { kind: 'hasShipping' }];
 
 /** Where an order may go back to once a modification (or its extra payment) is settled. */
 const afterModification = ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered'] as const;
@@ -25,14 +25,14 @@ const transitions: readonly TransitionDefinition[] = [
   { from: ['Created'], to: 'AddingItems', actors: ['system'] },
   { from: ['Created'], to: 'Draft', actors: ['system'] },
 
-  // Checkout. Vendure also requires a shipping method and enough saleable stock here.
+  // Checkout needs lines, a customer and shipping; entering ArrangingPayment holds the stock, so a
+  // cart the shelf cannot cover is refused here (insufficient_stock), before anyone pays.
   { from: ['AddingItems'], to: 'ArrangingPayment', actors: shopper, guards: checkout },
   { from: ['Draft'], to: 'ArrangingPayment', actors: admin, guards: checkout, description: 'an admin completes a draft order' },
   { from: ['ArrangingPayment'], to: 'AddingItems', actors: shopper, description: 'back to the cart' },
 
-  // Payment: all settled payments covering the total -> PaymentSettled. PaymentAuthorized needs
-  // authorized + settled payments to cover it, which `balanceCovered` (settled money only) cannot check.
-  { from: ['ArrangingPayment'], to: 'PaymentAuthorized', actors: payments },
+  // Payment: all settled payments covering the total -> PaymentSettled; authorized and settled together -> PaymentAuthorized.
+  { from: ['ArrangingPayment'], to: 'PaymentAuthorized', actors: payments, guards: [{ kind: 'heldCovers' }] },
   { from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', actors: payments, guards: [covered] },
 
   // Fulfilment: the order follows its fulfillments (the engine sums them; the language has no guard for it).
@@ -73,8 +73,8 @@ export const vendure: WorkflowDefinition = {
         { id: 'Created', label: 'Created', kind: 'temporary', stock: 'none', description: 'Momentary: the order is becoming a cart or a draft.' },
         { id: 'Draft', label: 'Draft', kind: 'permanent', stock: 'none', basket: 'editable', description: 'An order an admin is putting together.' },
         // Carts never expire in Vendure, so an abandoned one simply rests here.
-        { id: 'AddingItems', label: 'Adding items', kind: 'permanent', stock: 'none', basket: 'editable', description: 'The cart.' },
-        { id: 'ArrangingPayment', label: 'Arranging payment', kind: 'temporary', stock: 'none' },
+        { id: 'AddingItems', label: 'Adding items', kind: 'permanent', stock: 'release', basket: 'editable', description: 'The cart: it holds nothing.' },
+        { id: 'ArrangingPayment', label: 'Arranging payment', kind: 'temporary', stock: 'reserve', description: 'Checked out: the stock is held while the customer pays.' },
         { id: 'PaymentAuthorized', label: 'Payment authorized', kind: 'temporary', stock: 'reserve', placed: true },
         { id: 'PaymentSettled', label: 'Payment settled', kind: 'permanent', stock: 'reserve', placed: true },
         // Partial states: only the fulfilled lines are sold, which a whole-order stock effect cannot say.
@@ -102,7 +102,7 @@ export const vendure: WorkflowDefinition = {
         { on: 'order.cancelled', from: ['Draft', 'AddingItems', 'ArrangingPayment', 'PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'Delivered', 'ArrangingAdditionalPayment'], to: 'Cancelled', description: 'every line cancelled' },
         { on: 'order.created', from: ['Created'], to: 'Draft', guards: [{ kind: 'isDraft' }] },
         { on: 'order.created', from: ['Created'], to: 'AddingItems', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }], description: 'the first item makes the cart' },
-        { on: 'payment.authorized', from: ['ArrangingPayment'], to: 'PaymentAuthorized' },
+        { on: 'payment.authorized', from: ['ArrangingPayment'], to: 'PaymentAuthorized', guards: [{ kind: 'heldCovers' }] },
         { on: 'payment.settled', from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', guards: [covered] },
         { on: 'fulfillment.partially_shipped', from: ['PaymentSettled'], to: 'PartiallyShipped' },
         { on: 'fulfillment.shipped', from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped' },

@@ -52,6 +52,7 @@ export const xcart: WorkflowDefinition = {
         { on: 'payment.settled', from: ['Q', 'A', 'PP'], to: 'P' },
         { on: 'payment.partially_paid', from: ['Q', 'A'], to: 'PP' },
         { on: 'payment.declined', from: ['Q', 'A'], to: 'D' },
+        { on: 'payment.voided', from: ['A'], to: 'C', description: 'inferred: the hold was released, so the order is called off and its stock goes back' },
         { on: 'payment.failed', from: ['Q', 'A'], to: 'D', description: 'inferred: a failed charge is shown as declined, X-Cart has no status of its own for it' },
         { on: 'payment.refunded', from: ['P', 'PP'], to: 'R' },
         { on: 'payment.partially_refunded', from: ['P'], to: 'PP' },

@@ -90,8 +90,8 @@ describe('gateway callbacks per payment state', () => {
     pending: { 'payment.authorized': 'authorized', 'payment.settled': 'settled', 'payment.declined': 'declined', 'payment.failed': 'failed', 'payment.unknown': 'unknown' },
     // An unknown answer is still open: any definite answer settles it; another "unknown" says nothing new.
     unknown: { 'payment.authorized': 'authorized', 'payment.settled': 'settled', 'payment.declined': 'declined', 'payment.failed': 'failed', 'payment.unknown': late(/already unknown/) },
-    // Held money can be taken (settled); an authorization cannot be authorized, declined or turn unknown again.
-    authorized: { 'payment.authorized': late(/already authorized.*cannot follow/), 'payment.settled': 'settled', 'payment.declined': late(/already authorized/), 'payment.failed': late(/already authorized/), 'payment.unknown': late(/already authorized/) },
+    // Held money can be taken (settled), or the hold declined or failed (nothing taken yet); it cannot be authorized or turn unknown again.
+    authorized: { 'payment.authorized': late(/already authorized.*cannot follow/), 'payment.settled': 'settled', 'payment.declined': 'declined', 'payment.failed': 'failed', 'payment.unknown': late(/already authorized/) },
     settled: { 'payment.authorized': late(/already settled/), 'payment.settled': late(/already settled/), 'payment.declined': late(/already settled/), 'payment.failed': late(/already settled/), 'payment.unknown': late(/already settled/) },
     partially_refunded: { 'payment.authorized': late(/already partially_refunded/), 'payment.settled': late(/already partially_refunded/), 'payment.declined': late(/already partially_refunded/), 'payment.failed': late(/already partially_refunded/), 'payment.unknown': late(/already partially_refunded/) },
     refunded: { 'payment.authorized': late(/already refunded/), 'payment.settled': late(/already refunded/), 'payment.declined': late(/already refunded/), 'payment.failed': late(/already refunded/), 'payment.unknown': late(/already refunded/) },
@@ -494,11 +494,12 @@ describe('intents: recorded with the given key, cleared by the matching answer o
     expect(paymentOf(ok(add()).order)).toMatchObject({ state: 'pending', amount: 1000, captured: 0, intent: { op: 'charge', key: 'key-1', amount: 1000, at: T } });
     expect(paymentOf(ok(add({ capture: false })).order).intent).toMatchObject({ op: 'authorize', key: 'key-1' });
     for (const method of ['invoice', 'onsite', 'local', 'payment_link'] as const) {
-      const p = paymentOf(ok(add({ method })).order);
+      const p = paymentOf(ok(add({ method }, orderWith([]), admin)).order);
       expect(p.intent, method).toBeUndefined();
       expect(p.state, method).toBe('pending');
     }
-    expect(code(add({ method: 'manual' }))).toBe('payment_method_not_allowed');
+    // Links, on-site reservations and manual payments are set up by the merchant's staff.
+    for (const method of ['manual', 'payment_link', 'onsite'] as const) expect(code(add({ method }))).toBe('payment_method_not_allowed');
     expect(paymentOf(ok(add({ method: 'manual' }, orderWith([]), admin)).order)).toMatchObject({ state: 'settled', captured: 1000 });
   });
 

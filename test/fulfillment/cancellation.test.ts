@@ -264,12 +264,12 @@ describe("each workflow's cancelled status", () => {
 });
 
 describe('cancelling twice, refusals and history', () => {
-  it('a second whole cancellation is refused with nothing_to_cancel and changes nothing', async () => {
+  it('a second whole cancellation is refused (the order has ended) and changes nothing', async () => {
     const { o } = await twoLines({ paid: true });
     ok(await cancel(t, o.id, { reason: 'first', refund: true }));
     const before = await snapshot(t, o.id);
     const again = await cancel(t, o.id, { reason: 'second', refund: true });
-    expectProblem(again, 409, 'nothing_to_cancel');
+    expectProblem(again, 409, 'order_ended');
     await expectUnchanged(t, o.id, before);
   });
 

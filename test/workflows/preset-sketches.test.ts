@@ -306,16 +306,18 @@ describe('vendure', () => {
     expect(statusAfter(vendure, {}, 'order.created', { draft: true }).order).toBe('Draft');
   });
 
-  it('checks out only a cart with lines and a customer', () => {
+  it('checks out only a cart with lines, a customer and shipping', () => {
+    const shipped = { shipping: { amount: 500 } };
     expectSteps(vendure, [
       ['order', 'AddingItems', 'ArrangingPayment', 'customer', 'ok'],
       ['order', 'ArrangingPayment', 'AddingItems', 'customer', 'ok'],
       ['order', 'Draft', 'ArrangingPayment', 'admin', 'ok'],
       ['order', 'Draft', 'ArrangingPayment', 'customer', 'transition_forbidden_for_actor'],
       ['order', 'AddingItems', 'PaymentSettled', 'admin', 'transition_not_allowed'],
-    ]);
-    expectSteps(vendure, [['order', 'AddingItems', 'ArrangingPayment', 'customer', 'guard_failed']], { lines: [] });
-    expectSteps(vendure, [['order', 'AddingItems', 'ArrangingPayment', 'customer', 'guard_failed']], { customer: {} });
+    ], shipped);
+    expectSteps(vendure, [['order', 'AddingItems', 'ArrangingPayment', 'customer', 'guard_failed']], { ...shipped, lines: [] });
+    expectSteps(vendure, [['order', 'AddingItems', 'ArrangingPayment', 'customer', 'guard_failed']], { ...shipped, customer: {} });
+    expectSteps(vendure, [['order', 'AddingItems', 'ArrangingPayment', 'customer', 'guard_failed']]);
   });
 
   it('settles only when payments cover the total, and places the order then', () => {

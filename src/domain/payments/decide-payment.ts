@@ -197,7 +197,10 @@ function addPayment(wf: WorkflowDefinition, order: Order, input: AddPaymentComma
   }
   if (!Number.isSafeInteger(amount) || amount < 1) return reject('nothing_to_pay', `there is nothing to pay: the balance not yet covered is ${outstanding}`, { outstanding });
   if (amount > outstanding) return reject('payment_exceeds_balance', `a payment of ${amount} is more than the ${outstanding} still owed`, { outstanding, requested: amount });
-  if (cmd.method === 'manual' && actor.kind !== 'admin') return reject('payment_method_not_allowed', 'only an admin records a manual payment');
+  // Links are sent, on-site reservations made and manual payments recorded by the merchant's staff.
+  if ((cmd.method === 'manual' || cmd.method === 'payment_link' || cmd.method === 'onsite') && actor.kind !== 'admin') {
+    return reject('payment_method_not_allowed', `a ${cmd.method.replace('_', ' ')} is for the merchant's staff to set up`, { method: cmd.method });
+  }
   const base: Payment = {
     id: cmd.paymentId, method: cmd.method, gateway: cmd.gateway, reference: null, amount, state: 'pending',
     authorized: 0, captured: 0, refunded: 0, deposit: cmd.deposit === true, options: cmd.options ?? {}, createdAt: iso(now), updatedAt: iso(now),
@@ -285,7 +288,8 @@ function gatewayEvent(order: Order, cmd: GatewayEventCommand, now: Date): Result
     }
     case 'payment.declined':
     case 'payment.failed':
-      if (p.state !== 'pending' && p.state !== 'unknown') return ignore(`payment is already ${p.state}; a late ${cmd.event.slice(8)} changes nothing`);
+      // A hold can still be declined (the bank withdrew it, the capture failed); money taken cannot.
+      if (p.state !== 'pending' && p.state !== 'unknown' && !(p.state === 'authorized' && p.captured === 0)) return ignore(`payment is already ${p.state}; a late ${cmd.event.slice(8)} changes nothing`);
       return accept(change(order, p, { ...answered, state: cmd.event === 'payment.declined' ? 'declined' : 'failed' }, now, why));
     case 'payment.unknown':
       if (p.state !== 'pending') return ignore(`payment is already ${p.state}`);

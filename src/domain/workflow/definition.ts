@@ -28,6 +28,8 @@ export interface StateDefinition {
   readonly placed?: boolean;
   /** Entering it runs the completion steps (deliver, invoice, confirm) outside any transaction. */
   readonly completes?: boolean;
+  /** Entering it by hand (a withdrawal) cancels everything that is left, refunding as the workflow says. */
+  readonly cancels?: boolean;
   /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */
   readonly basket?: 'editable' | 'editableIfAllowed';
 }
@@ -38,6 +40,10 @@ export type Guard =
   | { readonly kind: 'hasCustomer' }
   | { readonly kind: 'hasShippingAddress' }
   | { readonly kind: 'balanceCovered' }
+  /** Settled and authorized-not-captured money together cover the total (Vendure's PaymentAuthorized). */
+  | { readonly kind: 'heldCovers' }
+  /** A shipping method (or a shipping line) is set. */
+  | { readonly kind: 'hasShipping' }
   | { readonly kind: 'nothingPaid' }
   | { readonly kind: 'isDraft' }
   | { readonly kind: 'nothingLeft' }

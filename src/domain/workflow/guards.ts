@@ -18,6 +18,12 @@ export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): stri
       return order.customer.id || order.customer.email ? null : 'the order has no customer';
     case 'hasShippingAddress':
       return order.shipping?.address ? null : 'the order has no shipping address';
+    case 'heldCovers': {
+      const held = order.payments.reduce((n, p) => n + (p.state === 'authorized' ? p.authorized - p.captured : 0), 0);
+      return totalsOf(order).balance - held <= 0 ? null : 'payments held and settled do not cover the order total';
+    }
+    case 'hasShipping':
+      return order.shipping ? null : 'the order has no shipping';
     case 'balanceCovered':
       return totalsOf(order).balance <= 0 ? null : 'payments do not cover the order total';
     case 'nothingPaid':
