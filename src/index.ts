@@ -11,3 +11,8 @@ export { validateWorkflow, WorkflowDefinitionError } from './domain/workflow/val
 export { toMermaid } from './domain/workflow/mermaid.js';
 export { presets } from './workflows/index.js';
 export { buildServer } from './http/server.js';
+export type { PaymentGateway, GatewayCall, GatewayAnswer, RefundAnswer, GatewayCallback } from './gateways/port.js';
+export { CallbackInvalid, CallbackRejected } from './gateways/port.js';
+export type { CompletionHandler } from './engine/completion-service.js';
+export type { FraudRules, Screening } from './domain/fraud.js';
+export type { Order } from './domain/order.js';
