@@ -51,7 +51,18 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | ReviewItemsCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | ReviewItemsCommand | RecordMoneyOnlyCommand;
+
+/**
+ * Money that moved at the gateway is a fact, whatever the stock says: when the workflow's
+ * reaction to it needs stock that is no longer there, the money is recorded without the
+ * reaction, and the shortfall is reported for the merchant to settle (restock, or refund).
+ */
+export interface RecordMoneyOnlyCommand {
+  readonly type: 'record_money_only';
+  readonly money: PaymentCommand;
+  readonly shortages: readonly { readonly sku: string; readonly requested: number; readonly available: number }[];
+}
 
 export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
   switch (command.type) {
@@ -92,6 +103,12 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       const moved = after === before ? due : react(wf, due.order, `payment.${after}`, {}, now);
       const changes = after === before ? due.changes : [...due.changes, ...moved.changes];
       return accept(finish(wf, moved.order, changes, modified.value.events, now, modified.value.movements));
+    }
+    case 'record_money_only': {
+      const money = decidePayment(wf, order, command.money, actor, now);
+      if (!money.ok) return money;
+      const short: OrderEvent = { type: 'stock.short', data: { shortages: command.shortages, why: 'the money was recorded; the status change it called for needs stock that is not there' } };
+      return accept(finish(wf, money.value.order, [], [...money.value.events, short], now));
     }
     case 'review_items': {
       const reviewed = decideReview(order, command);

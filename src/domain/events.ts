@@ -28,6 +28,12 @@ export interface TimerExtended {
   readonly data: { readonly name: string; readonly dueAt: string };
 }
 
+/** Money was recorded but the status change it called for needs stock that is not there. */
+export interface StockShort {
+  readonly type: 'stock.short';
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
 /** Some SKUs ran out while the order took them; they allow backorders, so the order went ahead. */
 export interface StockBackordered {
   readonly type: 'stock.backordered';
@@ -58,4 +64,4 @@ export interface FulfillmentEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | BasketChanged | MoneyEvent | FulfillmentEvent;
+export type OrderEvent = OrderCreated | StatusChanged | TimerFired | TimerExtended | StockBackordered | StockShort | BasketChanged | MoneyEvent | FulfillmentEvent;

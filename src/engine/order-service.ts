@@ -7,7 +7,8 @@
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder } from '../domain/create-order.js';
-import { decide, decideBackorder, type OrderCommand } from '../domain/decide.js';
+import { decide, decideBackorder, type OrderCommand, type RecordMoneyOnlyCommand } from '../domain/decide.js';
+import type { PaymentCommand } from '../domain/payments/decide-payment.js';
 import type { BasketChange } from '../domain/basket.js';
 import { isOffline } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
@@ -144,7 +145,13 @@ export class OrderService {
       const now = this.deps.clock.now();
       const decided = decide(wf, order, command, actor, now);
       if (!decided.ok) return decided;
-      const saved = await this.persist(wf, order, decided.value, actor, now, opts.once);
+      let saved = await this.persist(wf, order, decided.value, actor, now, opts.once);
+      if (saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock' && MONEY_FACTS.has(command.type)) {
+        // The gateway already moved the money: record it, and report the stock it could not take.
+        const fallback = decide(wf, order, { type: 'record_money_only', money: command as PaymentCommand, shortages: (saved.details?.shortages ?? []) as RecordMoneyOnlyCommand['shortages'] }, actor, now);
+        if (!fallback.ok) return fallback;
+        saved = await this.persist(wf, order, fallback.value, actor, now, opts.once);
+      }
       if (saved !== 'conflict') {
         if (!saved.ok) return saved;
         // What followed may have moved the order on: then answer with it as it now is.
@@ -238,6 +245,9 @@ function movementRow(m: StockMovement, orderId: string, actor: Actor, now: Date,
   const d = movementDeltas(m.kind, m.quantity);
   return { id, sku: m.sku, kind: m.kind, quantity: m.quantity, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: orderId, line_id: m.lineId ?? null, reason: null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
 }
+
+/** Commands that record money the gateway already moved: they are never refused for want of stock. */
+const MONEY_FACTS: ReadonlySet<string> = new Set(['record_gateway_result', 'gateway_event', 'record_refund_result']);
 
 /** Whether any reaction or transition of the workflow depends on the fraud screening's verdict. */
 const screens = (wf: WorkflowDefinition): boolean => {

@@ -161,7 +161,7 @@ export interface HistoryEntryView {
 }
 
 /** Events that are the merchant's business only (X-Cart tells the admin, not the customer, of a backorder). */
-const STAFF_ONLY_EVENTS: ReadonlySet<string> = new Set(['stock.backordered']);
+const STAFF_ONLY_EVENTS: ReadonlySet<string> = new Set(['stock.backordered', 'stock.short']);
 
 /** The history as this caller may see it: customers get customer-facing status names and no staff-only events. */
 export function presentHistory(rows: readonly HistoryRow[], wf: WorkflowDefinition, actor: Actor): HistoryEntryView[] {
