@@ -10,6 +10,9 @@ export type Claim =
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'running' };
 
+/** A request that claimed its key this long ago and never answered died with its process: the key may be claimed again. */
+export const ABANDONED_AFTER_SECONDS = 300;
+
 export async function claimIdempotencyKey(db: Db, principal: string, key: string, requestHash: string, now: Date): Promise<Claim> {
   const inserted = await db.query(
     `INSERT INTO idempotency_keys (principal, key, request_hash, state, created_at) VALUES ($1, $2, $3, 'running', $4)
@@ -24,7 +27,14 @@ export async function claimIdempotencyKey(db: Db, principal: string, key: string
   const row = res.rows[0];
   if (!row) return claimIdempotencyKey(db, principal, key, requestHash, now); // released meanwhile
   if (row.request_hash !== requestHash) return { kind: 'mismatch' };
-  if (row.state !== 'done') return { kind: 'running' };
+  if (row.state !== 'done') {
+    // Taken over only if it is still the same abandoned claim (another request may be taking it too).
+    const taken = await db.query(
+      `UPDATE idempotency_keys SET created_at = $3 WHERE principal = $1 AND key = $2 AND state = 'running' AND created_at <= $3::timestamptz - make_interval(secs => $4)`,
+      [principal, key, now, ABANDONED_AFTER_SECONDS],
+    );
+    return taken.rowCount === 1 ? { kind: 'claimed' } : { kind: 'running' };
+  }
   return { kind: 'replay', statusCode: row.status_code!, response: row.response ?? '', headers: row.headers };
 }
 

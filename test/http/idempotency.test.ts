@@ -1,6 +1,7 @@
 /** Idempotency-Key on writes: the same request again gets the first answer and applies once. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdempotencyService } from '../../src/engine/idempotency-service.js';
 import { orderBody, startTestApp, type TestApp } from '../support/app.js';
 import { expectProblem, historyRows, ordersOfEmail, rowCounts, uniqueEmail } from './helpers.js';
 
@@ -141,5 +142,24 @@ describe('POST /v1/orders/{id}/transitions with Idempotency-Key', () => {
     expect(second.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.body).toEqual(first.body);
+  });
+});
+
+describe('a request that died after claiming its key', () => {
+  it('answers 409 while the claim is fresh, and lets the key be used once the claim is abandoned', async () => {
+    const key = randomUUID();
+    const principal = (await t.ordo.pool.query<{ id: string }>(`SELECT id FROM api_keys WHERE name = 'test admin'`)).rows[0]!.id;
+    const body = orderBody({ customer: { email: uniqueEmail('abandoned') } });
+    // As if a process claimed the key for this very request, then stopped before answering.
+    const fingerprint = IdempotencyService.fingerprint('POST', '/v1/orders', body);
+    await t.ordo.pool.query(`INSERT INTO idempotency_keys (principal, key, request_hash, state, created_at) VALUES ($1, $2, $3, 'running', $4)`, [principal, key, fingerprint, t.clock.now()]);
+    const fresh = await t.call('POST', '/v1/orders', body, withKey(key));
+    expectProblem(fresh, 409, 'idempotency_key_in_progress');
+    t.clock.advance(301);
+    const retried = await t.call('POST', '/v1/orders', body, withKey(key));
+    expect(retried.status).toBe(201);
+    const replayed = await t.call('POST', '/v1/orders', body, withKey(key));
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.body.id).toBe(retried.body.id);
   });
 });
