@@ -1,8 +1,7 @@
 /**
  * Nexway Monetize (seed 003) as a scenario suite over HTTP: the order from checkout through
  * payment (asynchronous, refused and retried, aborted) to cancellation and withdrawal.
- * Fraud screening and the automatic completion steps were built alongside this suite; their
- * rules are listed as `it.todo`. Rules Ordo gets wrong are `it.fails`, with what was seen.
+ * Fraud screening and the completion steps themselves are in test/completion/nexway.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
@@ -25,11 +24,7 @@ async function order(label: string, opts: { payment?: Record<string, unknown>; k
 
 const statusOf = async (id: string) => (await getOrder(t(), id)).status.order as string;
 
-/**
- * A paid order, COMPLETED. The completion steps take it there on their own (their rules are
- * listed as todos below); should it still be PENDING, the system's own step stands in for
- * them, as no HTTP route takes it.
- */
+/** A paid order, COMPLETED: the completion steps take it there on their own; should it still be PENDING, the system's own step stands in. */
 async function completed(app: TestApp, id: string): Promise<Json> {
   const now = await getOrder(app, id);
   if (now.status.order === 'PENDING') {
@@ -141,9 +136,26 @@ describe('003: checkout and payment', () => {
 // the merchant's rules or a screener of one's own, review by hand, accept, reject; steps running on
 // their own, PARTIAL_COMPLETED, PENDING_WITH_ERROR, repair, rehearsal failures, crash recovery), the
 // 6-day review expiry and the repair backoff in test/timers/nexway.test.ts.
-describe('003: completion steps, still to do', () => {
-  it.todo('003: an admin may step in and retry the failed steps at once');
-  it.todo('003: an order that cannot be delivered at all is cancelled and the shopper reimbursed');
+describe('003: stepping in on completion', () => {
+  it('003: an admin may step in and retry the failed steps at once', async () => {
+    const s = await sku(t(), 'NX-RETRY-NOW', 10);
+    // The confirmation e-mail fails once (a rehearsal the built-in step handler supports).
+    const o = touched.add(await createOrder(t(), 'nexway', { lines: licence(s), payment: { method: 'card' }, metadata: { simulateFailure: { confirmation: 1 } } }));
+    expect(o.status).toEqual({ order: 'PENDING_WITH_ERROR' });
+    const retried = await expectStatus(t().call('POST', `/v1/orders/${o.id}/transitions`, { to: 'PENDING', reason: 'mail server is back' }), 200);
+    expect(retried.body.status).toEqual({ order: 'COMPLETED' });
+  });
+
+  it('003: an order that cannot be delivered at all is cancelled and the shopper reimbursed', async () => {
+    const s = await sku(t(), 'NX-UNDELIVERABLE', 10);
+    const o = touched.add(await createOrder(t(), 'nexway', { lines: licence(s), payment: { method: 'card' }, metadata: { simulateFailure: 'fulfilment' } }));
+    expect(o.status).toEqual({ order: 'PARTIAL_COMPLETED' });
+    // The admin gives up on delivering: cancelled, and (Nexway refunds cancelled orders) reimbursed without being asked.
+    const cancelled = await expectStatus(t().call('POST', `/v1/orders/${o.id}/cancellations`, { reason: 'licence server cannot issue keys' }), 200);
+    expect(cancelled.body.status).toEqual({ order: 'CANCELED' });
+    expect(cancelled.body.totals).toMatchObject({ paid: PRICE, refunded: PRICE, balance: 0 });
+    expect(await level(t(), s)).toMatchObject({ onHand: 10, reserved: 0 });
+  });
 });
 
 describe('003: cancellation and withdrawal', () => {

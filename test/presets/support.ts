@@ -72,6 +72,7 @@ export interface OrderInput {
   readonly payment?: Record<string, unknown>;
   readonly customer?: Record<string, unknown> | null;
   readonly draft?: boolean;
+  readonly metadata?: Record<string, unknown>;
 }
 
 /** POST /v1/orders in `workflow`; must be created (201). */
@@ -84,6 +85,7 @@ export async function createOrder(t: TestApp, workflow: string, input: OrderInpu
     ...(input.shipping === undefined ? {} : { shipping: typeof input.shipping === 'number' ? { amount: input.shipping } : input.shipping }),
     ...(input.payment ? { payment: input.payment } : {}),
     ...(input.draft !== undefined ? { draft: input.draft } : {}),
+    ...(input.metadata ? { metadata: input.metadata } : {}),
   };
   return (await expectStatus(t.call('POST', '/v1/orders', body, withKey(opts)), 201)).body;
 }
