@@ -4,21 +4,17 @@
  * refunded only with refund: true and then exactly the overpayment, each workflow's cancelled
  * status, and the history rows. Every scenario ends with the invariants of DESIGN.md 1 and 2.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { expectProblem } from '../http/helpers.js';
 import { expectUnchanged, historyOf, snapshot, steps } from '../payments/helpers.js';
-import { cancel, level, modify, movementsOf, parcel, place, stockedSku, Touched, type Json } from './support.js';
+import { cancel, level, modify, movementsOf, parcel, place, stockedSku, type Json, scenarioSuite, ok, type Workflow } from './support.js';
 
+const { app, touched } = scenarioSuite();
 let t: TestApp;
-const touched = new Touched();
-beforeAll(async () => {
-  t = await startTestApp();
+beforeAll(() => {
+  t = app();
 });
-afterEach(() => touched.check(t));
-afterAll(() => t.close());
-
-type Workflow = 'standard' | 'xcart' | 'nutickets' | 'nexway' | 'vendure';
 
 /** Two lines, A x3 at 10.00 and B x2 at 25.00, with 5.00 shipping (total 85.00), 10 of each on hand. */
 async function twoLines(opts: { workflow?: Workflow; paid?: boolean } = {}) {
@@ -28,7 +24,6 @@ async function twoLines(opts: { workflow?: Workflow; paid?: boolean } = {}) {
   return { o, a, b, lineA: o.lines[0].id as string, lineB: o.lines[1].id as string };
 }
 
-const ok = (res: { status: number; text: string }) => expect(res.status, res.text).toBe(200);
 
 describe('partial and full cancellation: stock and totals', () => {
   it('unpaid: cancelled units let go of their stock, totals follow, shipping stays; the rest cancelled ends the order', async () => {

@@ -4,19 +4,17 @@
  * the fulfillment track's `returned` once every sent unit is back; refusals and who may do
  * what. Every scenario ends with the invariants of DESIGN.md 1 and 2.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { expectProblem } from '../http/helpers.js';
 import { expectUnchanged, historyOf, snapshot } from '../payments/helpers.js';
-import { askReturn, historyTypes, level, movementsOf, moveReturn, parcel, place, stockedSku, Touched, type Json } from './support.js';
+import { askReturn, historyTypes, level, movementsOf, moveReturn, parcel, place, stockedSku, type Json, scenarioSuite } from './support.js';
 
+const { app, touched } = scenarioSuite();
 let t: TestApp;
-const touched = new Touched();
-beforeAll(async () => {
-  t = await startTestApp();
+beforeAll(() => {
+  t = app();
 });
-afterEach(() => touched.check(t));
-afterAll(() => t.close());
 
 /** A x2 at 10.00 and B x1 at 30.00, no shipping (total 50.00), paid by card, 10 of each on hand. */
 async function paidOrder(opts: { workflow?: 'standard' | 'xcart'; key?: string; paid?: boolean } = {}) {

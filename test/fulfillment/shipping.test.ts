@@ -4,19 +4,17 @@
  * made, cancelled parcels, and refusals that change nothing. Every scenario ends with the
  * stock and money invariants (DESIGN.md 1 and 2) checked on the orders it touched.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.js';
 import { expectProblem } from '../http/helpers.js';
 import { expectUnchanged, historyOf, snapshot, steps } from '../payments/helpers.js';
-import { historyTypes, level, moveParcel, movementsOf, parcel, place, ship, stockedSku, Touched, type Json } from './support.js';
+import { historyTypes, level, moveParcel, movementsOf, parcel, place, ship, stockedSku, type Json, scenarioSuite } from './support.js';
 
+const { app, touched } = scenarioSuite();
 let t: TestApp;
-const touched = new Touched();
-beforeAll(async () => {
-  t = await startTestApp();
+beforeAll(() => {
+  t = app();
 });
-afterEach(() => touched.check(t));
-afterAll(() => t.close());
 
 /** Two lines, A x3 at 10.00 and B x2 at 25.00, with 5.00 shipping (total 85.00). */
 async function twoLines(opts: { workflow?: 'standard' | 'xcart' | 'nutickets' | 'nexway' | 'vendure'; paid?: boolean } = {}) {

@@ -3,8 +3,8 @@
  * calls for parcels, cancellations, returns and changes, and the invariants every scenario
  * is held to afterwards (stock ledger, money, line counters against the ledger and the statuses).
  */
-import { expect } from 'vitest';
-import type { Reply, TestApp } from '../support/app.js';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startTestApp, type Reply, type TestApp } from '../support/app.js';
 import { expectRecordsConsistent, uniqueSku } from '../stock/helpers.js';
 import { getOrder, type Json } from '../payments/helpers.js';
 
@@ -208,3 +208,20 @@ export class Touched {
 }
 
 export const historyTypes = (items: readonly Json[]) => items.map((i) => i.type as string);
+
+export type Workflow = 'standard' | 'xcart' | 'nutickets' | 'nexway' | 'vendure';
+
+/** The answer must be 200; its body is shown when it is not. */
+export const ok = (res: { status: number; text: string }) => expect(res.status, res.text).toBe(200);
+
+/** One app per suite; after each test the invariants are checked on every order it touched. */
+export function scenarioSuite(): { readonly app: () => TestApp; readonly touched: Touched } {
+  let app: TestApp;
+  const touched = new Touched();
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterEach(() => touched.check(app));
+  afterAll(() => app.close());
+  return { app: () => app, touched };
+}
