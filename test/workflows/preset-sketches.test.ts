@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActorKind } from '../../src/domain/actor.js';
 import { decideCreate } from '../../src/domain/create-order.js';
 import { line, makeOrder } from '../domain/fixtures.js';
+import { VENDURE_EDGES } from './vendure-edges.js';
 import type { Order, StatusMap } from '../../src/domain/order.js';
 import type { RejectionCode } from '../../src/domain/result.js';
 import type { GuardFacts } from '../../src/domain/workflow/guards.js';
@@ -277,21 +278,7 @@ describe('nexway', () => {
 
 describe('vendure', () => {
   it("has exactly the edges of Vendure's default order process", () => {
-    const table: Readonly<Record<string, readonly string[]>> = {
-      Created: ['AddingItems', 'Draft'],
-      Draft: ['ArrangingPayment', 'Cancelled'],
-      AddingItems: ['ArrangingPayment', 'Cancelled'],
-      ArrangingPayment: ['PaymentAuthorized', 'PaymentSettled', 'AddingItems', 'Cancelled'],
-      PaymentAuthorized: ['PaymentSettled', 'Cancelled', 'Modifying', 'ArrangingAdditionalPayment'],
-      PaymentSettled: ['PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'Delivered', 'Cancelled', 'Modifying', 'ArrangingAdditionalPayment'],
-      PartiallyShipped: ['Shipped', 'PartiallyDelivered', 'Cancelled', 'Modifying'],
-      Shipped: ['PartiallyDelivered', 'Delivered', 'Cancelled', 'Modifying'],
-      PartiallyDelivered: ['Delivered', 'Cancelled', 'Modifying'],
-      Delivered: ['Cancelled'],
-      Modifying: ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'ArrangingAdditionalPayment'],
-      ArrangingAdditionalPayment: ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered', 'Cancelled'],
-      Cancelled: [],
-    };
+    const table = VENDURE_EDGES;
     const track = vendure.tracks[0]!;
     const edges = new Set<string>();
     for (const t of [...track.transitions, ...(track.reactions ?? [])]) {
