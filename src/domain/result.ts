@@ -54,6 +54,11 @@ export const REJECTION_CODES = [
   'order_not_modifiable',
   'line_not_awaiting_approval',
   'order_ended',
+  'unknown_setting',
+  'invalid_setting',
+  'custom_statuses_not_allowed',
+  'system_status',
+  'status_in_use',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

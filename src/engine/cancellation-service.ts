@@ -9,10 +9,10 @@ import type { Order } from '../domain/order.js';
 import type { Result } from '../domain/result.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { stateOf } from '../domain/workflow/interpret.js';
-import { findWorkflow } from '../workflows/index.js';
 import type { OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 import type { PaymentService } from './payment-service.js';
+import type { WorkflowCatalog } from './workflow-catalog.js';
 
 export interface NewCancellation extends Omit<CancelCommand, 'type'> {
   /** Refund what was paid beyond the new total, in the same call. */
@@ -20,14 +20,14 @@ export interface NewCancellation extends Omit<CancelCommand, 'type'> {
 }
 
 export class CancellationService {
-  constructor(private readonly deps: { orders: OrderService; payments: PaymentService }) {}
+  constructor(private readonly deps: { orders: OrderService; payments: PaymentService; workflows: WorkflowCatalog }) {}
 
   async cancel(orderId: string, input: NewCancellation, actor: Actor): Promise<Result<OrderView>> {
     const { refund, ...cancel } = input;
     const cancelled = await this.deps.orders.execute(orderId, { type: 'cancel', ...cancel }, actor);
     if (!cancelled.ok) return cancelled;
     // The caller decides, else the workflow (Nexway: cancelled orders are refunded).
-    if (!(refund ?? findWorkflow(cancelled.value.workflow)?.settings.refundOnCancel === true)) return cancelled;
+    if (!(refund ?? (await this.deps.workflows.get(cancelled.value.workflow))?.settings.refundOnCancel === true)) return cancelled;
     // balance < 0: paid more than the order now costs.
     const owed = -cancelled.value.totals.balance;
     if (owed <= 0) return cancelled;

@@ -18,15 +18,16 @@ import type { Order } from '../domain/order.js';
 import { accept, reject, type Rejection, type Result } from '../domain/result.js';
 import type { Guard, WorkflowDefinition } from '../domain/workflow/definition.js';
 import type { Screening } from '../domain/fraud.js';
-import { DEFAULT_WORKFLOW, findWorkflow, presets } from '../workflows/index.js';
+import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
-import { findOrder, insertOrder, listOrders, lockOrderAt, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
+import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
+import type { WorkflowCatalog } from './workflow-catalog.js';
 
 /** How often a command is decided again after losing a race before it gives up. */
 const MAX_ATTEMPTS = 8;
@@ -35,6 +36,7 @@ export interface OrderServiceDeps {
   readonly pool: pg.Pool;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  readonly workflows: WorkflowCatalog;
   /** Fraud screening, for workflows that send flagged orders to review. */
   readonly screen?: (order: Order) => Promise<Screening>;
 }
@@ -83,7 +85,7 @@ export class OrderService {
   }
 
   async create(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
-    const wf = findWorkflow(input.workflow ?? DEFAULT_WORKFLOW);
+    const wf = await this.deps.workflows.get(input.workflow ?? DEFAULT_WORKFLOW);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${input.workflow}'`, { workflow: input.workflow });
     const now = this.deps.clock.now();
     const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method) } : undefined;
@@ -109,7 +111,8 @@ export class OrderService {
 
   async list(query: ListOrdersQuery, actor: Actor): Promise<OrderPage> {
     const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
-    const statuses = query.status === undefined ? undefined : actor.kind === 'customer' ? customerStatusFilter(query.status, [...presets.values()]) : [query.status];
+    const workflows = await this.deps.workflows.list();
+    const statuses = query.status === undefined ? undefined : actor.kind === 'customer' ? customerStatusFilter(query.status, workflows) : [query.status];
     if (statuses && statuses.length === 0) return { items: [], nextCursor: null };
     const rows = await listOrders(this.deps.pool, {
       ...(query.workflow ? { workflow: query.workflow } : {}),
@@ -122,7 +125,7 @@ export class OrderService {
     const page = rows.slice(0, limit);
     return {
       items: page.flatMap((o) => {
-        const wf = findWorkflow(o.workflow);
+        const wf = workflows.find((w) => w.name === o.workflow);
         return wf ? [presentOrder(o, wf, actor)] : [];
       }),
       nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
@@ -229,10 +232,11 @@ export class OrderService {
   }
 
   private async load(id: string, actor: Actor): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
-    const order = isUuid(id) ? await findOrder(this.deps.pool, id) : undefined;
+    const found = isUuid(id) ? await findOrderForCommand(this.deps.pool, id) : undefined;
+    const order = found?.order;
     // A customer is told an order of someone else does not exist, rather than that it is hidden.
     if (!order || (actor.kind === 'customer' && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
-    const wf = findWorkflow(order.workflow);
+    const wf = this.deps.workflows.resolve(order.workflow, found.customization);
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });
   }

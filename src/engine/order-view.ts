@@ -72,6 +72,8 @@ export interface OrderView {
   readonly workflowVersion: number;
   readonly version: number;
   readonly status: Readonly<Record<string, string>>;
+  /** Each track's status by name, as the merchant calls it (X-Cart lets a merchant rename statuses). */
+  readonly statusLabels: Readonly<Record<string, string>>;
   readonly currency: string;
   readonly customer: Customer;
   readonly lines: readonly OrderLineView[];
@@ -94,13 +96,15 @@ export interface OrderView {
 }
 
 export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor): OrderView {
+  const status = actor.kind === 'customer' ? customerFacing(order.status, wf) : order.status;
   return {
     id: order.id,
     code: formatOrderCode(order.code),
     workflow: order.workflow,
     workflowVersion: order.workflowVersion,
     version: order.version,
-    status: actor.kind === 'customer' ? customerFacing(order.status, wf) : order.status,
+    status,
+    statusLabels: labelsOf(status, wf),
     currency: order.currency,
     customer: order.customer,
     lines: order.lines.map((l) => ({ ...l, total: l.quantity * l.unitPrice, reserved: l.reserved ?? 0, committed: l.committed ?? 0, fulfilled: l.fulfilled ?? 0, cancelled: l.cancelled ?? 0 })),
@@ -146,6 +150,12 @@ function customerFacing(status: Readonly<Record<string, string>>, wf: WorkflowDe
     }),
   );
 }
+
+const labelsOf = (status: Readonly<Record<string, string>>, wf: WorkflowDefinition): Record<string, string> =>
+  Object.fromEntries(Object.entries(status).map(([trackId, state]) => {
+    const track = wf.tracks.find((t) => t.id === trackId);
+    return [trackId, (track && stateOf(track, state)?.label) ?? state];
+  }));
 
 export interface HistoryEntryView {
   readonly id: string;

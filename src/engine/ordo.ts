@@ -4,12 +4,9 @@
  */
 import path from 'node:path';
 import type pg from 'pg';
-import type { WorkflowDefinition } from '../domain/workflow/definition.js';
-import { toMermaid } from '../domain/workflow/mermaid.js';
 import { createPool } from '../store/database.js';
 import { startEmbedded, type EmbeddedServer } from '../store/embedded.js';
 import { migrate } from '../store/migrate.js';
-import { findWorkflow, presets } from '../workflows/index.js';
 import { ApiKeyService } from './api-key-service.js';
 import { systemClock, type Clock } from './clock.js';
 import { IdempotencyService } from './idempotency-service.js';
@@ -28,6 +25,7 @@ import type { PaymentGateway } from '../gateways/port.js';
 import { SimulatedGateway } from '../gateways/simulated.js';
 import { StockService } from './stock-service.js';
 import { Sweeper } from './sweeper.js';
+import { WorkflowCatalog } from './workflow-catalog.js';
 
 export interface OrdoOptions {
   /** An external PostgreSQL; without it Ordo starts its embedded server. */
@@ -65,11 +63,8 @@ export interface Ordo {
   readonly sweeper: Sweeper;
   readonly apiKeys: ApiKeyService;
   readonly idempotency: IdempotencyService;
-  readonly workflows: {
-    list(): readonly WorkflowDefinition[];
-    get(name: string): WorkflowDefinition | undefined;
-    mermaid(name: string): string | undefined;
-  };
+  /** The workflows as this deployment runs them: presets with the merchant's settings and statuses. */
+  readonly workflows: WorkflowCatalog;
   readonly clock: Clock;
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
@@ -97,7 +92,8 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   }
   const pool = createPool(databaseUrl, options.poolSize);
   const clock = options.clock ?? systemClock;
-  const deps = { pool, clock, newId: options.newId ?? defaultNewId };
+  const workflows = new WorkflowCatalog({ pool, clock });
+  const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows };
   const rules = options.fraud?.rules ?? fraudRulesFromEnv();
   const orders = new OrderService({ ...deps, screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
   const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
@@ -107,7 +103,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
   );
   const payments = new PaymentService({ ...deps, orders, gateways });
-  const cancellations = new CancellationService({ orders, payments });
+  const cancellations = new CancellationService({ orders, payments, workflows });
   orders.onSaved((order, wf) => cancellations.afterSave(order, wf));
   return {
     orders,
@@ -123,14 +119,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     sweeper: new Sweeper({ ...deps, orders, payments, completions }),
     apiKeys: new ApiKeyService(deps),
     idempotency: new IdempotencyService(deps),
-    workflows: {
-      list: () => [...presets.values()],
-      get: findWorkflow,
-      mermaid: (name) => {
-        const wf = findWorkflow(name);
-        return wf && toMermaid(wf);
-      },
-    },
+    workflows,
     clock,
     pool,
     databaseUrl,

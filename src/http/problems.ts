@@ -57,6 +57,11 @@ const STATUS_OF = {
   order_not_modifiable: 409,
   line_not_awaiting_approval: 409,
   order_ended: 409,
+  unknown_setting: 422,
+  invalid_setting: 422,
+  custom_statuses_not_allowed: 422,
+  system_status: 409,
+  status_in_use: 409,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

@@ -114,6 +114,7 @@ export const OrderView = Type.Object({
   workflowVersion: Type.Integer(),
   version: Type.Integer({ description: 'increases with every change; send it back in If-Match' }),
   status: Type.Record(Type.String(), Type.String(), { description: 'track -> state' }),
+  statusLabels: Type.Record(Type.String(), Type.String(), { description: "track -> the state's name, as the merchant calls it" }),
   currency: Type.String(),
   customer: Customer,
   lines: Type.Array(Type.Object({
@@ -166,6 +167,8 @@ const Guard = Type.Object({ kind: Type.String() }, { additionalProperties: true 
 const Froms = Type.Union([Type.Array(Type.String()), Type.Literal('*')]);
 export const Workflow = Type.Object({
   name: Type.String(), version: Type.Integer(), label: Type.String(), description: Type.String(),
+  revision: Type.Integer({ description: "revision of this deployment's changes to the shipped workflow; 0 as shipped" }),
+  customStatuses: Type.Boolean({ description: 'whether the merchant may add statuses of its own' }),
   settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
   tracks: Type.Array(Type.Object({
     id: Type.String(), label: Type.String(), initial: Type.String(),
@@ -174,6 +177,7 @@ export const Workflow = Type.Object({
       stock: Type.Optional(Enum(STOCK_EFFECTS)), customerAlias: Type.Optional(Type.String()),
       description: Type.Optional(Type.String()), placed: Type.Optional(Type.Boolean()),
       basket: Type.Optional(Type.Union([Type.Literal('editable'), Type.Literal('editableIfAllowed')])),
+      custom: Type.Optional(Type.Boolean({ description: "one of the merchant's own statuses" })),
     })),
     transitions: Type.Array(Type.Object({
       from: Froms, to: Type.String(), actors: Type.Array(Enum(ACTOR_KINDS)), guards: Type.Optional(Type.Array(Guard)), description: Type.Optional(Type.String()),
@@ -187,6 +191,13 @@ export const Workflow = Type.Object({
     }))),
   })),
 });
+const SettingValue = Type.Union([Type.String({ maxLength: 32 }), Type.Number(), Type.Boolean()]);
+export const SettingChanges = Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]{0,63}$' }), Nullable(SettingValue), {
+  minProperties: 1,
+  description: 'settings to change; null puts the default back',
+});
+export const StatusName = Type.Object({ label: Text(64) }, strict);
+
 export const WorkflowList = Type.Object({
   items: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer(), label: Type.String(), description: Type.String(), tracks: Type.Array(Type.String()) })),
 });

@@ -4,7 +4,9 @@
  * data-modifying CTEs, so they commit together or not at all, in one round trip.
  */
 import type { Order } from '../domain/order.js';
+import type { WorkflowCustomization } from '../domain/workflow/customization.js';
 import type { Db } from './database.js';
+import { CUSTOMIZATION_COLUMNS, joinedCustomization, type JoinedCustomization } from './workflow-customizations.js';
 import { ORDER_COLUMNS, orderColumns, toOrder, type OrderRow } from './order-rows.js';
 
 export interface HistoryRow {
@@ -153,6 +155,18 @@ export async function ordersAwaitingLink(db: Db): Promise<string[]> {
 export async function lockOrderAt(tx: Db, id: string, version: number): Promise<boolean> {
   const res = await tx.query({ name: 'ordo_lock_order', text: 'SELECT 1 FROM orders WHERE id = $1 AND version = $2 FOR UPDATE', values: [id, version] });
   return res.rowCount === 1;
+}
+
+/** The order with its workflow's stored changes, in one round trip: what a command needs to decide. */
+export async function findOrderForCommand(db: Db, id: string): Promise<{ order: Order; customization: WorkflowCustomization | undefined } | undefined> {
+  const res = await db.query<OrderRow & JoinedCustomization>({
+    name: 'ordo_find_order_for_command',
+    text: `SELECT ${ORDER_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}, ${CUSTOMIZATION_COLUMNS}
+      FROM orders o LEFT JOIN workflow_customizations c ON c.workflow = o.workflow WHERE o.id = $1`,
+    values: [id],
+  });
+  const row = res.rows[0];
+  return row ? { order: toOrder(row), customization: joinedCustomization(row) } : undefined;
 }
 
 export async function findOrder(db: Db, id: string): Promise<Order | undefined> {

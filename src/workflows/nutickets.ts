@@ -46,9 +46,12 @@ const transitions: readonly TransitionDefinition[] = [
   { from: ['active'], to: 'partially_paid', actors: customer, description: 'the customer pays the deposit' },
   { from: ['partially_paid'], to: 'complete', actors: customer, description: 'the customer pays the balance' },
 
-  // After completion. The seed lets the customer cancel where the company allows it; the
-  // language has no guard on a setting, so only the admin may here.
+  // After completion. The customer may cancel too, where the company allows it.
   { from: ['complete', 'partially_refunded'], to: 'cancelled', actors: admin },
+  {
+    from: ['complete', 'partially_refunded'], to: 'cancelled', actors: customer, guards: [{ kind: 'settingOn', setting: 'customerCancellation' }],
+    description: 'where the company allows it; inferred: the tickets go back on sale and any refund stays the box office\'s decision',
+  },
   { from: ['complete', 'partially_refunded'], to: 'refunded', actors: admin },
   { from: ['complete'], to: 'partially_refunded', actors: admin },
 ];
@@ -66,6 +69,8 @@ export const nutickets: WorkflowDefinition = {
     depositPercent: 25,
     depositMinimumTotal: 0,
     depositBalanceDeadline: '30d',
+    // Whether customers may cancel their own completed orders (off unless the company allows it).
+    customerCancellation: false,
   },
   tracks: [
     {

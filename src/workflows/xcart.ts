@@ -17,6 +17,8 @@ export const xcart: WorkflowDefinition = {
   label: 'X-Cart',
   description: 'Separate payment and fulfilment statuses; stock is held by Q, P and A and given back by R, C and D; admins may set almost any status by hand.',
   settings: {},
+  // X-Cart merchants add statuses of their own to either track, and rename the shipped ones.
+  customStatuses: true,
   tracks: [
     {
       id: 'payment',

@@ -59,12 +59,12 @@ describe('createOrdo', () => {
     expect(ordo.clock.now().toISOString()).toBe(START.toISOString());
   });
 
-  it('knows the standard workflow and draws it', () => {
-    expect(ordo.workflows.list().map((w) => w.name)).toContain('standard');
-    expect(ordo.workflows.get('standard')?.tracks.map((tr) => tr.id)).toEqual(['order', 'payment', 'fulfillment']);
-    expect(ordo.workflows.get('nope')).toBeUndefined();
-    expect(ordo.workflows.mermaid('standard')).toMatch(/^stateDiagram-v2\n/);
-    expect(ordo.workflows.mermaid('nope')).toBeUndefined();
+  it('knows the standard workflow and draws it', async () => {
+    expect((await ordo.workflows.list()).map((w) => w.name)).toContain('standard');
+    expect((await ordo.workflows.get('standard'))?.tracks.map((tr) => tr.id)).toEqual(['order', 'payment', 'fulfillment']);
+    expect(await ordo.workflows.get('nope')).toBeUndefined();
+    expect(await ordo.workflows.mermaid('standard')).toMatch(/^stateDiagram-v2\n/);
+    expect(await ordo.workflows.mermaid('nope')).toBeUndefined();
   });
 });
 
@@ -213,7 +213,7 @@ describe('ordo.orders.execute', () => {
   });
 
   it('asks which track when a status exists on several', async (ctx) => {
-    const wf = ordo.workflows.list().find((w) => {
+    const wf = (await ordo.workflows.list()).find((w) => {
       const ids = w.tracks.flatMap((tr) => tr.states.map((s) => s.id));
       return new Set(ids).size < ids.length;
     });

@@ -62,7 +62,7 @@ describe('filters', () => {
   });
 
   it('by workflow, telling two workflows apart', async (ctx) => {
-    const other = t.ordo.workflows.list().find((w) => w.name !== 'standard');
+    const other = (await t.ordo.workflows.list()).find((w) => w.name !== 'standard');
     if (!other) return ctx.skip();
     const email = uniqueEmail('twoflows');
     const std = await createFor(email);

@@ -74,7 +74,7 @@ describe('GET /v1/workflows/standard', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/vnd\.mermaid/);
     expect(res.text.startsWith('stateDiagram-v2')).toBe(true);
-    expect(res.text).toBe(t.ordo.workflows.mermaid('standard'));
+    expect(res.text).toBe(await t.ordo.workflows.mermaid('standard'));
     for (const states of Object.values(REQUIRED)) for (const s of states) expect(res.text).toContain(s);
     expect(res.text).toMatch(/order_placed --> order_cancelled/);
   });

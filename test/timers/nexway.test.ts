@@ -1,6 +1,7 @@
 /** Nexway's timers on the test clock: an asynchronous payment aborts, a fraud review lapses, repairs retry with backoff. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/domain/duration.js';
+import { nexway } from '../../src/workflows/nexway.js';
 import type { TestApp } from '../support/app.js';
 import { timerSuite } from './clock.js';
 import { admin, customer, expectLevels, expectRecordsConsistent, gateway, history, input, ok, orderMovements, system, uniqueSku } from '../stock/helpers.js';
@@ -16,7 +17,7 @@ const none = { fired: 0, stale: 0, failed: 0 };
 const one = { fired: 1, stale: 0, failed: 0 };
 const { at, advance } = suite;
 const status = async (id: string) => ok(await t.ordo.orders.get(id, admin)).status.order;
-const setting = (name: string) => parseDuration(t.ordo.workflows.get('nexway')!.settings[name] as string)!;
+const setting = (name: string) => parseDuration(nexway.settings[name] as string)!;
 
 async function stocked(onHand: number) {
   const sku = uniqueSku('TNX');

@@ -32,6 +32,8 @@ export interface StateDefinition {
   readonly cancels?: boolean;
   /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */
   readonly basket?: 'editable' | 'editableIfAllowed';
+  /** Added by the merchant (X-Cart's custom statuses), not shipped with the workflow. */
+  readonly custom?: boolean;
 }
 
 /** A pure condition on the order, written as data so that docs and diagrams can show it. */
@@ -54,6 +56,8 @@ export type Guard =
   /** How far the goods have gone, counted from the fulfillments (Vendure's "back to where it was"). */
   | { readonly kind: 'goodsAre'; readonly progress: readonly ('unfulfilled' | 'partially_shipped' | 'shipped' | 'partially_delivered' | 'delivered')[] }
   | { readonly kind: 'not'; readonly guard: Guard }
+  /** The merchant turned this yes/no setting on (nuTickets lets each company allow customer cancellations). */
+  | { readonly kind: 'settingOn'; readonly setting: string }
   | { readonly kind: 'paymentMethodIn'; readonly methods: readonly string[] }
   | { readonly kind: 'statusIn'; readonly track: string; readonly states: readonly string[] }
   | { readonly kind: 'statusNotIn'; readonly track: string; readonly states: readonly string[] };
@@ -128,4 +132,8 @@ export interface WorkflowDefinition {
   /** The first track is the order's main status. */
   readonly tracks: readonly TrackDefinition[];
   readonly settings: Readonly<Record<string, SettingValue>>;
+  /** The merchant may add statuses of its own to any track (X-Cart): no stock effect, set by an admin from any status. */
+  readonly customStatuses?: boolean;
+  /** The revision of the merchant's changes applied to the shipped workflow; absent as shipped. */
+  readonly revision?: number;
 }

@@ -1,12 +1,14 @@
 import { fulfillmentFact } from '../fulfillments/fulfillment.js';
 import { totalsOf } from '../totals.js';
 import type { Order } from '../order.js';
-import type { Guard } from './definition.js';
+import type { Guard, SettingValue } from './definition.js';
 
 /** What a guard may look at besides the order: the facts of the event being handled. */
 export interface GuardFacts {
   readonly draft?: boolean;
   readonly paymentMethod?: string;
+  /** The workflow's settings as the merchant set them. */
+  readonly settings?: Readonly<Record<string, SettingValue>>;
 }
 
 /** Returns null when the guard holds, else why not, in words a merchant can read. */
@@ -40,6 +42,8 @@ export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): stri
       return order.lines.every((l) => l.quantity === 0) ? null : 'some lines are still wanted';
     case 'not':
       return failedGuard(guard.guard, order, facts) === null ? `not (${describeGuard(guard.guard)})` : null;
+    case 'settingOn':
+      return facts.settings?.[guard.setting] === true ? null : `the merchant has not turned on '${guard.setting}'`;
     case 'paymentMethodIn':
       return facts.paymentMethod !== undefined && guard.methods.includes(facts.paymentMethod)
         ? null
@@ -63,6 +67,8 @@ export function describeGuard(guard: Guard): string {
       return `not ${describeGuard(guard.guard)}`;
     case 'goodsAre':
       return `goods ${guard.progress.join('|')}`;
+    case 'settingOn':
+      return `setting ${guard.setting} on`;
     case 'paymentMethodIn':
       return `payment method in ${guard.methods.join('|')}`;
     case 'statusIn':

@@ -22,8 +22,8 @@ export const stateOf = (track: TrackDefinition, id: string): StateDefinition | u
 const leavesFrom = (from: readonly string[] | '*', state: string, to: string): boolean =>
   from === '*' ? state !== to : from.includes(state);
 
-const guardsPass = (t: { guards?: TransitionDefinition['guards'] }, order: Order, facts: GuardFacts): string[] =>
-  (t.guards ?? []).map((g) => failedGuard(g, order, facts)).filter((x): x is string => x !== null);
+const guardsPass = (wf: WorkflowDefinition, t: { guards?: TransitionDefinition['guards'] }, order: Order, facts: GuardFacts): string[] =>
+  (t.guards ?? []).map((g) => failedGuard(g, order, { ...facts, settings: wf.settings })).filter((x): x is string => x !== null);
 
 /** Who may take a transition: the actors it names; an admin may also take any a customer may (acting for them). */
 const mayTake = (t: TransitionDefinition, actor: Actor): boolean =>
@@ -36,7 +36,7 @@ export function nextStatuses(wf: WorkflowDefinition, order: Order, actor: Actor)
     const here = order.status[track.id] ?? track.initial;
     const targets = new Set<string>();
     for (const t of track.transitions) {
-      if (leavesFrom(t.from, here, t.to) && mayTake(t, actor) && guardsPass(t, order, {}).length === 0) targets.add(t.to);
+      if (leavesFrom(t.from, here, t.to) && mayTake(t, actor) && guardsPass(wf, t, order, {}).length === 0) targets.add(t.to);
     }
     next[track.id] = [...targets];
   }
@@ -82,7 +82,7 @@ export function takeTransition(wf: WorkflowDefinition, order: Order, req: Transi
   if (permitted.length === 0) {
     return reject('transition_forbidden_for_actor', `a ${actor.kind} may not move ${track.label} from '${from}' to '${req.to}'`, { ...details(), actors: [...new Set(routes.flatMap((t) => t.actors))] });
   }
-  const failures = permitted.map((t) => guardsPass(t, order, {}));
+  const failures = permitted.map((t) => guardsPass(wf, t, order, {}));
   if (failures.every((f) => f.length > 0)) return reject('guard_failed', `${track.label} cannot go to '${req.to}': ${failures[0]!.join('; ')}`, { ...details(), failed: failures[0] });
   const step: StatusChanged = { type: 'order.status_changed', track: track.id, from, to: req.to, ...(req.reason ? { reason: req.reason } : {}) };
   return accept(settle(wf, enter(wf, order, track, req.to, now), [step], {}, now));
@@ -108,7 +108,7 @@ function settle(wf: WorkflowDefinition, order: Order, done: StatusChanged[], fac
     for (const track of wf.tracks) {
       const here = current.status[track.id] ?? track.initial;
       const reaction = (track.reactions ?? []).find(
-        (r) => r.on === event && leavesFrom(r.from, here, r.to) && guardsPass(r, current, facts).length === 0,
+        (r) => r.on === event && leavesFrom(r.from, here, r.to) && guardsPass(wf, r, current, facts).length === 0,
       );
       if (!reaction) continue;
       if (++steps > MAX_REACTION_STEPS) throw new Error(`workflow '${wf.name}': reactions loop on '${event}'`);

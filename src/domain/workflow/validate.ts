@@ -32,6 +32,7 @@ export function validateWorkflow(wf: WorkflowDefinition): readonly string[] {
   const checkGuards = (where: string, guards: readonly Guard[] | undefined) => {
     const unwrap = (g: Guard): Guard => (g.kind === 'not' ? unwrap(g.guard) : g);
     for (const g of (guards ?? []).map(unwrap)) {
+      if (g.kind === 'settingOn' && typeof wf.settings[g.setting] !== 'boolean') problems.push(`${where}: guard names '${g.setting}', which is not a yes/no setting`);
       if (g.kind !== 'statusIn' && g.kind !== 'statusNotIn') continue;
       const states = statesOf.get(g.track);
       if (!states) problems.push(`${where}: guard names unknown track '${g.track}'`);
