@@ -10,6 +10,31 @@ import type { Order } from './order.js';
 export const COMPLETION_STEPS = ['fulfilment', 'invoice', 'confirmation'] as const;
 export type CompletionStep = (typeof COMPLETION_STEPS)[number];
 
+/** The follow-up of a cancellation (Nexway's e-mail): when it fails the order is CANCELED_WITH_ERROR. */
+export const CANCELLATION_NOTICE = 'cancellation_notice';
+/** Every step a completion handler may be asked to run. */
+export type FollowUpStep = CompletionStep | typeof CANCELLATION_NOTICE;
+
+/** Whether the cancellation notice is still to be sent (set on entering a state that announces it), and how often it failed. */
+export interface CancellationNotice {
+  readonly sent: boolean;
+  readonly failures: number;
+}
+
+export interface RecordCancellationNoticeCommand {
+  readonly type: 'record_cancellation_notice';
+  readonly result: 'done' | 'failed';
+}
+
+export function decideCancellationNotice(order: Order, cmd: RecordCancellationNoticeCommand): { order: Order; events: FulfillmentEvent[]; outcome: 'cancellation.notice_sent' | 'cancellation.failed' } {
+  const failures = (order.cancellationNotice?.failures ?? 0) + (cmd.result === 'failed' ? 1 : 0);
+  return {
+    order: { ...order, cancellationNotice: { sent: cmd.result === 'done', failures } },
+    events: [{ type: 'order.cancellation_notice', data: { result: cmd.result, failures } }],
+    outcome: cmd.result === 'done' ? 'cancellation.notice_sent' : 'cancellation.failed',
+  };
+}
+
 export interface Completion {
   readonly done: readonly CompletionStep[];
   /** How often each step failed, for the record and for a rehearsal that fails N times. */

@@ -8,7 +8,7 @@ import { paymentFact } from './payments/facts.js';
 import { decideCancel, type CancelCommand } from './cancellation.js';
 import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
-import { decideCompletion, type RecordCompletionCommand } from './completion.js';
+import { decideCancellationNotice, decideCompletion, type RecordCancellationNoticeCommand, type RecordCompletionCommand } from './completion.js';
 import { decideReview, type ReviewItemsCommand } from './approval.js';
 import { orderEnded } from './ended.js';
 import { totalsOf } from './totals.js';
@@ -51,7 +51,7 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | ReviewItemsCommand | RecordMoneyOnlyCommand;
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | RecordCancellationNoticeCommand | ReviewItemsCommand | RecordMoneyOnlyCommand;
 
 /**
  * Money that moved at the gateway is a fact, whatever the stock says: when the workflow's
@@ -120,6 +120,11 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       const completed = decideCompletion(order, command);
       const moved = react(wf, completed.order, completed.outcome, {}, now);
       return accept(finish(wf, moved.order, moved.changes, completed.events, now));
+    }
+    case 'record_cancellation_notice': {
+      const noticed = decideCancellationNotice(order, command);
+      const moved = react(wf, noticed.order, noticed.outcome, {}, now);
+      return accept(finish(wf, moved.order, moved.changes, noticed.events, now));
     }
     case 'create_return':
     case 'return_transition': {

@@ -4,7 +4,7 @@
  */
 import type { Fulfillment } from './fulfillments/fulfillment.js';
 import type { OrderReturn } from './returns.js';
-import type { Completion } from './completion.js';
+import type { CancellationNotice, Completion } from './completion.js';
 import type { Screening } from './fraud.js';
 import type { Payment, Refund } from './payments/payment.js';
 
@@ -95,6 +95,8 @@ export interface Order {
   readonly screening?: Screening;
   /** Progress of the completion steps, for workflows that run them (Nexway's PENDING). */
   readonly completion?: Completion;
+  /** The cancellation notice, for workflows that send one and mark its failure (Nexway's CANCELED_WITH_ERROR). */
+  readonly cancellationNotice?: CancellationNotice;
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Dates the order itself sets for its timers (a payment link's own expiry), by name; ISO times. */
   readonly deadlines: Readonly<Record<string, string>>;

@@ -15,7 +15,7 @@ export interface OrderRow {
   placed_at: Date | null;
 }
 
-type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments' | 'returns' | 'screening' | 'completion'>;
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments' | 'returns' | 'screening' | 'completion' | 'cancellationNotice'>;
 
 export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
 
@@ -59,6 +59,7 @@ export function orderColumns(order: Order) {
     returns: order.returns,
     ...(order.screening ? { screening: order.screening } : {}),
     ...(order.completion ? { completion: order.completion } : {}),
+    ...(order.cancellationNotice ? { cancellationNotice: order.cancellationNotice } : {}),
     ...(order.basketEditable ? { basketEditable: true } : {}),
     ...(order.timerFirings && Object.keys(order.timerFirings).length > 0 ? { timerFirings: order.timerFirings } : {}),
   };

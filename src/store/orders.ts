@@ -174,6 +174,12 @@ export async function findOrder(db: Db, id: string): Promise<Order | undefined> 
   return res.rows[0] ? toOrder(res.rows[0]) : undefined;
 }
 
+/** Orders whose cancellation notice is due but was never recorded (a crash in between), oldest change first. */
+export async function ordersAwaitingNotice(db: Db, updatedBefore: Date, limit: number): Promise<Order[]> {
+  const res = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE body->'cancellationNotice'->>'sent' = 'false' AND updated_at < $1 ORDER BY updated_at LIMIT $2`, [updatedBefore, limit]);
+  return res.rows.map(toOrder);
+}
+
 export interface OrderFilter {
   readonly workflow?: string;
   /** Any of these, each `state` or `track:state`. */

@@ -39,7 +39,8 @@ const transitions: readonly TransitionDefinition[] = [
   { from: ['CREATED', 'PAYMENT_PENDING', 'PENDING', 'PENDING_WITH_ERROR', 'PARTIAL_COMPLETED', 'PARTIAL_CANCELED'], to: 'CANCEL_PENDING', actors: ['admin', 'system'] },
   { from: ['COMPLETED'], to: 'CANCEL_PENDING', actors: ['admin', 'customer'], description: 'right of withdrawal' },
   { from: ['CANCEL_PENDING'], to: 'CANCELED', actors: system },
-  { from: ['CANCEL_PENDING'], to: 'CANCELED_WITH_ERROR', actors: system, description: 'cancelled, but e.g. the e-mail failed' },
+  { from: ['CANCELED'], to: 'CANCELED_WITH_ERROR', actors: system, description: 'cancelled, but the cancellation e-mail failed' },
+  { from: ['CANCELED_WITH_ERROR'], to: 'CANCELED', actors: admin, description: 'repair: send the cancellation e-mail again' },
   { from: ['CANCEL_PENDING'], to: 'PARTIAL_CANCELED', actors: system, description: 'only part of the order was cancelled and refunded' },
 ];
 
@@ -74,8 +75,8 @@ export const nexway: WorkflowDefinition = {
         { id: 'COMPLETED', label: 'Completed', kind: 'permanent', stock: 'commit', description: 'Every completion step succeeded.' },
         { id: 'CANCEL_PENDING', label: 'Cancel pending', kind: 'temporary', stock: 'none', cancels: true, description: 'A cancellation is being processed.' },
         { id: 'ABORTED', label: 'Aborted', kind: 'permanent', stock: 'release', description: 'The asynchronous payment did not arrive in time.' },
-        { id: 'CANCELED', label: 'Canceled', kind: 'permanent', stock: 'release', description: 'Cancelled with a reason and refunded.' },
-        { id: 'CANCELED_WITH_ERROR', label: 'Canceled with error', kind: 'permanent', stock: 'release', description: 'Cancelled, but some cancellation step failed.' },
+        { id: 'CANCELED', label: 'Canceled', kind: 'permanent', stock: 'release', announcesCancellation: true, description: 'Cancelled with a reason and refunded; the shopper is sent the cancellation e-mail.' },
+        { id: 'CANCELED_WITH_ERROR', label: 'Canceled with error', kind: 'permanent', stock: 'release', description: 'Cancelled and refunded, but the cancellation e-mail failed; an admin may send it again.' },
         // Part cancelled: only those lines go back, which a whole-order stock effect cannot say.
         { id: 'PARTIAL_CANCELED', label: 'Partially canceled', kind: 'temporary', stock: 'none', description: 'Part of the order was cancelled and refunded.' },
       ],
@@ -97,6 +98,7 @@ export const nexway: WorkflowDefinition = {
         { on: 'payment.declined', from: ['CREATED', 'PAYMENT_PENDING'], to: 'PAYMENT_REFUSED' },
         { on: 'timer.payment_timeout', from: ['PAYMENT_PENDING'], to: 'ABORTED' },
         { on: 'timer.fraud_review_expired', from: ['FRAUD_PENDING'], to: 'CANCELED', description: 'the shopper never authenticated' },
+        { on: 'cancellation.failed', from: ['CANCELED'], to: 'CANCELED_WITH_ERROR', description: 'inferred: the step that can fail after a cancellation is the e-mail; the refund is answered to whoever cancelled' },
         { on: 'timer.repair_retry', from: ['PENDING_WITH_ERROR', 'PARTIAL_COMPLETED'], to: 'PENDING' },
       ],
       timers: [

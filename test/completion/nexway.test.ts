@@ -4,7 +4,7 @@
  * COMPLETED, or PARTIAL_COMPLETED / PENDING_WITH_ERROR when a step fails, repaired later.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompletionStep } from '../../src/domain/completion.js';
+import type { FollowUpStep } from '../../src/domain/completion.js';
 import type { Order } from '../../src/domain/order.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
@@ -13,7 +13,7 @@ import { freshDatabase } from '../support/database.js';
 const admin = { kind: 'admin', id: 'test' } as const;
 let ordo: Ordo;
 let clock: ManualClock;
-const calls: { step: CompletionStep; order: string }[] = [];
+const calls: { step: FollowUpStep; order: string }[] = [];
 
 beforeAll(async () => {
   clock = new ManualClock(new Date('2026-02-01T10:00:00Z'));
@@ -76,7 +76,8 @@ describe('003: screening', () => {
     const rejected = await place({ unitPrice: 60_000 });
     const off = await ordo.orders.execute(rejected.id, { type: 'transition', to: 'CANCELED', reason: 'stolen card' }, admin);
     expect(off.ok && off.value.status.order).toBe('CANCELED');
-    expect(stepsRun(rejected.id)).toEqual([]);
+    // No completion step runs for it; the shopper is only sent the cancellation notice.
+    expect(stepsRun(rejected.id)).toEqual(['cancellation_notice']);
   });
 
   it('an admin may put an order in review by hand', async () => {
@@ -126,5 +127,19 @@ describe('003: completion steps', () => {
     expect(stepsRun(o.id).length).toBe(before + 3);
     const after = await ordo.orders.get(o.id, admin);
     expect(after.ok && after.value.status.order).toBe('COMPLETED');
+  });
+
+  it('an order left CANCELED by a crash before its cancellation notice went out is sent it by the recovery, once', async () => {
+    const o = await place();
+    const cancelled = await ordo.cancellations.cancel(o.id, { reason: 'test' }, admin);
+    expect(cancelled.ok && cancelled.value.status.order).toBe('CANCELED');
+    expect(stepsRun(o.id).filter((s) => s === 'cancellation_notice')).toHaveLength(1);
+    // As if the process stopped right after writing CANCELED: the notice is due and unrecorded.
+    await ordo.pool.query(`UPDATE orders SET body = jsonb_set(body, '{cancellationNotice}', '{"sent":false,"failures":0}'), updated_at = updated_at - interval '1 hour' WHERE id = $1`, [o.id]);
+    expect(await ordo.completions.recover(0)).toBeGreaterThanOrEqual(1);
+    expect(stepsRun(o.id).filter((s) => s === 'cancellation_notice')).toHaveLength(2);
+    // Recorded as sent: the next recovery leaves it alone.
+    await ordo.completions.recover(0);
+    expect(stepsRun(o.id).filter((s) => s === 'cancellation_notice')).toHaveLength(2);
   });
 });

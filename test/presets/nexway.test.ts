@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import {
-  advance, callback, createOrder, DAY, expectStatus, fromNow, getOrder, historyOf, lastChange, level, pay, presetSuite, sku, statusTrail, type Json,
+  advance, callback, createOrder, DAY, expectStatus, fromNow, getOrder, historyOf, lastChange, level, move, pay, presetSuite, refusedMove, sku, statusTrail, withSettings, type Json,
 } from './support.js';
 
 const { t, touched } = presetSuite();
@@ -15,10 +15,11 @@ const { t, touched } = presetSuite();
 const PRICE = 4900;
 const licence = (s: string) => [{ sku: s, quantity: 1, unitPrice: PRICE, name: 'Security suite, 1 year' }];
 
-async function order(label: string, opts: { payment?: Record<string, unknown>; key?: string; extraLine?: boolean } = {}): Promise<{ o: Json; s: string }> {
+async function order(label: string, opts: { payment?: Record<string, unknown>; key?: string; extraLine?: boolean; metadata?: Record<string, unknown> } = {}): Promise<{ o: Json; s: string }> {
   const s = await sku(t(), label, 10);
   const lines = [...licence(s), ...(opts.extraLine ? [{ sku: s, quantity: 2, unitPrice: 1500, name: 'Extra seat' }] : [])];
-  const o = touched.add(await createOrder(t(), 'nexway', { lines, ...(opts.payment ? { payment: opts.payment } : {}) }, opts.key ? { key: opts.key } : {}));
+  const input = { lines, ...(opts.payment ? { payment: opts.payment } : {}), ...(opts.metadata ? { metadata: opts.metadata } : {}) };
+  const o = touched.add(await createOrder(t(), 'nexway', input, opts.key ? { key: opts.key } : {}));
   return { o, s };
 }
 
@@ -129,7 +130,18 @@ describe('003: checkout and payment', () => {
     expect((await level(t(), s)).available).toBe(8);
   });
 
-  it.todo('003: the merchant sets how long an asynchronous payment may stay unpaid before the order is aborted');
+  it('003: the merchant sets how long an asynchronous payment may stay unpaid before the order is aborted', async () => {
+    await withSettings(t(), 'nexway', { paymentTimeout: '2d' }, async () => {
+      const { o, s } = await order('NX-TIMEOUT-SET', { payment: { method: 'card', simulate: 'pending' } });
+      expect(o.status).toEqual({ order: 'PAYMENT_PENDING' });
+      expect(o.timers).toMatchObject([{ name: 'payment-timeout', dueAt: fromNow(t(), 2 * DAY) }]);
+      await advance(t(), 2 * DAY - 1);
+      expect(await statusOf(o.id)).toBe('PAYMENT_PENDING');
+      await advance(t(), 1);
+      expect(await statusOf(o.id)).toBe('ABORTED');
+      expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    });
+  });
 });
 
 // Fraud review and the completion steps are covered in test/completion/nexway.test.ts (screening by
@@ -225,7 +237,32 @@ describe('003: cancellation and withdrawal', () => {
     expect(r.status, r.text).toBe(409);
   });
 
-  it.todo('003: a cancellation whose follow-up steps fail (the e-mail, say) ends CANCELED_WITH_ERROR and can be repaired');
+  it('003: a cancellation whose e-mail fails ends CANCELED_WITH_ERROR, cancelled and refunded all the same; an admin sends it again and it is CANCELED', async () => {
+    const { o, s } = await order('NX-CANCEL-ERROR', { payment: { method: 'card' }, metadata: { simulateFailure: { cancellation_notice: 1 } } });
+    await completed(t(), o.id);
+    const cancelled = (await expectStatus(t().call('POST', `/v1/orders/${o.id}/cancellations`, { reason: 'changed mind' }), 200)).body;
+    expect(cancelled.status).toEqual({ order: 'CANCELED_WITH_ERROR' });
+    expect(cancelled.totals).toMatchObject({ paid: PRICE, refunded: PRICE, balance: 0 });
+    expect((await statusTrail(t(), o.id)).slice(-3)).toEqual(['order:COMPLETED->CANCEL_PENDING', 'order:CANCEL_PENDING->CANCELED', 'order:CANCELED->CANCELED_WITH_ERROR']);
+    expect(await lastChange(t(), o.id)).toMatchObject({ actor: { kind: 'system' }, cause: 'cancellation.failed' });
+    expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    // A permanent status: nothing retries on its own.
+    await advance(t(), 7 * DAY);
+    expect(await statusOf(o.id)).toBe('CANCELED_WITH_ERROR');
+    // The admin repairs it: the e-mail goes out again (this time it works) and the order is CANCELED, once.
+    expect((await move(t(), o.id, 'CANCELED', { reason: 'resend the e-mail' })).status).toEqual({ order: 'CANCELED' });
+    const notices = (await historyOf(t(), o.id)).filter((e: Json) => e.type === 'order.cancellation_notice').map((e: Json) => e.data.result);
+    expect(notices).toEqual(['failed', 'done']);
+    expect((await getOrder(t(), o.id)).totals).toMatchObject({ refunded: PRICE });
+  });
+
+  it('003: a cancellation whose e-mail goes out ends CANCELED and is announced once', async () => {
+    const { o } = await order('NX-CANCEL-NOTICE', { payment: { method: 'card' } });
+    await expectStatus(t().call('POST', `/v1/orders/${o.id}/cancellations`, { reason: 'duplicate order' }), 200);
+    expect(await statusOf(o.id)).toBe('CANCELED');
+    expect((await historyOf(t(), o.id)).filter((e: Json) => e.type === 'order.cancellation_notice').map((e: Json) => e.data.result)).toEqual(['done']);
+    await refusedMove(t(), o.id, 'CANCELED_WITH_ERROR', 409, 'transition_forbidden_for_actor');
+  });
 });
 
 describe('003: notifications', () => {

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   advance, callback, changeBasket, createOrder, DAY, expectStatus, fromNow, getOrder, historyOf, HOUR, lastChange, level, MINUTE,
-  movementsOf, pay, paymentAction, presetSuite, refund, refusedMove, sku, statusTrail, type Json,
+  move, movementsOf, pay, paymentAction, presetSuite, refund, refusedMove, sku, statusTrail, withSettings, type Json,
 } from './support.js';
 
 const { t, touched } = presetSuite();
@@ -90,7 +90,35 @@ describe('002: the basket', () => {
     expect((await historyOf(t(), o.id)).map((e: Json) => e.type)).toEqual(['order.created', 'timer.extended', 'timer.fired', 'order.status_changed']);
   });
 
-  it.todo('002: each company sets its own basket timeout');
+  it('002: each company sets its own basket timeout; baskets opened after the change use it', async () => {
+    const { o: before } = await basket('NT-TIMEOUT-BEFORE');
+    await withSettings(t(), 'nutickets', { basketTimeout: '25m' }, async () => {
+      const { o, s } = await basket('NT-TIMEOUT');
+      expect(o.timers).toEqual([{ name: 'basket', track: 'order', dueAt: fromNow(t(), 25 * MINUTE), extended: false }]);
+      // A basket already open keeps the due time it was given.
+      expect((await getOrder(t(), before.id)).timers).toMatchObject([{ name: 'basket', dueAt: before.timers[0].dueAt }]);
+      await advance(t(), 10 * MINUTE);
+      expect(await statusOf(before.id)).toBe('expired');
+      expect(await statusOf(o.id)).toBe('active');
+      // A change to the basket restarts it at the company's timeout too.
+      const changed = await changeBasket(t(), o.id, { addLines: tickets(s, 1) }, { key: shopper });
+      expect(changed.timers).toMatchObject([{ name: 'basket', dueAt: fromNow(t(), 25 * MINUTE) }]);
+      await advance(t(), 25 * MINUTE);
+      expect(await statusOf(o.id)).toBe('expired');
+      expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    });
+    // Back to the default for the next basket.
+    const { o: after } = await basket('NT-TIMEOUT-AFTER');
+    expect(after.timers).toMatchObject([{ name: 'basket', dueAt: fromNow(t(), 10 * MINUTE) }]);
+  });
+
+  it('002: a company setting is refused unless it is one the workflow has, with a value of its kind; nothing changes', async () => {
+    for (const [body, code] of [[{ basketTimeout: 'ten minutes' }, 'invalid_setting'], [{ depositPercent: 150 }, 'invalid_setting'], [{ queueSize: 4 }, 'unknown_setting']] as const) {
+      await expectStatus(t().call('PATCH', '/v1/workflows/nutickets/settings', body), 422, code);
+    }
+    await expectStatus(t().call('PATCH', '/v1/workflows/nutickets/settings', { basketTimeout: '20m' }, { key: shopper }), 403);
+    expect((await expectStatus(t().call('GET', '/v1/workflows/nutickets'), 200)).body).toMatchObject({ revision: expect.any(Number), settings: { basketTimeout: '10m', depositPercent: 25 } });
+  });
 });
 
 describe('002: paying at once', () => {
@@ -427,7 +455,21 @@ describe('002: deposits', () => {
     expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
-  it.todo('002: each company sets its own deposit share and the order total from which deposits are offered');
+  it('002: each company sets its own deposit share and the order total from which deposits are offered', async () => {
+    await withSettings(t(), 'nutickets', { depositPercent: 40, depositMinimumTotal: 8000 }, async () => {
+      // 50.00 is below the company's minimum: no deposit is offered.
+      const { o: small } = await basket('NT-DEPOSIT-SMALL');
+      await expectStatus(t().call('POST', `/v1/orders/${small.id}/payments`, { method: 'card', deposit: true }, { key: shopper }), 422, 'deposit_not_offered');
+      expect((await getOrder(t(), small.id)).status).toEqual({ order: 'active' });
+      // 100.00 qualifies, and 40 % is asked up front.
+      const s = await sku(t(), 'NT-DEPOSIT-BIG', 10);
+      const big = touched.add(await createOrder(t(), 'nutickets', { lines: tickets(s, 4) }, { key: shopper }));
+      const deposit = await pay(t(), big.id, { method: 'card', deposit: true }, { key: shopper });
+      expect(deposit.status).toEqual({ order: 'partially_paid' });
+      expect(deposit.payments).toMatchObject([{ deposit: true, state: 'settled', captured: 4000 }]);
+      expect(deposit.totals).toMatchObject({ total: 10000, paid: 4000, balance: 6000 });
+    });
+  });
 });
 
 describe('002: after completion', () => {
@@ -473,5 +515,19 @@ describe('002: after completion', () => {
     expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
-  it.todo('002: the customer may cancel a completed order where the company allows it');
+  it('002: the customer may cancel a completed order only where the company allows it; the tickets go back on sale', async () => {
+    const { o, s } = await completed('NT-SELF-CANCEL');
+    // Not allowed by default: the admin may, the customer may not.
+    await refusedMove(t(), o.id, 'cancelled', 409, 'guard_failed', { key: shopper });
+    expect((await expectStatus(t().call('GET', `/v1/orders/${o.id}`, undefined, { key: shopper }), 200)).body.next.order).not.toContain('cancelled');
+    await withSettings(t(), 'nutickets', { customerCancellation: true }, async () => {
+      expect((await expectStatus(t().call('GET', `/v1/orders/${o.id}`, undefined, { key: shopper }), 200)).body.next.order).toEqual(['cancelled']);
+      const cancelled = await move(t(), o.id, 'cancelled', { key: shopper });
+      expect(cancelled.status).toEqual({ order: 'cancelled' });
+    });
+    expect(await lastChange(t(), o.id)).toMatchObject({ from: 'complete', to: 'cancelled', actor: { kind: 'customer' } });
+    expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+    // inferred: cancelling gives no money back by itself; a refund is the box office's decision.
+    expect((await getOrder(t(), o.id)).totals).toMatchObject({ paid: TOTAL + 4000, refunded: 0 });
+  });
 });

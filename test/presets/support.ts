@@ -173,3 +173,17 @@ export async function outboxTypes(t: TestApp, id: string): Promise<string[]> {
   const r = await t.ordo.pool.query<{ type: string }>('SELECT type FROM outbox WHERE order_id = $1 ORDER BY id', [id]);
   return r.rows.map((x) => x.type);
 }
+
+/**
+ * Runs `work` with the workflow's settings changed for this deployment (PATCH /v1/workflows/{name}/settings),
+ * then puts the defaults back, so that the suite's other tests see the workflow as shipped.
+ */
+export async function withSettings<T>(t: TestApp, workflow: string, settings: Readonly<Record<string, unknown>>, work: () => Promise<T>): Promise<T> {
+  const changed = (await expectStatus(t.call('PATCH', `/v1/workflows/${workflow}/settings`, settings), 200)).body;
+  expect(changed.settings).toMatchObject(settings);
+  try {
+    return await work();
+  } finally {
+    await expectStatus(t.call('PATCH', `/v1/workflows/${workflow}/settings`, Object.fromEntries(Object.keys(settings).map((k) => [k, null]))), 200);
+  }
+}

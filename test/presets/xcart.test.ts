@@ -329,9 +329,67 @@ describe('001: the last unit, ordered by two customers at once', () => {
   });
 });
 
+describe('001: statuses of the merchant\'s own', () => {
+  const status = (track: string, id: string) => `/v1/workflows/xcart/statuses/${track}/${id}`;
+
+  it('001: the merchant adds custom statuses to either track; an admin sets them from any status, they move no stock and follow no transition rules', async () => {
+    await expectStatus(t().call('PUT', status('payment', 'W'), { label: 'Waiting for wire' }), 200);
+    const wf = (await expectStatus(t().call('PUT', status('fulfilment', 'QC'), { label: 'Quality check' }), 200)).body;
+    try {
+      const states = (track: string) => wf.tracks.find((tr: Json) => tr.id === track).states;
+      expect(states('payment').at(-1)).toMatchObject({ id: 'W', label: 'Waiting for wire', stock: 'none', custom: true });
+      expect(states('fulfilment').at(-1)).toMatchObject({ id: 'QC', label: 'Quality check', stock: 'none', custom: true });
+
+      const shopper = await t().storefrontKey('xc-custom');
+      const { o, s } = await order('XC-CUSTOM', { method: 'invoice' }, { key: shopper });
+      expect((await getOrder(t(), o.id)).next).toMatchObject({ payment: expect.arrayContaining(['W']), fulfilment: expect.arrayContaining(['QC']) });
+      // Only the merchant's hand sets them.
+      await refusedMove(t(), o.id, 'QC', 409, 'transition_forbidden_for_actor', { track: 'fulfilment', key: shopper });
+      const waiting = await move(t(), o.id, 'W', { track: 'payment' });
+      const checked = await move(t(), o.id, 'QC', { track: 'fulfilment' });
+      expect(checked.status).toEqual({ payment: 'W', fulfilment: 'QC' });
+      expect(checked.statusLabels).toEqual({ payment: 'Waiting for wire', fulfilment: 'Quality check' });
+      expect(waiting.lines[0]).toMatchObject({ reserved: 2, committed: 0 });
+      // Entering or leaving a status of its own leaves stock where it was: still held from Q.
+      expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 2, available: 8 });
+      // No rule moves an order out of it; the admin's hand does. One cannot remove it while an order is in it.
+      await expectStatus(t().call('DELETE', status('fulfilment', 'QC')), 409, 'status_in_use');
+      expect((await move(t(), o.id, 'P', { track: 'payment' })).status).toEqual({ payment: 'P', fulfilment: 'QC' });
+      expect(await level(t(), s)).toEqual({ onHand: 8, reserved: 0, available: 8 });
+      await move(t(), o.id, 'S', { track: 'fulfilment' });
+      expect(await statusTrail(t(), o.id)).toEqual(['payment:Q->W', 'fulfilment:N->QC', 'payment:W->P', 'fulfilment:QC->S']);
+      // The storefront may not add statuses.
+      await expectStatus(t().call('PUT', status('payment', 'X'), { label: 'Mine' }, { key: shopper }), 403);
+    } finally {
+      await expectStatus(t().call('DELETE', status('fulfilment', 'QC')), 200);
+      await expectStatus(t().call('DELETE', status('payment', 'W')), 200);
+    }
+    const after = (await expectStatus(t().call('GET', '/v1/workflows/xcart'), 200)).body;
+    expect(after.tracks.flatMap((tr: Json) => tr.states.filter((st: Json) => st.custom))).toEqual([]);
+  });
+
+  it('001: the merchant renames a system status: its letter code stays, and the new name is what admins and customers see', async () => {
+    const shopper = await t().storefrontKey('xc-rename');
+    const { o } = await order('XC-RENAME', { method: 'invoice' }, { key: shopper });
+    const renamed = (await expectStatus(t().call('PUT', status('payment', 'Q'), { label: 'Awaiting bank transfer' }), 200)).body;
+    try {
+      expect(renamed.tracks[0].states[0]).toMatchObject({ id: 'Q', code: 'Q', label: 'Awaiting bank transfer', stock: 'reserve' });
+      const seen = (await getOrder(t(), o.id));
+      expect(seen.status).toEqual({ payment: 'Q', fulfilment: 'N' });
+      expect(seen.statusLabels).toEqual({ payment: 'Awaiting bank transfer', fulfilment: 'New' });
+      const mine = (await expectStatus(t().call('GET', `/v1/orders/${o.id}`, undefined, { key: shopper }), 200)).body;
+      expect(mine.statusLabels).toEqual({ payment: 'Awaiting bank transfer', fulfilment: 'New' });
+      // Its own statuses may be renamed, never removed; and integrations keep using the code.
+      await expectStatus(t().call('DELETE', status('payment', 'Q')), 409, 'system_status');
+      expect((await move(t(), o.id, 'C', { track: 'payment' })).status.payment).toBe('C');
+    } finally {
+      await expectStatus(t().call('PUT', status('payment', 'Q'), { label: 'Awaiting payment' }), 200);
+    }
+    expect((await getOrder(t(), o.id)).statusLabels).toEqual({ payment: 'Cancelled', fulfilment: 'New' });
+  });
+});
+
 describe('001: X-Cart features Ordo does not have yet', () => {
-  it.todo('001: the merchant adds custom statuses to either track; they move no stock and follow no transition rules');
-  it.todo('001: the merchant renames a system status (its letter code stays) and the new name is what admins and customers see');
   it.todo('001: a Not finished order has no order number until the admin changes its status');
   it.todo('001: Not finished orders are deleted after a lifetime in days that the merchant sets');
 });

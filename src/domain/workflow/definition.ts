@@ -30,6 +30,8 @@ export interface StateDefinition {
   readonly completes?: boolean;
   /** Entering it by hand (a withdrawal) cancels everything that is left, refunding as the workflow says. */
   readonly cancels?: boolean;
+  /** Entering it sends the customer the cancellation notice, outside any transaction; its failure is the event `cancellation.failed`. */
+  readonly announcesCancellation?: boolean;
   /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */
   readonly basket?: 'editable' | 'editableIfAllowed';
   /** Added by the merchant (X-Cart's custom statuses), not shipped with the workflow. */

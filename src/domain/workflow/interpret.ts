@@ -94,8 +94,16 @@ export function react(wf: WorkflowDefinition, order: Order, event: string, facts
 }
 
 function enter(wf: WorkflowDefinition, order: Order, track: TrackDefinition, to: string, now: Date): Order {
-  const placed = order.placedAt === null && stateOf(track, to)?.placed === true;
-  return { ...order, status: { ...order.status, [track.id]: to }, ...(placed ? { placedAt: now } : {}) };
+  const state = stateOf(track, to);
+  const placed = order.placedAt === null && state?.placed === true;
+  // A notice to send once; entering again after it went out (or after a repair) sends none twice.
+  const notice = state?.announcesCancellation === true && order.cancellationNotice?.sent !== true;
+  return {
+    ...order,
+    status: { ...order.status, [track.id]: to },
+    ...(placed ? { placedAt: now } : {}),
+    ...(notice ? { cancellationNotice: { sent: false, failures: order.cancellationNotice?.failures ?? 0 } } : {}),
+  };
 }
 
 /** Runs reactions until none applies, each entered state being an event of its own. */

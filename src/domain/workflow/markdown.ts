@@ -29,6 +29,7 @@ export function toMarkdown(wf: WorkflowDefinition): string {
   if (settings.length) {
     out.push('## Settings', '', '| setting | default |', '| --- | --- |', ...settings.map(([k, v]) => `| \`${k}\` | ${cell(String(v))} |`), '');
   }
+  out.push('## What a merchant may change', '', ...merchantChanges(wf), '');
   const inferred = inferredChoices(wf);
   if (inferred.length) out.push('## Inferred choices', '', 'Where the platform\'s documentation is silent, this preset chose:', '', ...inferred.map((x) => `- ${x}`), '');
   return out.join('\n');
@@ -38,7 +39,10 @@ function trackSection(wf: WorkflowDefinition, track: TrackDefinition): string[] 
   const out = [`## ${wf.tracks.length > 1 ? `Track \`${track.id}\`: ` : ''}${track.label}`, '', `Starts at \`${track.initial}\`.`, ''];
   out.push('| status | label | kind | stock | notes |', '| --- | --- | --- | --- | --- |');
   for (const s of track.states) {
-    const notes = [s.code && s.code !== s.id ? `code ${s.code}` : '', s.customerAlias ? `customers see \`${s.customerAlias}\`` : '', s.placed ? 'checked out' : '', s.basket ? `basket ${s.basket}` : '', s.description ?? '']
+    const notes = [
+      s.code && s.code !== s.id ? `code ${s.code}` : '', s.customerAlias ? `customers see \`${s.customerAlias}\`` : '', s.placed ? 'checked out' : '', s.basket ? `basket ${s.basket}` : '',
+      s.completes ? 'runs the completion steps' : '', s.cancels ? 'cancels what is left' : '', s.announcesCancellation ? 'sends the cancellation notice' : '', s.description ?? '',
+    ]
       .filter(Boolean).join('; ');
     out.push(`| \`${s.id}\` | ${cell(s.label)} | ${s.kind} | ${s.stock ?? 'none'} | ${cell(notes)} |`);
   }
@@ -57,6 +61,13 @@ function trackSection(wf: WorkflowDefinition, track: TrackDefinition): string[] 
     }
   }
   out.push('');
+  return out;
+}
+
+function merchantChanges(wf: WorkflowDefinition): string[] {
+  const out = [`- Rename any status (\`PUT /v1/workflows/${wf.name}/statuses/{track}/{status}\` with a \`label\`): the id integrations use stays, the new name is what admins and customers see.`];
+  if (Object.keys(wf.settings).length) out.push(`- Change any setting above for this deployment (\`PATCH /v1/workflows/${wf.name}/settings\`; \`null\` puts the default back). A timer already running keeps its due time.`);
+  if (wf.customStatuses) out.push("- Add statuses of its own to any track (the same `PUT` with a new id; `DELETE` removes one no order is in): an admin sets them from any status, they move no stock, and no rule moves an order into or out of them.");
   return out;
 }
 
