@@ -68,7 +68,7 @@ export function decideCreate(wf: WorkflowDefinition, input: NewOrder, ctx: Creat
   const customer: Customer = ctx.actor.kind === 'customer' ? { ...input.customer, id: ctx.actor.customerId } : { ...input.customer };
   const draft: Order = {
     id: ctx.id,
-    code: 0,
+    code: null,
     workflow: wf.name,
     workflowVersion: wf.version,
     status: Object.fromEntries(wf.tracks.map((t) => [t.id, t.initial])),

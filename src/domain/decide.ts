@@ -11,6 +11,7 @@ import { decideModify, type ModifyCommand } from './modification.js';
 import { decideCancellationNotice, decideCompletion, type RecordCancellationNoticeCommand, type RecordCompletionCommand } from './completion.js';
 import { decideReview, type ReviewItemsCommand } from './approval.js';
 import { orderEnded } from './ended.js';
+import { removeOrder } from './removal.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
 import { fulfillmentFact } from './fulfillments/fulfillment.js';
@@ -74,8 +75,12 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
       const timer = order.timers.find((t) => t.name === command.name && t.dueAt === command.dueAt);
       if (!timer) return reject('timer_not_found', `the order is not waiting on timer '${command.name}' due ${command.dueAt}`);
       const rest = countFiring(wf, { ...order, timers: order.timers.filter((t) => t !== timer) }, timer);
-      const moved = react(wf, rest, timer.event, {}, now);
       const fired: OrderEvent = { type: 'timer.fired', data: { name: timer.name, event: timer.event, dueAt: timer.dueAt } };
+      if (timerDefinition(wf, timer.track, timer.name)?.removes) {
+        const removed = removeOrder(rest, now);
+        return accept(finish(wf, removed.order, [], [fired, ...removed.events], now, removed.movements));
+      }
+      const moved = react(wf, rest, timer.event, {}, now);
       return accept(finish(wf, moved.order, moved.changes, [fired], now));
     }
     case 'extend_timer': {

@@ -74,7 +74,8 @@ export interface Surcharge {
 export interface Order {
   readonly id: string;
   /** Human, sequential number (`#1001`); assigned by the store when the order is first written. */
-  readonly code: number;
+  /** The human order number; null until the order is numbered (X-Cart numbers an order once it is finished). */
+  readonly code: number | null;
   readonly workflow: string;
   readonly workflowVersion: number;
   readonly status: StatusMap;
@@ -105,10 +106,12 @@ export interface Order {
   readonly timerFirings?: Readonly<Record<string, number>>;
   /** The customer may still edit the basket where the workflow allows it on request (nuTickets' editable link). */
   readonly basketEditable?: boolean;
+  /** When the order was removed (X-Cart deletes Not finished orders after their lifetime); ISO time. */
+  readonly removedAt?: string;
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly placedAt: Date | null;
 }
 
-export const formatOrderCode = (code: number): string => `#${code}`;
+export const formatOrderCode = (code: number | null): string | null => (code === null ? null : `#${code}`);

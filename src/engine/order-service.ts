@@ -13,6 +13,7 @@ import type { BasketChange } from '../domain/basket.js';
 import { isOffline } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
 import type { Decision } from '../domain/decision.js';
+import { numberDue } from '../domain/numbering.js';
 import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
 import type { Order } from '../domain/order.js';
 import { accept, reject, type Rejection, type Result } from '../domain/result.js';
@@ -193,13 +194,14 @@ export class OrderService {
   private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once']): Promise<Result<Order> | 'conflict'> {
     const write = async (db: Db, final: Decision): Promise<Order | 'conflict'> => {
       const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
-      if (!before) return insertOrder(db, final.order, history, outbox);
+      const numbered = numberDue(wf, final.order, actor, final.events);
+      if (!before) return insertOrder(db, final.order, history, outbox, numbered);
       const changed = {
         timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
         payments: before.payments !== final.order.payments,
         refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
       };
-      return (await updateOrder(db, final.order, before.version, history, outbox, changed)) ? final.order : 'conflict';
+      return (await updateOrder(db, final.order, before.version, history, outbox, changed, numbered)) ?? 'conflict';
     };
     if (decision.movements.length === 0 && !once) {
       const saved = await write(this.deps.pool, decision);
@@ -234,8 +236,8 @@ export class OrderService {
   private async load(id: string, actor: Actor): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
     const found = isUuid(id) ? await findOrderForCommand(this.deps.pool, id) : undefined;
     const order = found?.order;
-    // A customer is told an order of someone else does not exist, rather than that it is hidden.
-    if (!order || (actor.kind === 'customer' && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
+    // A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one.
+    if (!order || order.removedAt !== undefined || (actor.kind === 'customer' && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
     const wf = this.deps.workflows.resolve(order.workflow, found.customization);
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });

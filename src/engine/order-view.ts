@@ -67,7 +67,8 @@ export interface TimerView {
 
 export interface OrderView {
   readonly id: string;
-  readonly code: string;
+  /** `#1001`; null while the workflow has not numbered the order yet. */
+  readonly code: string | null;
   readonly workflow: string;
   readonly workflowVersion: number;
   readonly version: number;

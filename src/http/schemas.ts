@@ -109,7 +109,7 @@ const RefundViewSchema = Type.Object({
 
 export const OrderView = Type.Object({
   id: Id,
-  code: Type.String({ description: 'human order number, e.g. #1001' }),
+  code: Nullable(Type.String({ description: 'human order number, e.g. #1001; null until numbered (X-Cart numbers an order once it is finished)' })),
   workflow: Type.String(),
   workflowVersion: Type.Integer(),
   version: Type.Integer({ description: 'increases with every change; send it back in If-Match' }),

@@ -3,7 +3,7 @@ import { formatOrderCode, type Order } from '../domain/order.js';
 
 export interface OrderRow {
   id: string;
-  code: number;
+  code: number | null;
   workflow: string;
   workflow_version: number;
   status: Record<string, string>;
@@ -15,7 +15,7 @@ export interface OrderRow {
   placed_at: Date | null;
 }
 
-type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments' | 'returns' | 'screening' | 'completion' | 'cancellationNotice'>;
+type OrderBody = Pick<Order, 'customer' | 'lines' | 'shipping' | 'billingAddress' | 'surcharges' | 'paid' | 'refunded' | 'metadata' | 'deadlines' | 'timers' | 'basketEditable' | 'timerFirings' | 'payments' | 'refunds' | 'fulfillments' | 'returns' | 'screening' | 'completion' | 'cancellationNotice' | 'removedAt'>;
 
 export const ORDER_COLUMNS = 'id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at';
 
@@ -60,6 +60,7 @@ export function orderColumns(order: Order) {
     ...(order.screening ? { screening: order.screening } : {}),
     ...(order.completion ? { completion: order.completion } : {}),
     ...(order.cancellationNotice ? { cancellationNotice: order.cancellationNotice } : {}),
+    ...(order.removedAt ? { removedAt: order.removedAt } : {}),
     ...(order.basketEditable ? { basketEditable: true } : {}),
     ...(order.timerFirings && Object.keys(order.timerFirings).length > 0 ? { timerFirings: order.timerFirings } : {}),
   };

@@ -68,51 +68,53 @@ const refInsert = (refs: number, changed: string) => `r AS (
 )`;
 
 const INSERT_ORDER = `WITH w AS (
-  INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
+  INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
+  VALUES ($1, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
   RETURNING id, code
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
 ), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}
 SELECT code FROM w`;
 
-/** Inserts a new order with its first history and outbox rows; returns the order with its code. */
-export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[]): Promise<Order> {
+/** Inserts a new order with its first history and outbox rows; returns the order with its code (if `numbered`). */
+export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean): Promise<Order> {
   const c = orderColumns(order);
-  const res = await db.query<{ code: number }>({
+  const res = await db.query<{ code: number | null }>({
     name: 'ordo_insert_order',
     text: INSERT_ORDER,
     values: [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs],
+      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered],
   });
   return { ...order, code: res.rows[0]!.code };
 }
 
 const UPDATE_ORDER = `WITH w AS (
-  UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10
+  UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
+    code = coalesce(code, CASE WHEN $19::boolean THEN nextval('order_code_seq') END)
   WHERE id = $1 AND version = $2
-  RETURNING id
+  RETURNING id, code
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
 ), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}
-SELECT count(*)::int AS n FROM w`;
+SELECT count(*)::int AS n, max(code) AS code FROM w`;
 
-/** Saves `order` over the stored version `expectedVersion`; false when someone else saved first. */
+/** Saves `order` over the stored version `expectedVersion` (numbering it if `numbered`); the order as saved, or undefined when someone else saved first. */
 export interface Changed {
   readonly timers: boolean;
   readonly payments: boolean;
   readonly refs: boolean;
 }
 
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed): Promise<boolean> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, numbered: boolean): Promise<Order | undefined> {
   const c = orderColumns(order);
-  const res = await db.query<{ n: number }>({
+  const res = await db.query<{ n: number; code: number | null }>({
     name: 'ordo_update_order',
     text: UPDATE_ORDER,
     values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs],
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, numbered],
   });
-  return res.rows[0]!.n === 1;
+  const row = res.rows[0]!;
+  return row.n === 1 ? { ...order, code: row.code } : undefined;
 }
 
 /** Notes a gateway callback as applied; false if it was applied before. Runs inside the command's transaction. */
@@ -195,7 +197,8 @@ export interface OrderFilter {
 }
 
 export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
-  const where: string[] = [];
+  // Removed orders (X-Cart's expired Not finished ones) are gone for every caller.
+  const where: string[] = [`NOT (body ? 'removedAt')`];
   const values: unknown[] = [];
   const add = (sql: (p: string) => string, v: unknown) => where.push(sql(`$${values.push(v)}`));
   if (f.workflow) add((p) => `workflow = ${p}`, f.workflow);
@@ -213,7 +216,7 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
     if (uuid) alternatives.push(`id = $${values.push(q)}`);
     where.push(`(${alternatives.join(' OR ')})`);
   }
-  const sql = `SELECT ${ORDER_COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${values.push(f.limit)}`;
+  const sql = `SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${values.push(f.limit)}`;
   const res = await db.query<OrderRow>(sql, values);
   return res.rows.map(toOrder);
 }

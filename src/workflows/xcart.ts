@@ -16,7 +16,12 @@ export const xcart: WorkflowDefinition = {
   version: 1,
   label: 'X-Cart',
   description: 'Separate payment and fulfilment statuses; stock is held by Q, P and A and given back by R, C and D; admins may set almost any status by hand.',
-  settings: {},
+  settings: {
+    // inferred: the add-on's lifetime for Not finished orders; X-Cart's pages give no default.
+    notFinishedLifetime: '7d',
+  },
+  // An order is numbered once finished: not while its first online answer is awaited, nor while Not finished.
+  numbering: 'finished',
   // X-Cart merchants add statuses of their own to either track, and rename the shipped ones.
   customStatuses: true,
   tracks: [
@@ -73,7 +78,7 @@ export const xcart: WorkflowDefinition = {
         { id: 'D', code: 'D', label: 'Delivered', kind: 'permanent', stock: 'none' },
         { id: 'WND', code: 'WND', label: 'Will not deliver', kind: 'permanent', stock: 'none' },
         { id: 'R', code: 'R', label: 'Returned', kind: 'permanent', stock: 'none', description: 'The goods came back; restocking follows the payment status (R or C), not this one.' },
-        { id: 'NF', code: 'NF', label: 'Not finished', kind: 'permanent', stock: 'none', description: 'Add-on "Not Finished Orders": the payment attempt came back cancelled or failed.' },
+        { id: 'NF', code: 'NF', label: 'Not finished', kind: 'permanent', stock: 'none', unnumbered: true, description: 'Add-on "Not Finished Orders": the payment attempt came back cancelled or failed. No order number until an admin changes a status.' },
       ],
       transitions: [
         // Any status by hand except NB, which only the system assigns at placement.
@@ -89,6 +94,12 @@ export const xcart: WorkflowDefinition = {
         { on: 'fulfillment.shipped', from: ['N', 'NB', 'P'], to: 'S', description: 'inferred: every unit has left in a parcel; X-Cart sets this by hand, Ordo also from its fulfillments' },
         { on: 'fulfillment.delivered', from: ['N', 'NB', 'P', 'S'], to: 'D', description: 'inferred: every unit arrived' },
         { on: 'return.completed', from: ['S', 'D'], to: 'R', description: 'inferred: every unit sent came back' },
+      ],
+      timers: [
+        {
+          name: 'not-finished-lifetime', state: 'NF', after: 'notFinishedLifetime', fire: 'timer.not_finished_expired', removes: true,
+          description: 'the add-on deletes the order; inferred: Ordo removes it only if it never got a number nor kept money (hidden from every caller, personal data erased, ledger kept)',
+        },
       ],
     },
   ],

@@ -21,7 +21,7 @@ describe('decideCreate', () => {
     if (!result.ok) throw new Error(result.message);
     expect(result.value.order).toEqual({
       id: 'order-1',
-      code: 0,
+      code: null,
       workflow: 'standard',
       workflowVersion: 1,
       status: { order: 'placed', payment: 'unpaid', fulfillment: 'unfulfilled' },

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advance, backorderableSku, callback, createOrder, DAY, expectStatus, getOrder, historyOf, lastChange, level, move, movementsOf, outboxTypes,
-  paymentAction, presetSuite, refund, refusedMove, sku, statusTrail, uniqueEmail, type Json,
+  paymentAction, presetSuite, refund, refusedMove, sku, statusTrail, uniqueEmail, withSettings, fromNow, type Json,
 } from './support.js';
 
 const { t, touched } = presetSuite();
@@ -389,7 +389,62 @@ describe('001: statuses of the merchant\'s own', () => {
   });
 });
 
-describe('001: X-Cart features Ordo does not have yet', () => {
-  it.todo('001: a Not finished order has no order number until the admin changes its status');
-  it.todo('001: Not finished orders are deleted after a lifetime in days that the merchant sets');
+describe('001: Not finished orders (add-on)', () => {
+  const numberOf = (code: string | null) => (code === null ? null : Number(code.slice(1)));
+
+  it('001: a Not finished order has no order number until the admin changes its status; failed checkouts use up no numbers', async () => {
+    const s = await sku(t(), 'XC-NUMBERS', 20);
+    const create = async (payment: Record<string, unknown>) => touched.add(await createOrder(t(), 'xcart', { lines: twoOf(s), shipping: 500, payment }));
+    const first = await create({ method: 'invoice' });
+    expect(first.code).toMatch(/^#\d+$/);
+    const declined = await create({ method: 'card', simulate: 'decline' });
+    expect(declined.status).toEqual({ payment: 'D', fulfilment: 'NF' });
+    expect(declined.code).toBeNull();
+    // Waiting for the gateway's first answer: not numbered yet either.
+    const waiting = await create({ method: 'card', simulate: 'pending' });
+    expect(waiting.status).toEqual({ payment: 'Q', fulfilment: 'N' });
+    expect(waiting.code).toBeNull();
+    const paid = await create({ method: 'card' });
+    expect(numberOf(paid.code)).toBe(numberOf(first.code)! + 1);
+    // The answer comes: numbered then.
+    await expectStatus(callback(t(), { type: 'payment.settled', paymentId: waiting.payments[0].id }), 200);
+    expect(numberOf((await getOrder(t(), waiting.id)).code)).toBe(numberOf(paid.code)! + 1);
+    // Not finished keeps it unnumbered, whatever else happens to it ...
+    await advance(t(), DAY);
+    expect((await getOrder(t(), declined.id)).code).toBeNull();
+    // ... until the admin changes one of its statuses (here the payment track; fulfilment stays NF).
+    const touchedByAdmin = await move(t(), declined.id, 'Q', { track: 'payment' });
+    expect(touchedByAdmin.status).toEqual({ payment: 'Q', fulfilment: 'NF' });
+    expect(numberOf(touchedByAdmin.code)).toBe(numberOf(paid.code)! + 2);
+    const found = (await expectStatus(t().call('GET', `/v1/orders?q=${encodeURIComponent(touchedByAdmin.code)}`), 200)).body.items;
+    expect(found.map((o: Json) => o.id)).toEqual([declined.id]);
+    await move(t(), declined.id, 'C', { track: 'payment' });
+  });
+
+  it('001: Not finished orders are removed after a lifetime in days that the merchant sets; numbered ones are kept', async () => {
+    await withSettings(t(), 'xcart', { notFinishedLifetime: '3d' }, async () => {
+      const s = await sku(t(), 'XC-LIFETIME', 10);
+      // Not added to `touched`: after the lifetime the order is gone for every caller.
+      const gone = await createOrder(t(), 'xcart', { lines: twoOf(s), shipping: 500, payment: { method: 'card', simulate: 'decline' }, customer: { email: uniqueEmail('xc-gone') } });
+      expect(gone.timers).toEqual([{ name: 'not-finished-lifetime', track: 'fulfilment', dueAt: fromNow(t(), 3 * DAY), extended: false }]);
+      const kept = touched.add(await createOrder(t(), 'xcart', { lines: twoOf(s), shipping: 500, payment: { method: 'card', simulate: 'decline' } }));
+      await move(t(), kept.id, 'C', { track: 'payment' }); // the admin's hand numbers it
+      await advance(t(), 3 * DAY - 1);
+      expect((await getOrder(t(), gone.id)).status).toEqual({ payment: 'D', fulfilment: 'NF' });
+      await advance(t(), 1);
+      await expectStatus(t().call('GET', `/v1/orders/${gone.id}`), 404, 'order_not_found');
+      await expectStatus(t().call('POST', `/v1/orders/${gone.id}/transitions`, { track: 'payment', to: 'Q' }), 404, 'order_not_found');
+      const listed = (await expectStatus(t().call('GET', `/v1/orders?workflow=xcart&status=fulfilment:NF&limit=100`), 200)).body.items.map((o: Json) => o.id);
+      expect(listed).toContain(kept.id);
+      expect(listed).not.toContain(gone.id);
+      expect((await expectStatus(t().call('GET', `/v1/orders?q=${encodeURIComponent(gone.customer.email)}`), 200)).body.items).toEqual([]);
+      // The books keep what happened: the ledger and the history stay, the personal data does not.
+      expect(await outboxTypes(t(), gone.id)).toContain('order.removed');
+      const row = (await t().ordo.pool.query('SELECT body FROM orders WHERE id = $1', [gone.id])).rows[0].body;
+      expect(row.customer).toEqual({});
+      expect(await movementsOf(t(), gone.id)).toEqual(['reserve 2', 'release 2']);
+      expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
+      expect((await getOrder(t(), kept.id)).status).toEqual({ payment: 'C', fulfilment: 'NF' });
+    });
+  });
 });

@@ -32,6 +32,8 @@ export interface StateDefinition {
   readonly cancels?: boolean;
   /** Entering it sends the customer the cancellation notice, outside any transaction; its failure is the event `cancellation.failed`. */
   readonly announcesCancellation?: boolean;
+  /** An order not numbered yet gets no number while here (X-Cart's Not finished). */
+  readonly unnumbered?: boolean;
   /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */
   readonly basket?: 'editable' | 'editableIfAllowed';
   /** Added by the merchant (X-Cart's custom statuses), not shipped with the workflow. */
@@ -111,6 +113,11 @@ export interface TimerDefinition {
   readonly backoff?: { readonly factor: number; readonly max: string };
   /** When the basket changes, it restarts with the duration in this setting. */
   readonly restartOnBasketChange?: string;
+  /**
+   * Firing removes an order that never got a number (X-Cart deletes Not finished orders after
+   * their lifetime): hidden from every caller, its personal data erased, its ledger kept.
+   */
+  readonly removes?: boolean;
   readonly description?: string;
 }
 
@@ -136,6 +143,8 @@ export interface WorkflowDefinition {
   readonly settings: Readonly<Record<string, SettingValue>>;
   /** The merchant may add statuses of its own to any track (X-Cart): no stock effect, set by an admin from any status. */
   readonly customStatuses?: boolean;
+  /** 'created' (the default): every order is numbered when created. 'finished': see numbering.ts. */
+  readonly numbering?: 'created' | 'finished';
   /** The revision of the merchant's changes applied to the shipped workflow; absent as shipped. */
   readonly revision?: number;
 }

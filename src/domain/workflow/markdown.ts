@@ -17,6 +17,7 @@ export function toMarkdown(wf: WorkflowDefinition): string {
     '',
     wf.description,
     '',
+    ...(wf.numbering === 'finished' ? ['An order gets its number once it is finished: not while a new online order waits for the gateway\'s first answer, nor while a status says "no order number yet", unless an admin changes one of its statuses.', ''] : []),
     `Generated from \`src/workflows/${wf.name}.ts\` by \`ordo workflow show ${wf.name} --markdown\`.`,
     '',
     '```mermaid',
@@ -41,7 +42,7 @@ function trackSection(wf: WorkflowDefinition, track: TrackDefinition): string[] 
   for (const s of track.states) {
     const notes = [
       s.code && s.code !== s.id ? `code ${s.code}` : '', s.customerAlias ? `customers see \`${s.customerAlias}\`` : '', s.placed ? 'checked out' : '', s.basket ? `basket ${s.basket}` : '',
-      s.completes ? 'runs the completion steps' : '', s.cancels ? 'cancels what is left' : '', s.announcesCancellation ? 'sends the cancellation notice' : '', s.description ?? '',
+      s.completes ? 'runs the completion steps' : '', s.cancels ? 'cancels what is left' : '', s.announcesCancellation ? 'sends the cancellation notice' : '', s.unnumbered ? 'no order number yet' : '', s.description ?? '',
     ]
       .filter(Boolean).join('; ');
     out.push(`| \`${s.id}\` | ${cell(s.label)} | ${s.kind} | ${s.stock ?? 'none'} | ${cell(notes)} |`);
@@ -56,7 +57,7 @@ function trackSection(wf: WorkflowDefinition, track: TrackDefinition): string[] 
     out.push('', '### Timers', '', '| timer | in | due | fires | |', '| --- | --- | --- | --- | --- |');
     for (const t of track.timers) {
       const due = [t.at ? `the order's \`${t.at}\` deadline` : '', t.after ? `${t.at ? 'else ' : ''}after \`${t.after}\` (${String(wf.settings[t.after])})` : ''].filter(Boolean).join(', ');
-      const extra = [t.extendable ? 'extendable once' : '', t.restartOnBasketChange ? `restarts on a basket change (\`${t.restartOnBasketChange}\`)` : '', t.backoff ? `backs off ×${t.backoff.factor} up to \`${t.backoff.max}\`` : '', t.description ?? ''].filter(Boolean).join('; ');
+      const extra = [t.extendable ? 'extendable once' : '', t.restartOnBasketChange ? `restarts on a basket change (\`${t.restartOnBasketChange}\`)` : '', t.backoff ? `backs off ×${t.backoff.factor} up to \`${t.backoff.max}\`` : '', t.removes ? 'removes the order' : '', t.description ?? ''].filter(Boolean).join('; ');
       out.push(`| \`${t.name}\` | \`${t.state}\` | ${cell(due)} | \`${t.fire}\` | ${cell(extra)} |`);
     }
   }

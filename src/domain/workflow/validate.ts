@@ -114,7 +114,7 @@ function validateTrack(
     if (timer.extendable && timer.after === undefined) problems.push(`${at}: ${where} is extendable but has no duration (after) to extend by`);
     // Handled here in the timer's state, or by another track (a payment deadline may cancel the order).
     const elsewhere = wf.tracks.some((t) => t.id !== track.id && (t.reactions ?? []).some((r) => r.on === timer.fire));
-    if (!handled.get(timer.fire)?.has(timer.state) && !elsewhere) problems.push(`${at}: ${where} fires '${timer.fire}' in '${timer.state}', but no reaction handles it there or on another track (a timer into nowhere)`);
+    if (!timer.removes && !handled.get(timer.fire)?.has(timer.state) && !elsewhere) problems.push(`${at}: ${where} fires '${timer.fire}' in '${timer.state}', but no reaction handles it there or on another track (a timer into nowhere)`);
   }
 
   // Every state must be reachable from the initial one.
