@@ -10,7 +10,7 @@ import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
 import { decideCancellationNotice, decideCompletion, type RecordCancellationNoticeCommand, type RecordCompletionCommand } from './completion.js';
 import { decideReview, type ReviewItemsCommand } from './approval.js';
-import { orderEnded } from './ended.js';
+import { orderEnded, orderHeld } from './ended.js';
 import { removeOrder } from './removal.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
@@ -163,6 +163,8 @@ function finish(wf: WorkflowDefinition, order: Order, changes: readonly StatusCh
 function decideGoods(wf: WorkflowDefinition, order: Order, command: FulfillmentCommand, now: Date): Result<Decision> {
   const ended = command.type === 'create_fulfillment' ? orderEnded(wf, order) : undefined;
   if (ended) return reject('order_ended', `the order is ${ended}: nothing more ships`, { status: order.status });
+  const held = command.type === 'create_fulfillment' ? orderHeld(wf, order) : undefined;
+  if (held) return reject('order_on_hold', `the order is ${held}: nothing ships until that is settled`, { status: order.status });
   const goods = decideFulfillment(order, command, now);
   if (!goods.ok) return goods;
   const before = fulfillmentFact(order);

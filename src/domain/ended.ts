@@ -1,3 +1,10 @@
+/** Whether the order's main status holds its goods back (a review, an approval): then nothing ships yet. */
+export function orderHeld(wf: WorkflowDefinition, order: Order): string | undefined {
+  const main = wf.tracks[0]!;
+  const here = order.status[main.id] ?? main.initial;
+  return stateOf(main, here)?.holdsGoods ? here : undefined;
+}
+
 /** Whether the order's main status has ended or given its stock back (cancelled, expired, aborted): then it no longer ships, cancels or changes. */
 import type { Order } from './order.js';
 import type { WorkflowDefinition } from './workflow/definition.js';

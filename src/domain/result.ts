@@ -54,6 +54,7 @@ export const REJECTION_CODES = [
   'order_not_modifiable',
   'line_not_awaiting_approval',
   'order_ended',
+  'order_on_hold',
   'unknown_setting',
   'invalid_setting',
   'custom_statuses_not_allowed',

@@ -57,6 +57,7 @@ const STATUS_OF = {
   order_not_modifiable: 409,
   line_not_awaiting_approval: 409,
   order_ended: 409,
+  order_on_hold: 409,
   unknown_setting: 422,
   invalid_setting: 422,
   custom_statuses_not_allowed: 422,

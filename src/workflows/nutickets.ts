@@ -86,7 +86,7 @@ export const nutickets: WorkflowDefinition = {
         { id: 'awaiting_invoice', label: 'Awaiting invoice', kind: 'temporary', stock: 'reserve', placed: true },
         { id: 'awaiting_onsite_payment', label: 'Awaiting on-site payment', kind: 'temporary', stock: 'reserve', placed: true },
         { id: 'awaiting_local_payment', label: 'Awaiting local payment', kind: 'temporary', stock: 'reserve', placed: true, description: 'A local method such as a cash voucher; it never expires on its own.' },
-        { id: 'awaiting_approval', label: 'Awaiting approval', kind: 'temporary', stock: 'reserve', placed: true },
+        { id: 'awaiting_approval', label: 'Awaiting approval', kind: 'temporary', stock: 'reserve', placed: true, holdsGoods: true },
         { id: 'expired', label: 'Expired', kind: 'terminal', stock: 'release' },
         { id: 'failed', label: 'Failed', kind: 'terminal', stock: 'release' },
         { id: 'cancelled', label: 'Cancelled', kind: 'terminal', stock: 'release' },

@@ -22,6 +22,8 @@ export const standard: WorkflowDefinition = {
     depositPercent: 25,
     depositMinimumTotal: 10000,
     depositBalanceDeadline: '30d',
+    // A review that nobody finishes cancels the order (Nexway waits 6 days for the shopper).
+    reviewTimeout: '6d',
   },
   tracks: [
     {
@@ -30,21 +32,34 @@ export const standard: WorkflowDefinition = {
       initial: 'draft',
       states: [
         { id: 'draft', label: 'Draft', kind: 'temporary', stock: 'none', basket: 'editable', description: 'A cart being built; nothing is held.' },
+        { id: 'awaiting_approval', label: 'Awaiting approval', kind: 'temporary', stock: 'reserve', placed: true, holdsGoods: true, description: 'Some item needs an admin\'s approval (nuTickets): its stock is held, payment waits, nothing ships.' },
+        { id: 'in_review', label: 'In review', kind: 'temporary', stock: 'reserve', placed: true, holdsGoods: true, description: 'Fraud screening flagged it, or an admin held it (Nexway): stock held, nothing ships until accepted.' },
         { id: 'placed', label: 'Placed', kind: 'temporary', stock: 'reserve', placed: true, description: 'Checked out; its stock is held.' },
         { id: 'completed', label: 'Completed', kind: 'terminal', stock: 'none', description: 'Paid and delivered.' },
         { id: 'cancelled', label: 'Cancelled', kind: 'terminal', stock: 'release', description: 'Called off; held stock is released.' },
       ],
       transitions: [
-        { from: ['draft'], to: 'placed', actors: ['customer', 'admin'], guards: [{ kind: 'hasLines' }] },
+        { from: ['draft'], to: 'placed', actors: ['customer', 'admin'], guards: [{ kind: 'hasLines' }, { kind: 'not', guard: { kind: 'needsApproval' } }] },
+        { from: ['draft'], to: 'awaiting_approval', actors: ['customer', 'admin'], guards: [{ kind: 'hasLines' }, { kind: 'needsApproval' }], description: 'a cart with items that need approval is checked out into the review of those items' },
         { from: ['draft'], to: 'cancelled', actors: ['customer', 'admin', 'system'] },
-        { from: ['placed'], to: 'cancelled', actors: ['admin', 'system'] },
-        { from: ['placed'], to: 'cancelled', actors: ['customer'], guards: [{ kind: 'nothingPaid' }, { kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed'] }], description: 'a customer may call off an order nothing has been paid on' },
+        { from: ['placed'], to: 'in_review', actors: staff, description: 'an admin holds the order for a review by hand' },
+        { from: ['in_review'], to: 'placed', actors: staff, description: 'accepted' },
+        { from: ['placed', 'awaiting_approval', 'in_review'], to: 'cancelled', actors: ['admin', 'system'] },
+        { from: ['placed', 'awaiting_approval'], to: 'cancelled', actors: ['customer'], guards: [{ kind: 'nothingPaid' }, { kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed'] }], description: 'a customer may call off an order nothing has been paid on' },
         { from: ['placed'], to: 'completed', actors: ['admin', 'system'], guards: [{ kind: 'statusIn', track: 'payment', states: ['paid', 'partially_refunded'] }] },
       ],
       reactions: [
+        // Checked out at creation: items needing approval wait for it, a flagged order for its review, the rest is placed.
+        { on: 'order.created', from: ['draft'], to: 'awaiting_approval', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }, { kind: 'needsApproval' }] },
+        { on: 'order.created', from: ['draft'], to: 'in_review', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }, { kind: 'flaggedForReview' }] },
         { on: 'order.created', from: ['draft'], to: 'placed', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }], description: 'an order created with lines is checked out at once' },
+        { on: 'approval.payment_due', from: ['awaiting_approval'], to: 'in_review', guards: [{ kind: 'flaggedForReview' }] },
+        { on: 'approval.payment_due', from: ['awaiting_approval'], to: 'placed', description: 'approved: the customer pays for what was approved' },
+        { on: 'approval.free', from: ['awaiting_approval'], to: 'placed', description: 'approved and nothing to pay: placed, and paid at once' },
+        { on: 'approval.rejected', from: ['awaiting_approval'], to: 'cancelled', description: 'every item rejected; the stock is released' },
+        { on: 'timer.review_expired', from: ['in_review'], to: 'cancelled', description: 'nobody finished the review: called off rather than stuck' },
         { on: 'timer.basket_expired', from: ['draft'], to: 'cancelled', description: 'an abandoned cart lets go of everything' },
-        { on: 'order.cancelled', from: ['draft', 'placed'], to: 'cancelled', description: 'every line cancelled' },
+        { on: 'order.cancelled', from: ['draft', 'awaiting_approval', 'in_review', 'placed'], to: 'cancelled', description: 'every line cancelled' },
         { on: 'timer.deposit_deadline', from: ['placed'], to: 'cancelled', description: 'the balance after a deposit was not paid in time: called off, the deposit kept, the stock released' },
         { on: 'timer.payment_timeout', from: ['placed'], to: 'cancelled', guards: [{ kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed', 'voided'] }], description: 'nobody paid: the order is called off and its stock released, never left stuck' },
         { on: 'entered:payment.paid', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'fulfillment', states: ['delivered'] }] },
@@ -53,6 +68,7 @@ export const standard: WorkflowDefinition = {
       timers: [
         { name: 'basket', state: 'draft', after: 'basketTimeout', fire: 'timer.basket_expired', extendable: true, restartOnBasketChange: 'basketTimeout' },
         { name: 'payment-deadline', state: 'placed', at: 'payment', after: 'paymentTimeout', fire: 'timer.payment_timeout', description: "the order's own payment deadline, else the default" },
+        { name: 'review', state: 'in_review', after: 'reviewTimeout', fire: 'timer.review_expired' },
       ],
     },
     {
@@ -85,6 +101,7 @@ export const standard: WorkflowDefinition = {
       // The payments' facts move this track; the transitions above are for by-hand corrections.
       reactions: [
         { on: 'payment.settled', from: ['unpaid', 'authorized', 'partially_paid', 'failed', 'unknown', 'voided'], to: 'paid' },
+        { on: 'entered:order.placed', from: ['unpaid'], to: 'paid', guards: [{ kind: 'balanceCovered' }], description: 'nothing to pay (a free order): paid as it is placed, never cancelled for want of payment' },
         { on: 'payment.authorized', from: ['unpaid', 'failed', 'unknown', 'voided'], to: 'authorized' },
         { on: 'payment.partially_paid', from: ['unpaid', 'authorized', 'failed', 'unknown', 'voided', 'paid'], to: 'partially_paid', description: 'also when a change after checkout leaves more to pay' },
         { on: 'payment.declined', from: ['unpaid', 'unknown', 'authorized'], to: 'failed' },

@@ -64,7 +64,7 @@ const table: readonly Row[] = [
     name: 'placed -> draft is not allowed, and says what is',
     from: placed, actor: admin, to: 'draft',
     expected: 'transition_not_allowed',
-    details: { track: 'order', from: 'placed', to: 'draft', allowed: ['cancelled'] },
+    details: { track: 'order', from: 'placed', to: 'draft', allowed: ['in_review', 'cancelled'] },
   },
   { name: 'an unknown status', from: placed, actor: admin, to: 'lost_in_space', expected: 'unknown_status' },
   { name: 'a status not on the named track', from: placed, actor: admin, to: 'paid', track: 'order', expected: 'unknown_status', details: { track: 'order' } },
@@ -295,7 +295,7 @@ describe('reactions', () => {
 
 describe('nextStatuses', () => {
   it.each([
-    { who: 'admin', actor: admin, next: { order: ['cancelled'], payment: ['paid'], fulfillment: ['partially_shipped', 'shipped'] } },
+    { who: 'admin', actor: admin, next: { order: ['in_review', 'cancelled'], payment: ['paid'], fulfillment: ['partially_shipped', 'shipped'] } },
     { who: 'customer', actor: customer, next: { order: ['cancelled'], payment: [], fulfillment: [] } },
     { who: 'gateway', actor: gateway, next: { order: [], payment: ['authorized', 'partially_paid', 'paid', 'failed', 'unknown'], fulfillment: [] } },
     { who: 'system', actor: system, next: { order: ['cancelled'], payment: ['authorized', 'partially_paid', 'paid', 'failed', 'unknown'], fulfillment: ['partially_shipped', 'shipped'] } },
@@ -307,7 +307,7 @@ describe('nextStatuses', () => {
     const paidOn = makeOrder({ ...placed, payment: 'partially_paid' }, undefined, { paid: 100 });
     expect(nextStatuses(standard, paidOn, customer).order).toEqual([]);
     const paid = makeOrder({ ...placed, payment: 'paid' });
-    expect(nextStatuses(standard, paid, admin).order).toEqual(['cancelled', 'completed']);
+    expect(nextStatuses(standard, paid, admin).order).toEqual(['in_review', 'cancelled', 'completed']);
   });
 
   it('offers nothing from a terminal state', () => {

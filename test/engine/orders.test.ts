@@ -85,7 +85,7 @@ describe('ordo.orders.create', () => {
     expect(order.code).toMatch(/^#\d+$/);
     expect(order.lines).toHaveLength(1);
     expect(order.lines[0]).toMatchObject({ id: expect.any(String), sku: 'MUG', quantity: 3, unitPrice: 1250, total: 3750 });
-    expect(order.next.order).toEqual(['cancelled']);
+    expect(order.next.order).toEqual(['in_review', 'cancelled']);
     expect(order.next.payment).toContain('paid');
     expect(order.next.fulfillment).toEqual(expect.arrayContaining(['partially_shipped', 'shipped']));
     expect(await historyCount(order.id)).toBe(2);
@@ -196,7 +196,7 @@ describe('ordo.orders.execute', () => {
     ];
     for (const [command, actor, code] of attempts) rejected(await ordo.orders.execute(order.id, command, actor), code);
     const notAllowed = rejected(await ordo.orders.execute(order.id, { type: 'transition', to: 'draft' }, admin), 'transition_not_allowed');
-    expect(notAllowed.details).toMatchObject({ track: 'order', from: 'placed', to: 'draft', allowed: ['cancelled'] });
+    expect(notAllowed.details).toMatchObject({ track: 'order', from: 'placed', to: 'draft', allowed: ['in_review', 'cancelled'] });
     const after = ok(await ordo.orders.get(order.id, admin));
     expect(after.version).toBe(1);
     expect(after.status).toEqual(order.status);

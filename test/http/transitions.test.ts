@@ -85,7 +85,7 @@ describe('refused transitions change nothing', () => {
     const before = await snapshot(id);
     const res = await transition(id, { track: 'order', to: 'draft' });
     expectProblem(res, 409, 'transition_not_allowed');
-    expect(res.body).toMatchObject({ track: 'order', from: 'placed', to: 'draft', allowed: ['cancelled'] });
+    expect(res.body).toMatchObject({ track: 'order', from: 'placed', to: 'draft', allowed: ['in_review', 'cancelled'] });
     expect(before.version).toBe(1);
     await expectUnchanged(id, before);
   });
@@ -115,7 +115,7 @@ describe('refused transitions change nothing', () => {
     expectProblem(await transition(id, { to: 'teleported' }), 422, 'unknown_status');
     const onWrongTrack = await transition(id, { track: 'order', to: 'paid' });
     expectProblem(onWrongTrack, 422, 'unknown_status');
-    expect(onWrongTrack.body.statuses).toEqual(['draft', 'placed', 'completed', 'cancelled']);
+    expect(onWrongTrack.body.statuses).toEqual(['draft', 'awaiting_approval', 'in_review', 'placed', 'completed', 'cancelled']);
     await expectUnchanged(id, before);
   });
 

@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
-import { startTestApp, type Reply, type TestApp } from '../support/app.js';
+import { startTestApp, type Reply, type TestApp, type TestAppOptions } from '../support/app.js';
 import { uniqueSku } from '../stock/helpers.js';
 
 export const SECRET = 'whsec_' + Buffer.from('payment-suites-secret-of-the-simulated-gateway').toString('base64');
 
 /** A test app whose simulated gateway checks callbacks against SECRET. */
-export const startPaymentsApp = () => startTestApp({ gatewaySecrets: { simulated: SECRET } });
+export const startPaymentsApp = (options: Omit<TestAppOptions, 'gatewaySecrets'> = {}) => startTestApp({ ...options, gatewaySecrets: { simulated: SECRET } });
 
 export interface CallbackOptions {
   readonly id?: string;

@@ -24,11 +24,11 @@ export interface PresetSuite {
 }
 
 /** One app per suite; after every test, every order the test registered is checked against the invariants. */
-export function presetSuite(): PresetSuite {
+export function presetSuite(options: Parameters<typeof startPaymentsApp>[0] = {}): PresetSuite {
   let app: TestApp | undefined;
   const touched = new Touched();
   beforeAll(async () => {
-    app = await startPaymentsApp();
+    app = await startPaymentsApp(options);
   });
   afterEach(async () => {
     if (app) await touched.check(app);

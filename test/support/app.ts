@@ -1,7 +1,7 @@
 /** A real Ordo (engine + HTTP) on a fresh database, and small helpers to call it. */
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { ManualClock } from '../../src/engine/clock.js';
-import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import { createOrdo, type Ordo, type OrdoOptions } from '../../src/engine/ordo.js';
 import { buildServer } from '../../src/http/server.js';
 import { freshDatabase } from './database.js';
 
@@ -27,6 +27,8 @@ export interface Reply {
 export interface TestAppOptions {
   /** Callback secrets per gateway (e.g. `{ simulated: 'whsec_...' }`); default: ORDO_GATEWAY_SECRET_<GATEWAY> from the environment, as createOrdo does. */
   readonly gatewaySecrets?: Readonly<Record<string, string>>;
+  /** Fraud screening rules or a screener, as createOrdo takes them. */
+  readonly fraud?: OrdoOptions['fraud'];
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -34,6 +36,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const ordo = await createOrdo({
     databaseUrl: await freshDatabase(), migrate: false, clock, poolSize: 20,
     ...(options.gatewaySecrets ? { gatewaySecrets: options.gatewaySecrets } : {}),
+    ...(options.fraud ? { fraud: options.fraud } : {}),
   });
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';

@@ -32,6 +32,8 @@ export interface StateDefinition {
   readonly cancels?: boolean;
   /** Entering it sends the customer the cancellation notice, outside any transaction; its failure is the event `cancellation.failed`. */
   readonly announcesCancellation?: boolean;
+  /** Nothing ships while the main track is here (a review or an approval is pending). */
+  readonly holdsGoods?: boolean;
   /** An order not numbered yet gets no number while here (X-Cart's Not finished). */
   readonly unnumbered?: boolean;
   /** Whether the basket may be changed here: always, or only if the order allows it (an editable payment link). */

@@ -42,7 +42,7 @@ function trackSection(wf: WorkflowDefinition, track: TrackDefinition): string[] 
   for (const s of track.states) {
     const notes = [
       s.code && s.code !== s.id ? `code ${s.code}` : '', s.customerAlias ? `customers see \`${s.customerAlias}\`` : '', s.placed ? 'checked out' : '', s.basket ? `basket ${s.basket}` : '',
-      s.completes ? 'runs the completion steps' : '', s.cancels ? 'cancels what is left' : '', s.announcesCancellation ? 'sends the cancellation notice' : '', s.unnumbered ? 'no order number yet' : '', s.description ?? '',
+      s.completes ? 'runs the completion steps' : '', s.cancels ? 'cancels what is left' : '', s.announcesCancellation ? 'sends the cancellation notice' : '', s.unnumbered ? 'no order number yet' : '', s.holdsGoods ? 'nothing ships' : '', s.description ?? '',
     ]
       .filter(Boolean).join('; ');
     out.push(`| \`${s.id}\` | ${cell(s.label)} | ${s.kind} | ${s.stock ?? 'none'} | ${cell(notes)} |`);
