@@ -200,7 +200,7 @@ export function decideBackorder(wf: WorkflowDefinition, decision: Decision, skus
   const effects = applyEffects(wf, moved.order, enteredBy(moved.changes), now);
   return {
     order: effects.order,
-    events: [...decision.events, { type: 'stock.backordered', data: { skus } }, ...moved.changes],
+    events: [...decision.events, { type: 'stock.backordered', data: { skus } }, ...moved.changes.map((c) => ({ ...c, bySystem: true }))],
     movements: [...decision.movements, ...effects.movements],
   };
 }

@@ -15,6 +15,8 @@ export interface StatusChanged {
   readonly reason?: string;
   /** The event that made a reaction take this step, when it was not asked for directly. */
   readonly cause?: string;
+  /** Taken by Ordo itself rather than by whoever sent the command (X-Cart's NB: the stock check found the item gone). */
+  readonly bySystem?: boolean;
 }
 
 /** A timer came due and its event was handled (whether or not a reaction moved a status). */

@@ -1,5 +1,5 @@
 /** Turns a decision's events into the history and outbox rows written with it: one of each per event. */
-import type { Actor } from '../domain/actor.js';
+import { systemActor, type Actor } from '../domain/actor.js';
 import type { OrderEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { HistoryRow, OutboxRow } from '../store/orders.js';
@@ -8,8 +8,10 @@ import type { IdGenerator } from './ids.js';
 export function recordsFor(order: Order, events: readonly OrderEvent[], actor: Actor, now: Date, newId: IdGenerator) {
   const history: HistoryRow[] = [];
   const outbox: OutboxRow[] = [];
-  for (const event of events) {
-    const base = { actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
+  for (const e of events) {
+    const by = e.type === 'order.status_changed' && e.bySystem ? systemActor : actor;
+    const { bySystem: _internal, ...event } = e as OrderEvent & { bySystem?: boolean };
+    const base = { actor_kind: by.kind, actor_id: by.id ?? null, at: now };
     if (event.type === 'order.status_changed') {
       history.push({ ...base, id: newId(), type: event.type, track: event.track, from_state: event.from, to_state: event.to, reason: event.reason ?? null, cause: event.cause ?? null, data: {} });
     } else {
@@ -19,7 +21,7 @@ export function recordsFor(order: Order, events: readonly OrderEvent[], actor: A
     outbox.push({
       id: newId(),
       type,
-      payload: { orderId: order.id, workflow: order.workflow, version: order.version, status: order.status, actor: { kind: actor.kind, id: actor.id ?? null }, ...detail },
+      payload: { orderId: order.id, workflow: order.workflow, version: order.version, status: order.status, actor: { kind: by.kind, id: by.id ?? null }, ...detail },
       created_at: now,
     });
   }

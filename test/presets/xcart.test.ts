@@ -298,7 +298,9 @@ describe('001: the last unit, ordered by two customers at once', () => {
     expect(second.status).toEqual({ payment: 'P', fulfilment: 'NB' });
     const h = await historyOf(t(), second.id);
     expect(h.filter((e: Json) => e.type === 'stock.backordered')).toMatchObject([{ data: { skus: [last] } }]);
-    expect(h.filter((e: Json) => e.track === 'fulfilment').map((e: Json) => `${e.from}->${e.to} on ${e.cause}`)).toEqual(['N->NB on stock.backordered']);
+    expect(h.filter((e: Json) => e.track === 'fulfilment').map((e: Json) => `${e.from}->${e.to} on ${e.cause} by ${e.actor.kind}`)).toEqual(['N->NB on stock.backordered by system']);
+    // NB is the system's status alone: the customer who ordered did not take that step.
+    expect(h.find((e: Json) => e.type === 'order.created').actor.kind).not.toBe('system');
     expect(await outboxTypes(t(), second.id)).toContain('stock.backordered');
     expect((await historyOf(t(), first.id)).map((e: Json) => e.type)).not.toContain('stock.backordered');
     expect(await level(t(), last)).toEqual({ onHand: -1, reserved: 0, available: -1 });
