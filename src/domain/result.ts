@@ -60,6 +60,7 @@ export const REJECTION_CODES = [
   'custom_statuses_not_allowed',
   'system_status',
   'status_in_use',
+  'status_not_found',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -29,12 +29,17 @@ export class WorkflowCatalog {
 
   /** The workflow `name` with the changes `c` (as read beside an order); undefined if Ordo has no such workflow. */
   resolve(name: string, c: WorkflowCustomization | undefined): WorkflowDefinition | undefined {
+    return this.build(name, c, true);
+  }
+
+  /** Only builds of committed changes are kept: a change still in its transaction may yet roll back. */
+  private build(name: string, c: WorkflowCustomization | undefined, keep: boolean): WorkflowDefinition | undefined {
     const preset = presets.get(name);
     if (!preset || !c || c.revision === 0) return preset;
     const cached = this.#built.get(name);
     if (cached?.revision === c.revision) return cached;
     const built = assertValidWorkflow(customize(preset, c));
-    if ((cached?.revision ?? 0) < c.revision) this.#built.set(name, built);
+    if (keep && (cached?.revision ?? 0) < c.revision) this.#built.set(name, built);
     return built;
   }
 
@@ -82,7 +87,7 @@ export class WorkflowCatalog {
         const refused = await check?.(tx);
         if (refused) throw new Refused(refused);
         await saveCustomization(tx, name, next.value, this.deps.clock.now());
-        return accept(this.resolve(name, next.value)!);
+        return accept(this.build(name, next.value, false)!);
       }),
     );
   }

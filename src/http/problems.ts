@@ -63,6 +63,7 @@ const STATUS_OF = {
   custom_statuses_not_allowed: 422,
   system_status: 409,
   status_in_use: 409,
+  status_not_found: 404,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

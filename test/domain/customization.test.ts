@@ -38,7 +38,11 @@ describe('changeSettings', () => {
     [{ depositPercent: 2.5 }, 'invalid_setting'],
     [{ depositMinimumTotal: -1 }, 'invalid_setting'],
     [{ customerCancellation: 'yes' }, 'invalid_setting'],
+    [{ basketTimeout: '3651d' }, 'invalid_setting'],
+    [{ basketTimeout: '999999999d' }, 'invalid_setting'],
     [{ colour: 'blue' }, 'unknown_setting'],
+    [{ constructor: '1d' }, 'unknown_setting'],
+    [{ toString: null }, 'unknown_setting'],
   ])('refuses %j with %s', (changes, code) => {
     expect(changeSettings(nutickets, AS_SHIPPED, changes)).toMatchObject({ ok: false, code });
   });
@@ -75,6 +79,9 @@ describe('nameStatus and removeStatus', () => {
     expect(nameStatus(standard, AS_SHIPPED, 'order', 'onhold', 'On hold')).toMatchObject({ ok: false, code: 'custom_statuses_not_allowed' });
     expect(ok(nameStatus(standard, AS_SHIPPED, 'order', 'placed', 'Received')).labels).toEqual({ order: { placed: 'Received' } });
     expect(nameStatus(xcart, AS_SHIPPED, 'payment', '9x', 'Nine')).toMatchObject({ ok: false, code: 'validation_failed' });
+    // A lower-case `q` is a typo for `Q`, not a new status.
+    expect(nameStatus(xcart, AS_SHIPPED, 'payment', 'q', 'Awaiting transfer')).toMatchObject({ ok: false, code: 'validation_failed', details: { existing: 'Q' } });
+    expect(nameStatus(xcart, ok(nameStatus(xcart, AS_SHIPPED, 'payment', 'Wire', 'Wire')), 'payment', 'WIRE', 'Wire 2')).toMatchObject({ ok: false, code: 'validation_failed' });
     expect(nameStatus(xcart, AS_SHIPPED, 'payment', 'W', '   ')).toMatchObject({ ok: false, code: 'validation_failed' });
     expect(nameStatus(xcart, AS_SHIPPED, 'shipping', 'W', 'Wire')).toMatchObject({ ok: false, code: 'unknown_track' });
   });
@@ -83,6 +90,7 @@ describe('nameStatus and removeStatus', () => {
     const c: WorkflowCustomization = ok(nameStatus(xcart, AS_SHIPPED, 'payment', 'W', 'Wire'));
     expect(ok(removeStatus(xcart, c, 'payment', 'W'))).toMatchObject({ revision: 2, statuses: [] });
     expect(removeStatus(xcart, c, 'payment', 'Q')).toMatchObject({ ok: false, code: 'system_status' });
-    expect(removeStatus(xcart, c, 'payment', 'X')).toMatchObject({ ok: false, code: 'unknown_status' });
+    expect(removeStatus(xcart, c, 'payment', 'X')).toMatchObject({ ok: false, code: 'status_not_found' });
+    expect(removeStatus(xcart, c, 'shipping', 'W')).toMatchObject({ ok: false, code: 'status_not_found' });
   });
 });

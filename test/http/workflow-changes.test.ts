@@ -32,6 +32,8 @@ describe('PATCH /v1/workflows/{name}/settings', () => {
     ['an unknown setting', { shippingZone: 'EU' }, 422, 'unknown_setting'],
     ['a value of the wrong kind', { paymentTimeout: 72 }, 422, 'invalid_setting'],
     ['a duration that is not one', { paymentTimeout: '3 days' }, 422, 'invalid_setting'],
+    ['a duration no due time can follow', { paymentTimeout: '999999999d' }, 422, 'invalid_setting'],
+    ['a name every object has', { constructor: '1d' }, 422, 'unknown_setting'],
     ['no setting at all', {}, 400, 'invalid_request'],
     ['a nested value', { paymentTimeout: { hours: 72 } }, 400, 'invalid_request'],
   ])('refuses %s and changes nothing', async (_what, body, status, code) => {
@@ -58,7 +60,8 @@ describe('PUT and DELETE /v1/workflows/{name}/statuses/{track}/{status}', () => 
     expectProblem(await t.call('PUT', '/v1/workflows/vendure/statuses/order/Created', { label: '' }), 400, 'invalid_request');
     expectProblem(await t.call('PUT', '/v1/workflows/vendure/statuses/order/Created', { label: 'New', colour: 'red' }), 400, 'invalid_request');
     expectProblem(await t.call('DELETE', '/v1/workflows/vendure/statuses/order/Created'), 409, 'system_status');
-    expectProblem(await t.call('DELETE', '/v1/workflows/xcart/statuses/payment/NOPE'), 422, 'unknown_status');
+    expectProblem(await t.call('DELETE', '/v1/workflows/xcart/statuses/payment/NOPE'), 404, 'status_not_found');
+    expectProblem(await t.call('DELETE', '/v1/workflows/xcart/statuses/shipping/NOPE'), 404, 'status_not_found');
     expectProblem(await t.call('PUT', '/v1/workflows/xcart/statuses/payment/W', { label: 'Wire' }, { key: shop }), 403, 'forbidden');
     await t.call('PUT', '/v1/workflows/vendure/statuses/order/PaymentSettled', { label: 'PaymentSettled' });
   });

@@ -59,7 +59,7 @@ export function customize(preset: WorkflowDefinition, c: WorkflowCustomization):
 export function changeSettings(preset: WorkflowDefinition, c: WorkflowCustomization, changes: Readonly<Record<string, SettingValue | null>>): Result<WorkflowCustomization> {
   const settings: Record<string, SettingValue> = { ...c.settings };
   for (const [name, value] of Object.entries(changes)) {
-    const shipped = preset.settings[name];
+    const shipped = Object.hasOwn(preset.settings, name) ? preset.settings[name] : undefined;
     if (shipped === undefined) {
       return reject('unknown_setting', `workflow '${preset.name}' has no setting '${name}'`, { setting: name, settings: Object.keys(preset.settings) });
     }
@@ -78,7 +78,7 @@ export function changeSettings(preset: WorkflowDefinition, c: WorkflowCustomizat
 function settingProblem(name: string, shipped: SettingValue, value: SettingValue): string | undefined {
   if (typeof shipped === 'string' && parseDuration(shipped) !== undefined) {
     const seconds = typeof value === 'string' ? parseDuration(value) : undefined;
-    return seconds !== undefined && seconds > 0 ? undefined : `is a duration such as '90s', '10m', '72h' or '6d', above zero`;
+    return seconds !== undefined && seconds > 0 && seconds <= MAX_DURATION ? undefined : `is a duration such as '90s', '10m', '72h' or '6d', above zero and at most ${MAX_DURATION / 86_400}d`;
   }
   if (typeof shipped !== typeof value) return `takes a ${typeof shipped}, not a ${typeof value}`;
   if (typeof value === 'number') {
@@ -87,6 +87,9 @@ function settingProblem(name: string, shipped: SettingValue, value: SettingValue
   }
   return undefined;
 }
+
+/** Ten years: longer than any timer a shop means, short enough that every due time stays a valid date. */
+const MAX_DURATION = 3650 * 86_400;
 
 const STATUS_ID = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
 const MAX_LABEL = 64;
@@ -112,14 +115,17 @@ export function nameStatus(preset: WorkflowDefinition, c: WorkflowCustomization,
   }
   if (!preset.customStatuses) return reject('custom_statuses_not_allowed', `workflow '${preset.name}' has no statuses of the merchant's own; its statuses may only be renamed`, { workflow: preset.name });
   if (!STATUS_ID.test(id)) return reject('validation_failed', 'a status id is a letter then up to 31 letters, digits or _', { status: id });
+  // `q` next to `Q` is a typo far more often than a status of its own.
+  const lookalike = [...track.states, ...c.statuses.filter((s) => s.track === trackId)].find((s) => s.id.toLowerCase() === id.toLowerCase());
+  if (lookalike) return reject('validation_failed', `'${id}' differs from the status '${lookalike.id}' only in case; to rename it, use '${lookalike.id}'`, { status: id, existing: lookalike.id });
   return accept({ ...next, statuses: [...c.statuses, { track: trackId, id, label: name }] });
 }
 
 /** Removes one of the merchant's own statuses; the preset's own may be renamed but not removed. */
 export function removeStatus(preset: WorkflowDefinition, c: WorkflowCustomization, trackId: string, id: string): Result<WorkflowCustomization> {
   const track = preset.tracks.find((t) => t.id === trackId);
-  if (!track) return reject('unknown_track', `workflow '${preset.name}' has no track '${trackId}'`, { track: trackId });
+  if (!track) return reject('status_not_found', `workflow '${preset.name}' has no track '${trackId}'`, { track: trackId });
   if (track.states.some((s) => s.id === id)) return reject('system_status', `'${id}' is one of the workflow's own statuses: it may be renamed, not removed`, { track: trackId, status: id });
-  if (!c.statuses.some((s) => s.track === trackId && s.id === id)) return reject('unknown_status', `track '${trackId}' has no status '${id}'`, { track: trackId, status: id });
+  if (!c.statuses.some((s) => s.track === trackId && s.id === id)) return reject('status_not_found', `track '${trackId}' has no status '${id}' of the merchant's own`, { track: trackId, status: id });
   return accept({ ...c, revision: c.revision + 1, statuses: c.statuses.filter((s) => !(s.track === trackId && s.id === id)) });
 }
