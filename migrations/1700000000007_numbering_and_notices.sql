@@ -3,9 +3,9 @@
 -- is taken from the sequence when the order is numbered, not always at insert.
 ALTER TABLE orders ALTER COLUMN code DROP NOT NULL;
 
--- Orders whose cancellation notice is due (Nexway's CANCELED): the recovery looks for them every
--- second, and they are few, so only they are indexed.
-CREATE INDEX orders_notice_due_idx ON orders (updated_at) WHERE (body -> 'cancellationNotice' ->> 'sent') = 'false';
+-- Orders whose cancellation notice is due and not yet answered (a crash in between): the
+-- recovery looks for them every second; they are few, so only they are indexed.
+CREATE INDEX orders_notice_due_idx ON orders (updated_at) WHERE (body -> 'cancellationNotice' ->> 'due') = 'true';
 
 -- Down Migration
 DROP INDEX orders_notice_due_idx;

@@ -6,6 +6,7 @@
  */
 import type { FulfillmentEvent } from './events.js';
 import type { Order } from './order.js';
+import { accept, reject, type Result } from './result.js';
 
 export const COMPLETION_STEPS = ['fulfilment', 'invoice', 'confirmation'] as const;
 export type CompletionStep = (typeof COMPLETION_STEPS)[number];
@@ -15,8 +16,12 @@ export const CANCELLATION_NOTICE = 'cancellation_notice';
 /** Every step a completion handler may be asked to run. */
 export type FollowUpStep = CompletionStep | typeof CANCELLATION_NOTICE;
 
-/** Whether the cancellation notice is still to be sent (set on entering a state that announces it), and how often it failed. */
+/**
+ * The cancellation notice: due from entering a state that announces it (unless it went out
+ * before) until its outcome is recorded; whether it went out; how often it failed.
+ */
 export interface CancellationNotice {
+  readonly due: boolean;
   readonly sent: boolean;
   readonly failures: number;
 }
@@ -26,13 +31,15 @@ export interface RecordCancellationNoticeCommand {
   readonly result: 'done' | 'failed';
 }
 
-export function decideCancellationNotice(order: Order, cmd: RecordCancellationNoticeCommand): { order: Order; events: FulfillmentEvent[]; outcome: 'cancellation.notice_sent' | 'cancellation.failed' } {
-  const failures = (order.cancellationNotice?.failures ?? 0) + (cmd.result === 'failed' ? 1 : 0);
-  return {
-    order: { ...order, cancellationNotice: { sent: cmd.result === 'done', failures } },
+/** Records the notice's outcome; refused when none is due (a late or second answer must not undo the first). */
+export function decideCancellationNotice(order: Order, cmd: RecordCancellationNoticeCommand): Result<{ order: Order; events: FulfillmentEvent[]; outcome: 'cancellation.notice_sent' | 'cancellation.failed' }> {
+  if (order.cancellationNotice?.due !== true) return reject('notice_not_due', 'no cancellation notice is waiting for its outcome');
+  const failures = order.cancellationNotice.failures + (cmd.result === 'failed' ? 1 : 0);
+  return accept({
+    order: { ...order, cancellationNotice: { due: false, sent: cmd.result === 'done', failures } },
     events: [{ type: 'order.cancellation_notice', data: { result: cmd.result, failures } }],
     outcome: cmd.result === 'done' ? 'cancellation.notice_sent' : 'cancellation.failed',
-  };
+  });
 }
 
 export interface Completion {

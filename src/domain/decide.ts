@@ -128,8 +128,9 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
     }
     case 'record_cancellation_notice': {
       const noticed = decideCancellationNotice(order, command);
-      const moved = react(wf, noticed.order, noticed.outcome, {}, now);
-      return accept(finish(wf, moved.order, moved.changes, noticed.events, now));
+      if (!noticed.ok) return noticed;
+      const moved = react(wf, noticed.value.order, noticed.value.outcome, {}, now);
+      return accept(finish(wf, moved.order, moved.changes, noticed.value.events, now));
     }
     case 'create_return':
     case 'return_transition': {

@@ -61,6 +61,7 @@ export const REJECTION_CODES = [
   'system_status',
   'status_in_use',
   'status_not_found',
+  'notice_not_due',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

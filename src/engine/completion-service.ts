@@ -37,7 +37,7 @@ export const rehearsalHandler: CompletionHandler = async (step, order) => {
 
 const completes = (wf: WorkflowDefinition, order: Order) => wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.completes);
 const announces = (wf: WorkflowDefinition, order: Order) =>
-  order.cancellationNotice?.sent === false && wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.announcesCancellation);
+  order.cancellationNotice?.due === true && wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.announcesCancellation);
 
 export class CompletionService {
   constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService; handler: CompletionHandler }) {}

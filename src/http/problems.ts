@@ -64,6 +64,7 @@ const STATUS_OF = {
   system_status: 409,
   status_in_use: 409,
   status_not_found: 404,
+  notice_not_due: 409,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */

@@ -178,7 +178,7 @@ export async function findOrder(db: Db, id: string): Promise<Order | undefined> 
 
 /** Orders whose cancellation notice is due but was never recorded (a crash in between), oldest change first. */
 export async function ordersAwaitingNotice(db: Db, updatedBefore: Date, limit: number): Promise<Order[]> {
-  const res = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE body->'cancellationNotice'->>'sent' = 'false' AND updated_at < $1 ORDER BY updated_at LIMIT $2`, [updatedBefore, limit]);
+  const res = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE (body -> 'cancellationNotice' ->> 'due') = 'true' AND updated_at < $1 ORDER BY updated_at LIMIT $2`, [updatedBefore, limit]);
   return res.rows.map(toOrder);
 }
 

@@ -135,11 +135,36 @@ describe('003: completion steps', () => {
     expect(cancelled.ok && cancelled.value.status.order).toBe('CANCELED');
     expect(stepsRun(o.id).filter((s) => s === 'cancellation_notice')).toHaveLength(1);
     // As if the process stopped right after writing CANCELED: the notice is due and unrecorded.
-    await ordo.pool.query(`UPDATE orders SET body = jsonb_set(body, '{cancellationNotice}', '{"sent":false,"failures":0}'), updated_at = updated_at - interval '1 hour' WHERE id = $1`, [o.id]);
+    await ordo.pool.query(`UPDATE orders SET body = jsonb_set(body, '{cancellationNotice}', '{"due":true,"sent":false,"failures":0}'), updated_at = updated_at - interval '1 hour' WHERE id = $1`, [o.id]);
     expect(await ordo.completions.recover(0)).toBeGreaterThanOrEqual(1);
     expect(stepsRun(o.id).filter((s) => s === 'cancellation_notice')).toHaveLength(2);
     // Recorded as sent: the next recovery leaves it alone.
     await ordo.completions.recover(0);
     expect(stepsRun(o.id).filter((s) => s === 'cancellation_notice')).toHaveLength(2);
+  });
+
+  it('orders whose notice failed (CANCELED_WITH_ERROR) wait for an admin and do not crowd out an order the recovery must finish', async () => {
+    for (let i = 0; i < 3; i++) {
+      const failing = await place({ metadata: { simulateFailure: 'cancellation_notice' } });
+      const c = await ordo.cancellations.cancel(failing.id, { reason: 'test' }, admin);
+      expect(c.ok && c.value.status.order).toBe('CANCELED_WITH_ERROR');
+    }
+    await ordo.pool.query(`UPDATE orders SET updated_at = updated_at - interval '2 hours' WHERE workflow = 'nexway'`);
+    const stuck = await place();
+    await ordo.cancellations.cancel(stuck.id, { reason: 'test' }, admin);
+    await ordo.pool.query(`UPDATE orders SET body = jsonb_set(body, '{cancellationNotice}', '{"due":true,"sent":false,"failures":0}'), updated_at = updated_at - interval '1 hour' WHERE id = $1`, [stuck.id]);
+    const before = stepsRun(stuck.id).length;
+    // One at a time: the failed ones, older, are not what it picks.
+    expect(await ordo.completions.recover(0, 1)).toBe(1);
+    expect(stepsRun(stuck.id)).toHaveLength(before + 1);
+  });
+
+  it('an answer for a notice that is not due changes nothing (a late or second answer cannot undo the first)', async () => {
+    const o = await place();
+    await ordo.cancellations.cancel(o.id, { reason: 'test' }, admin);
+    const late = await ordo.orders.execute(o.id, { type: 'record_cancellation_notice', result: 'failed' }, { kind: 'system', id: 'late' });
+    expect(late).toMatchObject({ ok: false, code: 'notice_not_due' });
+    const after = await ordo.orders.get(o.id, admin);
+    expect(after.ok && after.value.status.order).toBe('CANCELED');
   });
 });

@@ -102,7 +102,7 @@ function enter(wf: WorkflowDefinition, order: Order, track: TrackDefinition, to:
     ...order,
     status: { ...order.status, [track.id]: to },
     ...(placed ? { placedAt: now } : {}),
-    ...(notice ? { cancellationNotice: { sent: false, failures: order.cancellationNotice?.failures ?? 0 } } : {}),
+    ...(notice ? { cancellationNotice: { due: true, sent: false, failures: order.cancellationNotice?.failures ?? 0 } } : {}),
   };
 }
 
