@@ -103,6 +103,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
   );
   const payments = new PaymentService({ ...deps, orders, gateways });
+  orders.onSaved((order, wf) => payments.afterSave(order, wf));
   const cancellations = new CancellationService({ orders, payments, workflows });
   orders.onSaved((order, wf) => cancellations.afterSave(order, wf));
   return {

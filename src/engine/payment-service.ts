@@ -8,7 +8,10 @@
  * key, and the gateway answers it without moving money a second time.
  */
 import type pg from 'pg';
-import type { Actor } from '../domain/actor.js';
+import { systemActor, type Actor } from '../domain/actor.js';
+import { orderEnded, orderHeld } from '../domain/ended.js';
+import type { Order } from '../domain/order.js';
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { refundRooms, type CallbackType } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
@@ -218,6 +221,23 @@ export class PaymentService {
   /** A callback may have answered first (gateways often call back before they reply): then the order already says so. */
   private afterAnswer(orderId: string, recorded: Result<OrderView>, actor: Actor): Promise<Result<OrderView>> {
     return recorded.ok || recorded.code === 'intent_not_found' ? this.deps.orders.get(orderId, actor) : Promise.resolve(recorded);
+  }
+
+  /**
+   * Called after every saved change. An order that ended (cancelled, expired, aborted) lets go
+   * of the card holds it still has; an order whose hold (a review) was lifted has the payments
+   * that were only authorized because of it captured. Both go through the gateway as any other
+   * capture or void: an intent recorded first, the call made after.
+   */
+  async afterSave(order: Order, wf: WorkflowDefinition): Promise<boolean> {
+    const ended = orderEnded(wf, order) !== undefined;
+    const released = !ended && orderHeld(wf, order) === undefined;
+    const open = order.payments.filter((p) => p.state === 'authorized' && !p.intent && p.captured === 0);
+    const toVoid = ended ? open : [];
+    const toCapture = released ? open.filter((p) => p.captureOnRelease) : [];
+    for (const p of toVoid) await this.void(p.id, systemActor);
+    for (const p of toCapture) await this.capture(p.id, undefined, systemActor);
+    return toVoid.length + toCapture.length > 0;
   }
 
   private async onPayment(paymentId: string, actor: Actor, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {

@@ -41,26 +41,39 @@ describe('003 (Nexway) fraud review, without its gap: the hold comes before the 
     expect(await level(t(), s)).toEqual({ onHand: 8, reserved: 0, available: 8 });
   });
 
+  it('003: a card paid on a flagged order is only authorized; accepting the order captures it', async () => {
+    const { o } = await order('STD-REVIEW-HOLD', { customer: flagged, payment: { method: 'card' } });
+    expect(o.status).toEqual({ order: 'in_review', payment: 'authorized', fulfillment: 'unfulfilled' });
+    expect(o.payments).toMatchObject([{ state: 'authorized', authorized: 2000, captured: 0 }]);
+    expect(o.totals).toMatchObject({ paid: 0 });
+    const accepted = await move(t(), o.id, 'placed', { track: 'order' });
+    expect(accepted.status).toEqual({ order: 'placed', payment: 'paid', fulfillment: 'unfulfilled' });
+    expect(accepted.payments).toMatchObject([{ state: 'settled', captured: 2000 }]);
+    expect(accepted.totals).toMatchObject({ paid: 2000, balance: 0 });
+  });
+
   it('003: screening rules flag by amount as well as by e-mail domain; other orders are placed at once', async () => {
     expect((await order('STD-REVIEW-AMOUNT', { unitPrice: 60_000 })).o.status.order).toBe('in_review');
     expect((await order('STD-REVIEW-CLEAN')).o.status.order).toBe('placed');
   });
 
   it('003: a review rejected cancels the order and lets its stock go; the held card is released', async () => {
-    const { o, s } = await order('STD-REVIEW-REJECT', { customer: flagged, payment: { method: 'card', capture: false } });
-    await paymentAction(t(), o.payments[0].id, 'void');
+    const { o, s } = await order('STD-REVIEW-REJECT', { customer: flagged, payment: { method: 'card' } });
     const rejected = await move(t(), o.id, 'cancelled', { track: 'order', reason: 'stolen card' });
     expect(rejected.status).toEqual({ order: 'cancelled', payment: 'voided', fulfillment: 'unfulfilled' });
+    expect(rejected.payments).toMatchObject([{ state: 'voided', captured: 0 }]);
     expect(rejected.totals).toMatchObject({ paid: 0 });
     expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
-  it('003: a review nobody finishes is cancelled after the review timeout (6 days, a setting), never left stuck', async () => {
-    const { o, s } = await order('STD-REVIEW-LAPSE', { customer: flagged });
+  it('003: a review nobody finishes is cancelled after the review timeout (6 days, a setting), never left stuck, and the card hold is let go', async () => {
+    const { o, s } = await order('STD-REVIEW-LAPSE', { customer: flagged, payment: { method: 'card' } });
     await advance(t(), 6 * DAY - 1);
     expect((await getOrder(t(), o.id)).status.order).toBe('in_review');
     await advance(t(), 1);
-    expect((await getOrder(t(), o.id)).status.order).toBe('cancelled');
+    const lapsed = await getOrder(t(), o.id);
+    expect(lapsed.status).toEqual({ order: 'cancelled', payment: 'voided', fulfillment: 'unfulfilled' });
+    expect(lapsed.totals).toMatchObject({ paid: 0, refunded: 0 });
     expect(await lastChange(t(), o.id, 'order')).toMatchObject({ from: 'in_review', to: 'cancelled', actor: { kind: 'system' }, cause: 'timer.review_expired' });
     expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
@@ -111,6 +124,14 @@ describe('002 (nuTickets) approval of items', () => {
 });
 
 describe('gaps closed', () => {
+  it('an order that ends (cancelled here) lets go of the card hold it still had', async () => {
+    const { o } = await order('STD-END-VOID', { payment: { method: 'card', capture: false } });
+    expect(o.payments).toMatchObject([{ state: 'authorized' }]);
+    const cancelled = await move(t(), o.id, 'cancelled', { track: 'order', reason: 'customer called' });
+    expect(cancelled.payments).toMatchObject([{ state: 'voided' }]);
+    expect(cancelled.status.payment).toBe('voided');
+  });
+
   it('a free order is paid as it is placed, and the payment deadline never cancels it', async () => {
     const { o, s } = await order('STD-FREE', { unitPrice: 0 });
     expect(o.status).toEqual({ order: 'placed', payment: 'paid', fulfillment: 'unfulfilled' });

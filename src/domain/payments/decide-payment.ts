@@ -6,6 +6,7 @@
  * is recorded as ignored, with why.
  */
 import type { Actor } from '../actor.js';
+import { orderHeld } from '../ended.js';
 import { allocate } from '../money.js';
 import type { MoneyEvent } from '../events.js';
 import type { Order } from '../order.js';
@@ -216,7 +217,9 @@ function addPayment(wf: WorkflowDefinition, order: Order, input: AddPaymentComma
   else if (cmd.method === 'local' || cmd.method === 'onsite') deadlines = { ...deadlines, payment: NEVER };
   if (cmd.method === 'manual') payment = { ...base, state: 'settled', authorized: amount, captured: amount };
   // A card goes to the gateway at once; the other methods wait for the customer, the gateway's callback or an admin.
-  if (cmd.method === 'card') payment = { ...payment, intent: { op: cmd.capture === false ? 'authorize' : 'charge', key: cmd.intentKey, amount, at: iso(now) } };
+  // While the order is on hold (a review) a card is only authorized: no money is taken from an order that may be rejected.
+  const holdOnly = cmd.capture !== false && orderHeld(wf, order) !== undefined;
+  if (cmd.method === 'card') payment = { ...payment, ...(holdOnly ? { captureOnRelease: true } : {}), intent: { op: cmd.capture === false || holdOnly ? 'authorize' : 'charge', key: cmd.intentKey, amount, at: iso(now) } };
   const withDeadlines: Order = { ...order, deadlines, ...(cmd.method === 'payment_link' && cmd.editable ? { basketEditable: true } : {}) };
   const next = recompute({ ...withDeadlines, payments: [...order.payments, payment] });
   return accept({

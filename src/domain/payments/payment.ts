@@ -55,6 +55,8 @@ export interface Payment {
   readonly options: Readonly<Record<string, string>>;
   readonly link?: PaymentLink;
   readonly intent?: PaymentIntent;
+  /** Only authorized because the order was on hold (a review): captured once the hold is lifted. */
+  readonly captureOnRelease?: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
