@@ -16,6 +16,8 @@ export interface FraudRules {
 export interface Screening {
   readonly flagged: boolean;
   readonly reasons: readonly string[];
+  /** A reviewer let the order go on: the flag no longer sends it to review. */
+  readonly accepted?: boolean;
 }
 
 export function screenByRules(order: Order, rules: FraudRules): Screening {

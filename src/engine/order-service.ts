@@ -144,7 +144,9 @@ export class OrderService {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const found = await this.load(id, actor);
       if (!found.ok) return found;
-      const { order, wf } = found.value;
+      const { wf } = found.value;
+      // A cart is screened again as it is (its checkout may come with this command); a placed order keeps its verdict.
+      const order = found.value.order.placedAt === null && this.deps.screen && screens(wf) ? { ...found.value.order, screening: await this.deps.screen(found.value.order) } : found.value.order;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== order.version) return versionMismatch(order, opts.expectedVersion);
       const now = this.deps.clock.now();
       const decided = decide(wf, order, command, actor, now);

@@ -68,7 +68,7 @@ export const nexway: WorkflowDefinition = {
         { id: 'CREATED', label: 'Created', kind: 'temporary', stock: 'reserve', placed: true, description: 'Checked out; a subscription pre-billing order waits here for its first charge.' },
         { id: 'PAYMENT_PENDING', label: 'Payment pending', kind: 'temporary', stock: 'reserve', description: 'An asynchronous method (PayPal, transfer, SEPA...) is still to confirm.' },
         { id: 'PAYMENT_REFUSED', label: 'Payment refused', kind: 'permanent', stock: 'release', description: 'The payment was not approved; a new attempt may still complete the order.' },
-        { id: 'FRAUD_PENDING', label: 'Fraud pending', kind: 'temporary', stock: 'reserve', holdsGoods: true, description: 'Flagged by screening; awaiting review or shopper authentication.' },
+        { id: 'FRAUD_PENDING', label: 'Fraud pending', kind: 'temporary', stock: 'reserve', holdsGoods: true, reviews: true, description: 'Flagged by screening; awaiting review or shopper authentication.' },
         { id: 'PENDING', label: 'Pending', kind: 'temporary', stock: 'reserve', completes: true, description: 'Paid; the completion steps are running.' },
         { id: 'PENDING_WITH_ERROR', label: 'Pending with error', kind: 'temporary', stock: 'reserve', description: 'A completion step failed; it is retried automatically.' },
         { id: 'PARTIAL_COMPLETED', label: 'Partially completed', kind: 'temporary', stock: 'reserve', description: 'Some fulfilment failed; repairable, or cancelled and reimbursed.' },

@@ -24,6 +24,8 @@ export const standard: WorkflowDefinition = {
     depositBalanceDeadline: '30d',
     // A review that nobody finishes cancels the order (Nexway waits 6 days for the shopper).
     reviewTimeout: '6d',
+    // Items nobody approves or rejects in this time: the order is called off and its stock released.
+    approvalTimeout: '7d',
   },
   tracks: [
     {
@@ -33,7 +35,7 @@ export const standard: WorkflowDefinition = {
       states: [
         { id: 'draft', label: 'Draft', kind: 'temporary', stock: 'none', basket: 'editable', description: 'A cart being built; nothing is held.' },
         { id: 'awaiting_approval', label: 'Awaiting approval', kind: 'temporary', stock: 'reserve', placed: true, holdsGoods: true, description: 'Some item needs an admin\'s approval (nuTickets): its stock is held, payment waits, nothing ships.' },
-        { id: 'in_review', label: 'In review', kind: 'temporary', stock: 'reserve', placed: true, holdsGoods: true, description: 'Fraud screening flagged it, or an admin held it (Nexway): stock held, nothing ships until accepted.' },
+        { id: 'in_review', label: 'In review', kind: 'temporary', stock: 'reserve', placed: true, holdsGoods: true, reviews: true, description: 'Fraud screening flagged it, or an admin held it (Nexway): stock held, nothing ships until accepted.' },
         { id: 'placed', label: 'Placed', kind: 'temporary', stock: 'reserve', placed: true, description: 'Checked out; its stock is held.' },
         { id: 'completed', label: 'Completed', kind: 'terminal', stock: 'none', description: 'Paid and delivered.' },
         { id: 'cancelled', label: 'Cancelled', kind: 'terminal', stock: 'release', description: 'Called off; held stock is released.' },
@@ -53,11 +55,13 @@ export const standard: WorkflowDefinition = {
         { on: 'order.created', from: ['draft'], to: 'awaiting_approval', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }, { kind: 'needsApproval' }] },
         { on: 'order.created', from: ['draft'], to: 'in_review', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }, { kind: 'flaggedForReview' }] },
         { on: 'order.created', from: ['draft'], to: 'placed', guards: [{ kind: 'not', guard: { kind: 'isDraft' } }, { kind: 'hasLines' }], description: 'an order created with lines is checked out at once' },
-        { on: 'approval.payment_due', from: ['awaiting_approval'], to: 'in_review', guards: [{ kind: 'flaggedForReview' }] },
         { on: 'approval.payment_due', from: ['awaiting_approval'], to: 'placed', description: 'approved: the customer pays for what was approved' },
         { on: 'approval.free', from: ['awaiting_approval'], to: 'placed', description: 'approved and nothing to pay: placed, and paid at once' },
         { on: 'approval.rejected', from: ['awaiting_approval'], to: 'cancelled', description: 'every item rejected; the stock is released' },
         { on: 'timer.review_expired', from: ['in_review'], to: 'cancelled', description: 'nobody finished the review: called off rather than stuck' },
+        { on: 'timer.approval_expired', from: ['awaiting_approval'], to: 'cancelled', description: 'nobody decided on the items: called off rather than stuck' },
+        // However it got to placed (a cart checked out later, an approval), a flagged order is reviewed first; screening runs again at checkout.
+        { on: 'entered:order.placed', from: ['placed'], to: 'in_review', guards: [{ kind: 'flaggedForReview' }], description: 'screened at checkout, flagged, not yet accepted' },
         { on: 'timer.basket_expired', from: ['draft'], to: 'cancelled', description: 'an abandoned cart lets go of everything' },
         { on: 'order.cancelled', from: ['draft', 'awaiting_approval', 'in_review', 'placed'], to: 'cancelled', description: 'every line cancelled' },
         { on: 'timer.deposit_deadline', from: ['placed'], to: 'cancelled', description: 'the balance after a deposit was not paid in time: called off, the deposit kept, the stock released' },
@@ -69,6 +73,7 @@ export const standard: WorkflowDefinition = {
         { name: 'basket', state: 'draft', after: 'basketTimeout', fire: 'timer.basket_expired', extendable: true, restartOnBasketChange: 'basketTimeout' },
         { name: 'payment-deadline', state: 'placed', at: 'payment', after: 'paymentTimeout', fire: 'timer.payment_timeout', description: "the order's own payment deadline, else the default" },
         { name: 'review', state: 'in_review', after: 'reviewTimeout', fire: 'timer.review_expired' },
+        { name: 'approval', state: 'awaiting_approval', after: 'approvalTimeout', fire: 'timer.approval_expired' },
       ],
     },
     {

@@ -78,6 +78,28 @@ describe('003 (Nexway) fraud review, without its gap: the hold comes before the 
     expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
+  it('003: a cart is screened again when it is checked out: one that grew past the limit goes to review, not to placed', async () => {
+    const shopper = await t().storefrontKey('std-cart-grows');
+    const s = await sku(t(), 'STD-REVIEW-CART', 200);
+    const cart = touched.add(await createOrder(t(), 'standard', { lines: [{ sku: s, quantity: 1, unitPrice: 1000 }], draft: true }, { key: shopper }));
+    expect(cart.status.order).toBe('draft');
+    await expectStatus(t().call('POST', `/v1/orders/${cart.id}/basket`, { changeLines: [{ lineId: cart.lines[0].id, quantity: 150 }] }, { key: shopper }), 200);
+    const checkedOut = await move(t(), cart.id, 'placed', { track: 'order', key: shopper });
+    expect(checkedOut.status.order).toBe('in_review');
+    await expectStatus(ship(cart.id, cart.lines[0].id, 1), 409, 'order_on_hold');
+    // Accepted once, it stays accepted: back to placed, and not sent to review again.
+    const accepted = await move(t(), cart.id, 'placed', { track: 'order' });
+    expect(accepted.status.order).toBe('placed');
+    expect((await statusTrail(t(), cart.id, 'order')).slice(-3)).toEqual(['draft->placed', 'placed->in_review', 'in_review->placed']);
+  });
+
+  it('003: an approved order from a flagged customer is reviewed before it goes on', async () => {
+    const { o } = await order('STD-REVIEW-APPROVED', { customer: flagged, approval: true });
+    expect(o.status.order).toBe('awaiting_approval');
+    const approved = (await expectStatus(t().call('POST', `/v1/orders/${o.id}/approvals`, { decisions: [{ lineId: o.lines[0].id, approved: true, reason: 'ok' }] }), 200)).body;
+    expect(approved.status.order).toBe('in_review');
+  });
+
   it('003: an admin may hold any placed order for review by hand; the customer may not release it', async () => {
     const shopper = await t().storefrontKey('std-held');
     const s = await sku(t(), 'STD-HOLD', 10);
@@ -94,12 +116,20 @@ describe('002 (nuTickets) approval of items', () => {
   it('002: an order with items that need approval waits for it, its stock held, nothing shipped; approved, it is placed and the payment deadline starts', async () => {
     const { o, s } = await order('STD-APPROVAL', { approval: true });
     expect(o.status).toEqual({ order: 'awaiting_approval', payment: 'unpaid', fulfillment: 'unfulfilled' });
-    expect(o.timers).toEqual([]);
+    expect(o.timers).toEqual([{ name: 'approval', track: 'order', dueAt: fromNow(t(), 7 * DAY), extended: false }]);
     expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 2, available: 8 });
     await expectStatus(ship(o.id, o.lines[0].id, 1), 409, 'order_on_hold');
     const approved = (await expectStatus(review(o.id, [{ lineId: o.lines[0].id, approved: true, reason: 'member' }]), 200)).body;
     expect(approved.status.order).toBe('placed');
     expect(approved.timers).toEqual([{ name: 'payment-deadline', track: 'order', dueAt: fromNow(t(), 72 * HOUR), extended: false }]);
+  });
+
+  it('002: items nobody decides on within the approval timeout (7 days, a setting) call the order off, never left holding stock', async () => {
+    const { o, s } = await order('STD-APPROVAL-LAPSE', { approval: true });
+    await advance(t(), 7 * DAY);
+    expect((await getOrder(t(), o.id)).status.order).toBe('cancelled');
+    expect(await lastChange(t(), o.id, 'order')).toMatchObject({ from: 'awaiting_approval', to: 'cancelled', cause: 'timer.approval_expired' });
+    expect(await level(t(), s)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
   it('002: every item rejected cancels the order and releases its stock', async () => {

@@ -37,7 +37,7 @@ export function failedGuard(guard: Guard, order: Order, facts: GuardFacts): stri
     case 'needsApproval':
       return order.lines.some((l) => l.approval?.state === 'pending') ? null : 'no item waits for approval';
     case 'flaggedForReview':
-      return order.screening?.flagged ? null : 'screening did not flag the order';
+      return order.screening?.flagged && !order.screening.accepted ? null : 'screening did not flag the order, or a reviewer accepted it';
     case 'nothingLeft':
       return order.lines.every((l) => l.quantity === 0) ? null : 'some lines are still wanted';
     case 'not':

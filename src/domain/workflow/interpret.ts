@@ -85,7 +85,11 @@ export function takeTransition(wf: WorkflowDefinition, order: Order, req: Transi
   const failures = permitted.map((t) => guardsPass(wf, t, order, {}));
   if (failures.every((f) => f.length > 0)) return reject('guard_failed', `${track.label} cannot go to '${req.to}': ${failures[0]!.join('; ')}`, { ...details(), failed: failures[0] });
   const step: StatusChanged = { type: 'order.status_changed', track: track.id, from, to: req.to, ...(req.reason ? { reason: req.reason } : {}) };
-  return accept(settle(wf, enter(wf, order, track, req.to, now), [step], {}, now));
+  // Out of a fraud review into a state that goes on: the reviewer accepted it, and its flag sends it back no more.
+  const target = stateOf(track, req.to);
+  const accepted = stateOf(track, from)?.reviews && order.screening && target?.kind !== 'terminal' && target?.stock !== 'release';
+  const reviewed = accepted && order.screening ? { ...order, screening: { ...order.screening, accepted: true } } : order;
+  return accept(settle(wf, enter(wf, reviewed, track, req.to, now), [step], {}, now));
 }
 
 /** Something happened (a payment settled, a timer fired, the order was created): run the reactions. */
