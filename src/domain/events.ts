@@ -62,7 +62,7 @@ export interface MoneyEvent {
 
 /** What happened to the order's goods: parcels, cancellations, returns, changes after checkout. */
 export interface FulfillmentEvent {
-  readonly type: 'fulfillment.created' | 'fulfillment.changed' | 'order.lines_cancelled' | 'return.created' | 'return.changed' | 'order.modified' | 'order.completion_steps' | 'order.cancellation_notice' | 'order.removed' | 'order.kept' | 'order.items_reviewed';
+  readonly type: 'fulfillment.created' | 'fulfillment.changed' | 'order.lines_cancelled' | 'return.created' | 'return.changed' | 'order.modified' | 'order.completion_steps' | 'order.cancellation_notice' | 'order.removed' | 'order.kept' | 'order.numbered' | 'order.items_reviewed';
   readonly data: Readonly<Record<string, unknown>>;
 }
 

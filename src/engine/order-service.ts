@@ -15,14 +15,14 @@ import type { PaymentMethod } from '../domain/payments/payment.js';
 import type { Decision } from '../domain/decision.js';
 import { numberDue } from '../domain/numbering.js';
 import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
-import type { Order } from '../domain/order.js';
+import { formatOrderCode, type Order } from '../domain/order.js';
 import { accept, reject, type Rejection, type Result } from '../domain/result.js';
 import type { Guard, WorkflowDefinition } from '../domain/workflow/definition.js';
 import type { Screening } from '../domain/fraud.js';
 import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
-import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
+import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
@@ -194,16 +194,18 @@ export class OrderService {
    * lost race on the order's version rolls everything back and returns 'conflict'.
    */
   private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once']): Promise<Result<Order> | 'conflict'> {
-    const write = async (db: Db, final: Decision): Promise<Order | 'conflict'> => {
+    const write = async (db: Db, decided: Decision): Promise<Order | 'conflict'> => {
+      const numbered = numberDue(wf, decided.order, actor, decided.events);
+      // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
+      const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
       const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
-      const numbered = numberDue(wf, final.order, actor, final.events);
       if (!before) return insertOrder(db, final.order, history, outbox, numbered);
       const changed = {
         timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
         payments: before.payments !== final.order.payments,
         refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
       };
-      return (await updateOrder(db, final.order, before.version, history, outbox, changed, numbered)) ?? 'conflict';
+      return (await updateOrder(db, final.order, before.version, history, outbox, changed)) ?? 'conflict';
     };
     if (decision.movements.length === 0 && !once) {
       const saved = await write(this.deps.pool, decision);
@@ -245,6 +247,12 @@ export class OrderService {
     return accept({ order, wf });
   }
 }
+
+const withNumber = (d: Decision, code: number): Decision => ({
+  ...d,
+  order: { ...d.order, code },
+  events: [...d.events, { type: 'order.numbered', data: { code: formatOrderCode(code) } }],
+});
 
 const insufficientStock = (shortages: readonly Shortage[]) =>
   reject('insufficient_stock', `not enough stock: ${shortages.map((s) => `${s.sku} (asked ${s.requested}, available ${s.available})`).join(', ')}`, { shortages });

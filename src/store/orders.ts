@@ -90,31 +90,36 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
 
 const UPDATE_ORDER = `WITH w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
-    code = coalesce(code, CASE WHEN $19::boolean THEN nextval('order_code_seq') END)
+    code = coalesce(code, $19::bigint)
   WHERE id = $1 AND version = $2
-  RETURNING id, code
+  RETURNING id
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
 ), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}
-SELECT count(*)::int AS n, max(code) AS code FROM w`;
+SELECT count(*)::int AS n FROM w`;
 
-/** Saves `order` over the stored version `expectedVersion` (numbering it if `numbered`); the order as saved, or undefined when someone else saved first. */
+/** Saves `order` over the stored version `expectedVersion` (with its number, once it has one); the order, or undefined when someone else saved first. */
 export interface Changed {
   readonly timers: boolean;
   readonly payments: boolean;
   readonly refs: boolean;
 }
 
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, numbered: boolean): Promise<Order | undefined> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed): Promise<Order | undefined> {
   const c = orderColumns(order);
-  const res = await db.query<{ n: number; code: number | null }>({
+  const res = await db.query<{ n: number }>({
     name: 'ordo_update_order',
     text: UPDATE_ORDER,
     values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, numbered],
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code],
   });
-  const row = res.rows[0]!;
-  return row.n === 1 ? { ...order, code: row.code } : undefined;
+  return res.rows[0]!.n === 1 ? order : undefined;
+}
+
+/** The next human order number (a number given after creation; a lost race leaves a gap, as sequences do). */
+export async function nextOrderCode(db: Db): Promise<number> {
+  const res = await db.query<{ code: number }>({ name: 'ordo_next_code', text: "SELECT nextval('order_code_seq') AS code" });
+  return res.rows[0]!.code;
 }
 
 /** Notes a gateway callback as applied; false if it was applied before. Runs inside the command's transaction. */

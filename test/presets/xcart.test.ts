@@ -418,6 +418,10 @@ describe('001: Not finished orders (add-on)', () => {
     const touchedByAdmin = await move(t(), declined.id, 'Q', { track: 'payment' });
     expect(touchedByAdmin.status).toEqual({ payment: 'Q', fulfilment: 'NF' });
     expect(numberOf(touchedByAdmin.code)).toBe(numberOf(paid.code)! + 2);
+    // Numbered after creation: the history and the outbox say so, with the number.
+    expect((await historyOf(t(), declined.id)).filter((e: Json) => e.type === 'order.numbered').map((e: Json) => e.data.code)).toEqual([touchedByAdmin.code]);
+    expect(await outboxTypes(t(), declined.id)).toContain('order.numbered');
+    expect((await outboxTypes(t(), first.id))).not.toContain('order.numbered');
     const found = (await expectStatus(t().call('GET', `/v1/orders?q=${encodeURIComponent(touchedByAdmin.code)}`), 200)).body.items;
     expect(found.map((o: Json) => o.id)).toEqual([declined.id]);
     await move(t(), declined.id, 'C', { track: 'payment' });
