@@ -205,7 +205,7 @@ export class OrderService {
         payments: before.payments !== final.order.payments,
         refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
       };
-      return (await updateOrder(db, final.order, before.version, history, outbox, changed)) ?? 'conflict';
+      return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null)) ?? 'conflict';
     };
     if (decision.movements.length === 0 && !once) {
       const saved = await write(this.deps.pool, decision);
@@ -247,6 +247,10 @@ export class OrderService {
     return accept({ order, wf });
   }
 }
+
+/** Whether a track moves into a status of the merchant's own, which a concurrent change to the workflow may be removing. */
+const entersCustomStatus = (wf: WorkflowDefinition, before: Order, after: Order): boolean =>
+  wf.tracks.some((t) => after.status[t.id] !== before.status[t.id] && t.states.find((s) => s.id === after.status[t.id])?.custom === true);
 
 const withNumber = (d: Decision, code: number): Decision => ({
   ...d,

@@ -92,26 +92,32 @@ const UPDATE_ORDER = `WITH w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint)
   WHERE id = $1 AND version = $2
+    -- Into a status of the merchant's own: only while the workflow's changes are still those the command read.
+    AND ($20::int IS NULL OR EXISTS (SELECT 1 FROM workflow_customizations c WHERE c.workflow = orders.workflow AND c.revision = $20::int FOR SHARE))
   RETURNING id
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
 ), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}
 SELECT count(*)::int AS n FROM w`;
 
-/** Saves `order` over the stored version `expectedVersion` (with its number, once it has one); the order, or undefined when someone else saved first. */
 export interface Changed {
   readonly timers: boolean;
   readonly payments: boolean;
   readonly refs: boolean;
 }
 
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed): Promise<Order | undefined> {
+/**
+ * Saves `order` over the stored version `expectedVersion`; the order, or undefined when someone
+ * else saved first. With `customRevision` (the order enters a status of the merchant's own), it
+ * also fails when the workflow's changes moved on from that revision (the status may be gone).
+ */
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, customRevision: number | null = null): Promise<Order | undefined> {
   const c = orderColumns(order);
   const res = await db.query<{ n: number }>({
     name: 'ordo_update_order',
     text: UPDATE_ORDER,
     values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code],
+      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision],
   });
   return res.rows[0]!.n === 1 ? order : undefined;
 }

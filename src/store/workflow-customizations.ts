@@ -30,10 +30,17 @@ export async function readCustomizations(db: Db, workflow?: string): Promise<Map
   return new Map(res.rows.map((r) => [r.workflow, { revision: r.revision, settings: r.settings, labels: r.labels, statuses: r.statuses }]));
 }
 
-/** Within a transaction: waits for other changes to the workflow, then reads it as it now is. */
+/**
+ * Within a transaction: waits for other changes to the workflow (the advisory lock covers a
+ * first change, when there is no row yet), then locks its row and reads it as it now is. The
+ * row lock also waits for orders being moved into a status of the merchant's own (they hold
+ * the row FOR SHARE as they are written, see orders.ts), so a removal counts them.
+ */
 export async function lockCustomization(tx: Db, workflow: string): Promise<WorkflowCustomization | undefined> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtext('ordo.workflow_customization'), hashtext($1))", [workflow]);
-  return (await readCustomizations(tx, workflow)).get(workflow);
+  const res = await tx.query<CustomizationRow>('SELECT revision, settings, labels, statuses FROM workflow_customizations WHERE workflow = $1 FOR UPDATE', [workflow]);
+  const r = res.rows[0];
+  return r && { revision: r.revision, settings: r.settings, labels: r.labels, statuses: r.statuses };
 }
 
 export async function saveCustomization(tx: Db, workflow: string, c: WorkflowCustomization, now: Date): Promise<void> {

@@ -99,3 +99,27 @@ describe('a change reaches every process', () => {
     }
   });
 });
+
+describe('removing a status of the merchant\'s own while an order is being moved into it', () => {
+  it('the move waits for the removal and is then refused: no order is left in a status its workflow no longer has', async () => {
+    const admin = { kind: 'admin', id: 'race' } as const;
+    expect((await t.call('PUT', '/v1/workflows/xcart/statuses/fulfilment/QC', { label: 'Quality check' })).status).toBe(200);
+    const created = await t.ordo.orders.create({ workflow: 'xcart', currency: 'EUR', customer: { email: 'race@example.com' }, lines: [{ sku: 'RACE', quantity: 1, unitPrice: 100 }] }, admin);
+    if (!created.ok) throw new Error(created.message);
+    // A removal in progress: it holds the workflow's row, as removeStatus does before it counts the orders in the status.
+    const removal = await t.ordo.pool.connect();
+    try {
+      await removal.query('BEGIN');
+      await removal.query("SELECT 1 FROM workflow_customizations WHERE workflow = 'xcart' FOR UPDATE");
+      const moving = t.ordo.orders.execute(created.value.id, { type: 'transition', track: 'fulfilment', to: 'QC' }, admin);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await removal.query("UPDATE workflow_customizations SET revision = revision + 1, statuses = '[]' WHERE workflow = 'xcart'");
+      await removal.query('COMMIT');
+      expect(await moving).toMatchObject({ ok: false, code: 'unknown_status' });
+    } finally {
+      removal.release();
+    }
+    const after = await t.ordo.orders.get(created.value.id, admin);
+    expect(after.ok && after.value.status).toEqual({ payment: 'Q', fulfilment: 'N' });
+  });
+});
