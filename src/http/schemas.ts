@@ -170,6 +170,7 @@ export const Workflow = Type.Object({
   revision: Type.Integer({ description: "revision of this deployment's changes to the shipped workflow; 0 as shipped" }),
   customStatuses: Type.Boolean({ description: 'whether the merchant may add statuses of its own' }),
   settings: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+  settingNotes: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'what each setting is for, and where its default comes from' })),
   tracks: Type.Array(Type.Object({
     id: Type.String(), label: Type.String(), initial: Type.String(),
     states: Type.Array(Type.Object({

@@ -50,14 +50,18 @@ export const nexway: WorkflowDefinition = {
   label: 'Nexway Monetize',
   description: 'One track for a digital sale: payment, fraud review, completion steps with automatic repair, and cancellation with refund.',
   settings: {
-    // Placeholder: Nexway does not publish how long an asynchronous payment may take.
     paymentTimeout: '7d',
     fraudReviewTimeout: '6d',
     repairRetry: '5m',
-    // Cancelled orders are refunded: a cancellation gives the money back without being asked.
     refundOnCancel: true,
-    // inferred: retries back off, doubling up to this; Nexway publishes no schedule.
     repairRetryMax: '6h',
+  },
+  settingNotes: {
+    paymentTimeout: 'how long an asynchronous payment may stay unpaid before the order is ABORTED; inferred: 7 days, Nexway does not publish its own',
+    fraudReviewTimeout: 'how long a review waits for the shopper to authenticate before the order is cancelled (6 days, as Nexway says)',
+    repairRetry: 'the first wait before a failed completion step is tried again; inferred: 5 minutes',
+    refundOnCancel: 'cancelled orders are refunded, without being asked',
+    repairRetryMax: 'retries back off, doubling up to this; inferred: Nexway publishes no schedule',
   },
   tracks: [
     {

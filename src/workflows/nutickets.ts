@@ -64,13 +64,18 @@ export const nutickets: WorkflowDefinition = {
   settings: {
     basketTimeout: '10m',
     paymentLinkExpiry: '72h',
-    // Deposits: a share of the total up front, offered from a minimum order total (minor units);
-    // the balance is due by the order's own deadline, else this long after the deposit.
     depositPercent: 25,
     depositMinimumTotal: 0,
     depositBalanceDeadline: '30d',
-    // Whether customers may cancel their own completed orders (off unless the company allows it).
     customerCancellation: false,
+  },
+  settingNotes: {
+    basketTimeout: "each company's basket timeout, 10 minutes unless it sets another",
+    paymentLinkExpiry: 'how long a payment link lasts when it has no date of its own (72 hours)',
+    depositPercent: 'the share of the total a deposit takes; inferred: 25 %, the page gives no default',
+    depositMinimumTotal: 'the order total (minor units) from which deposits are offered; inferred: from any total',
+    depositBalanceDeadline: "when the balance is due if the order sets no date before the event; inferred: 30 days",
+    customerCancellation: 'whether customers may cancel their own completed orders: off unless the company allows it',
   },
   tracks: [
     {

@@ -18,14 +18,21 @@ export const standard: WorkflowDefinition = {
     basketTimeout: '10m',
     paymentTimeout: '72h',
     paymentLinkExpiry: '72h',
-    // Deposits: this share of the total up front, offered from this order total (minor units), balance due within this.
     depositPercent: 25,
     depositMinimumTotal: 10000,
     depositBalanceDeadline: '30d',
-    // A review that nobody finishes cancels the order (Nexway waits 6 days for the shopper).
     reviewTimeout: '6d',
-    // Items nobody approves or rejects in this time: the order is called off and its stock released.
     approvalTimeout: '7d',
+  },
+  settingNotes: {
+    basketTimeout: 'an idle cart is cancelled after this; it restarts on every change and may be extended once',
+    paymentTimeout: 'a placed order nobody pays is cancelled after this, its stock released (unless the payment has a deadline of its own)',
+    paymentLinkExpiry: 'how long a payment link lasts when it has no date of its own',
+    depositPercent: 'the share of the total a deposit takes',
+    depositMinimumTotal: 'the order total (minor units) from which deposits are offered',
+    depositBalanceDeadline: 'when the balance is due if the deposit sets no date; unpaid by then, the order is cancelled and the deposit kept',
+    reviewTimeout: 'a review nobody finishes cancels the order after this (Nexway waits 6 days)',
+    approvalTimeout: 'items nobody approves or rejects in this time: the order is cancelled and its stock released',
   },
   tracks: [
     {

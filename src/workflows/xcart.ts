@@ -17,8 +17,10 @@ export const xcart: WorkflowDefinition = {
   label: 'X-Cart',
   description: 'Separate payment and fulfilment statuses; stock is held by Q, P and A and given back by R, C and D; admins may set almost any status by hand.',
   settings: {
-    // inferred: the add-on's lifetime for Not finished orders; X-Cart's pages give no default.
     notFinishedLifetime: '7d',
+  },
+  settingNotes: {
+    notFinishedLifetime: 'how long a Not finished order is kept before it is removed; inferred: 7 days, X-Cart gives no default',
   },
   // An order is numbered once finished: not while its first online answer is awaited, nor while Not finished.
   numbering: 'finished',

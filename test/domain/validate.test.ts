@@ -202,6 +202,14 @@ describe('validateWorkflow', () => {
     expect(validateWorkflow(wf)).toEqual(["track 'main': transition #2 (to 'done'): guard names unknown state 'main.gone'"]);
   });
 
+  it('reports a note on a setting that does not exist, and a settingOn guard on a setting that is not yes/no', () => {
+    const wf = tiny({ transitions: [transitions[0]!, { ...transitions[1]!, guards: [{ kind: 'settingOn', setting: 'limit' }] }] }, { settings: { ...tiny().settings, limit: '10m' }, settingNotes: { limt: 'typo' } });
+    expect(validateWorkflow(wf)).toEqual([
+      "track 'main': transition #2 (to 'done'): guard names 'limit', which is not a yes/no setting",
+      "a note describes setting 'limt', which is not defined",
+    ]);
+  });
+
   // A '*' reaction never fires in its own target state, so a timer there relying on it goes nowhere.
   it("reports a timer whose only reaction is a '*' reaction into the timer's own state", () => {
     const wf: WorkflowDefinition = {

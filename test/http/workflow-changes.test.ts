@@ -24,6 +24,7 @@ describe('PATCH /v1/workflows/{name}/settings', () => {
     const res = await t.call('PATCH', '/v1/workflows/standard/settings', { paymentTimeout: '48h', depositPercent: 30 });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ name: 'standard', revision: before + 1, settings: { paymentTimeout: '48h', depositPercent: 30, basketTimeout: '10m' } });
+    expect(res.body.settingNotes.paymentTimeout).toMatch(/cancelled/);
     const back = await t.call('PATCH', '/v1/workflows/standard/settings', { paymentTimeout: null, depositPercent: null });
     expect(back.body).toMatchObject({ revision: before + 2, settings: { paymentTimeout: '72h', depositPercent: 25 } });
   });

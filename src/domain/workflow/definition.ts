@@ -145,6 +145,8 @@ export interface WorkflowDefinition {
   /** The first track is the order's main status. */
   readonly tracks: readonly TrackDefinition[];
   readonly settings: Readonly<Record<string, SettingValue>>;
+  /** What each setting is for, and where its default comes from ("inferred:" when the platform publishes none). */
+  readonly settingNotes?: Readonly<Record<string, string>>;
   /** The merchant may add statuses of its own to any track (X-Cart): no stock effect, set by an admin from any status. */
   readonly customStatuses?: boolean;
   /** 'created' (the default): every order is numbered when created. 'finished': see numbering.ts. */

@@ -28,7 +28,7 @@ export function toMarkdown(wf: WorkflowDefinition): string {
   for (const track of wf.tracks) out.push(...trackSection(wf, track));
   const settings = Object.entries(wf.settings);
   if (settings.length) {
-    out.push('## Settings', '', '| setting | default |', '| --- | --- |', ...settings.map(([k, v]) => `| \`${k}\` | ${cell(String(v))} |`), '');
+    out.push('## Settings', '', '| setting | default | |', '| --- | --- | --- |', ...settings.map(([k, v]) => `| \`${k}\` | ${cell(String(v))} | ${cell(wf.settingNotes?.[k] ?? '')} |`), '');
   }
   out.push('## What a merchant may change', '', ...merchantChanges(wf), '');
   const inferred = inferredChoices(wf);
@@ -79,6 +79,7 @@ function inferredChoices(wf: WorkflowDefinition): string[] {
     const m = text && /inferred:?\s*(.*)$/i.exec(text);
     if (m) found.push(`${where}: ${m[1]}`);
   };
+  for (const [name, text] of Object.entries(wf.settingNotes ?? {})) note(`setting \`${name}\``, text);
   for (const track of wf.tracks) {
     for (const s of track.states) note(`status \`${s.id}\``, s.description);
     for (const t of track.transitions) note(`${froms(t.from)} → \`${t.to}\``, t.description);

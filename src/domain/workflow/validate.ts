@@ -40,6 +40,7 @@ export function validateWorkflow(wf: WorkflowDefinition): readonly string[] {
     }
   };
   for (const track of wf.tracks) problems.push(...validateTrack(wf, track, checkGuards, statesOf));
+  for (const name of Object.keys(wf.settingNotes ?? {})) if (!Object.hasOwn(wf.settings, name)) problems.push(`a note describes setting '${name}', which is not defined`);
   return problems;
 }
 
