@@ -1,3 +1,14 @@
+/**
+ * Whether the order is over for good, so that card holds it still has are let go: its main
+ * status is terminal, or says so (a permanent status an admin may still leave, such as X-Cart's
+ * Cancelled or a refused Nexway payment that may be retried, keeps them).
+ */
+export function releasesHolds(wf: WorkflowDefinition, order: Order): boolean {
+  const main = wf.tracks[0]!;
+  const state = stateOf(main, order.status[main.id] ?? main.initial);
+  return state?.kind === 'terminal' || state?.releasesHolds === true;
+}
+
 /** Whether the order's main status holds its goods back (a review, an approval): then nothing ships yet. */
 export function orderHeld(wf: WorkflowDefinition, order: Order): string | undefined {
   const main = wf.tracks[0]!;

@@ -40,6 +40,8 @@ export interface OrderServiceDeps {
   readonly workflows: WorkflowCatalog;
   /** Fraud screening, for workflows that send flagged orders to review. */
   readonly screen?: (order: Order) => Promise<Screening>;
+  /** Hears what failed after a change was saved (a gateway down for an automatic capture): the change stands. */
+  readonly onError?: (err: unknown) => void;
 }
 
 export interface CreateOrderInput extends NewOrder {
@@ -79,9 +81,21 @@ export class OrderService {
     this.#afterSave.push(fn);
   }
 
+  /**
+   * Runs what follows a saved change. The change is committed: whatever fails here is reported,
+   * never answered as the command's failure, and is picked up again by the recovery loops
+   * (an intent recorded before its gateway call, a completion step still due).
+   */
   private async saved(order: Order, wf: WorkflowDefinition): Promise<boolean> {
     let changed = false;
-    for (const fn of this.#afterSave) changed = (await fn(order, wf)) || changed;
+    for (const fn of this.#afterSave) {
+      try {
+        changed = (await fn(order, wf)) || changed;
+      } catch (err) {
+        changed = true;
+        (this.deps.onError ?? reportToConsole)(err);
+      }
+    }
     return changed;
   }
 
@@ -94,8 +108,8 @@ export class OrderService {
     let decided = decideCreate(wf, input, ctx);
     if (!decided.ok) return decided;
     // Screening looks at the order as built; its verdict is then part of the same creation.
-    if (this.deps.screen && screens(wf)) {
-      const screening = await this.deps.screen(decided.value.order);
+    if (screens(wf)) {
+      const screening = await this.screen(decided.value.order);
       decided = decideCreate(wf, input, { ...ctx, screening });
       if (!decided.ok) return decided;
     }
@@ -145,12 +159,17 @@ export class OrderService {
       const found = await this.load(id, actor);
       if (!found.ok) return found;
       const { wf } = found.value;
-      // A cart is screened again as it is (its checkout may come with this command); a placed order keeps its verdict.
-      const order = found.value.order.placedAt === null && this.deps.screen && screens(wf) ? { ...found.value.order, screening: await this.deps.screen(found.value.order) } : found.value.order;
+      let order = found.value.order;
       if (opts.expectedVersion !== undefined && opts.expectedVersion !== order.version) return versionMismatch(order, opts.expectedVersion);
       const now = this.deps.clock.now();
-      const decided = decide(wf, order, command, actor, now);
+      let decided = decide(wf, order, command, actor, now);
       if (!decided.ok) return decided;
+      // A cart being checked out is screened as it now is, and the checkout decided with that verdict.
+      if (order.placedAt === null && decided.value.order.placedAt !== null && screens(wf)) {
+        order = { ...order, screening: await this.screen(order) };
+        decided = decide(wf, order, command, actor, now);
+        if (!decided.ok) return decided;
+      }
       let saved = await this.persist(wf, order, decided.value, actor, now, opts.once);
       if (saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock' && MONEY_FACTS.has(command.type)) {
         // The gateway already moved the money: record it, and report the stock it could not take.
@@ -179,6 +198,17 @@ export class OrderService {
     const { shortages } = checkStock(decided.value.movements, await readLevels(this.deps.pool, decided.value.movements.map((m) => m.sku)));
     if (shortages.length > 0) return insufficientStock(shortages);
     return accept({ before: presentOrder(order, wf, actor), after: presentOrder(decided.value.order, wf, actor) });
+  }
+
+  /** The screener's verdict; a screener that fails sends the order to review rather than letting it through unscreened. */
+  private async screen(order: Order): Promise<Screening> {
+    if (!this.deps.screen) return { flagged: false, reasons: [] };
+    try {
+      return await this.deps.screen(order);
+    } catch (err) {
+      (this.deps.onError ?? reportToConsole)(err);
+      return { flagged: true, reasons: ['the screener failed; review by hand'] };
+    }
   }
 
   /** Adds, re-counts and removes basket lines, where the workflow lets the basket be edited. */
@@ -265,6 +295,8 @@ function movementRow(m: StockMovement, orderId: string, actor: Actor, now: Date,
   const d = movementDeltas(m.kind, m.quantity);
   return { id, sku: m.sku, kind: m.kind, quantity: m.quantity, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: orderId, line_id: m.lineId ?? null, reason: null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
 }
+
+const reportToConsole = (err: unknown) => console.error('ordo:', err);
 
 /** Commands that record money the gateway already moved: they are never refused for want of stock. */
 const MONEY_FACTS: ReadonlySet<string> = new Set(['record_gateway_result', 'gateway_event', 'record_refund_result']);

@@ -47,6 +47,8 @@ export interface OrdoOptions {
   readonly gateways?: (pool: pg.Pool) => readonly PaymentGateway[];
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
+  /** Hears what failed after a change was saved (default: the console); the change itself stands. */
+  readonly onError?: (err: unknown) => void;
 }
 
 export interface Ordo {
@@ -95,7 +97,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const workflows = new WorkflowCatalog({ pool, clock });
   const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows };
   const rules = options.fraud?.rules ?? fraudRulesFromEnv();
-  const orders = new OrderService({ ...deps, screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
+  const orders = new OrderService({ ...deps, ...(options.onError ? { onError: options.onError } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
   const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
   orders.onSaved((order, wf) => completions.afterSave(order, wf));
   const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];

@@ -9,11 +9,12 @@
  */
 import type pg from 'pg';
 import { systemActor, type Actor } from '../domain/actor.js';
-import { orderEnded, orderHeld } from '../domain/ended.js';
+import { orderEnded, orderHeld, releasesHolds } from '../domain/ended.js';
+import { totalsOf } from '../domain/totals.js';
 import type { Order } from '../domain/order.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { refundRooms, type CallbackType } from '../domain/payments/decide-payment.js';
-import type { PaymentMethod } from '../domain/payments/payment.js';
+import { capturable, type PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';
 import { eventIgnored, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
@@ -224,20 +225,29 @@ export class PaymentService {
   }
 
   /**
-   * Called after every saved change. An order that ended (cancelled, expired, aborted) lets go
-   * of the card holds it still has; an order whose hold (a review) was lifted has the payments
-   * that were only authorized because of it captured. Both go through the gateway as any other
-   * capture or void: an intent recorded first, the call made after.
+   * Called after every saved change. An order over for good lets go of the card holds it still
+   * has; an order whose hold (a review, an approval) was lifted has the payments that were only
+   * authorized because of it captured, up to what it still owes, the rest let go. Ordo asks
+   * once per payment: a capture or void the gateway refuses is left to the merchant. Both go
+   * through the gateway as any other: the intent recorded first, the call made after.
    */
   async afterSave(order: Order, wf: WorkflowDefinition): Promise<boolean> {
-    const ended = orderEnded(wf, order) !== undefined;
-    const released = !ended && orderHeld(wf, order) === undefined;
-    const open = order.payments.filter((p) => p.state === 'authorized' && !p.intent && p.captured === 0);
-    const toVoid = ended ? open : [];
-    const toCapture = released ? open.filter((p) => p.captureOnRelease) : [];
-    for (const p of toVoid) await this.void(p.id, systemActor);
-    for (const p of toCapture) await this.capture(p.id, undefined, systemActor);
-    return toVoid.length + toCapture.length > 0;
+    const open = order.payments.filter((p) => p.state === 'authorized' && !p.intent && p.captured === 0 && !p.autoReleased);
+    if (open.length === 0) return false;
+    const over = releasesHolds(wf, order);
+    const lifted = !over && orderEnded(wf, order) === undefined && orderHeld(wf, order) === undefined;
+    let owed = Math.max(0, totalsOf(order).balance);
+    let asked = false;
+    for (const p of open) {
+      if (!over && !(lifted && p.captureOnRelease)) continue;
+      const amount = over ? 0 : Math.min(capturable(p), owed);
+      owed -= amount;
+      await this.onPayment(p.id, systemActor, (orderId) => this.deps.orders.execute(orderId, amount > 0
+        ? { type: 'request_capture', paymentId: p.id, intentKey: this.deps.newId(), amount, automatic: true }
+        : { type: 'request_void', paymentId: p.id, intentKey: this.deps.newId(), automatic: true }, systemActor));
+      asked = true;
+    }
+    return asked;
   }
 
   private async onPayment(paymentId: string, actor: Actor, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {

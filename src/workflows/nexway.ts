@@ -78,9 +78,9 @@ export const nexway: WorkflowDefinition = {
         { id: 'PARTIAL_COMPLETED', label: 'Partially completed', kind: 'temporary', stock: 'reserve', description: 'Some fulfilment failed; repairable, or cancelled and reimbursed.' },
         { id: 'COMPLETED', label: 'Completed', kind: 'permanent', stock: 'commit', description: 'Every completion step succeeded.' },
         { id: 'CANCEL_PENDING', label: 'Cancel pending', kind: 'temporary', stock: 'none', cancels: true, description: 'A cancellation is being processed.' },
-        { id: 'ABORTED', label: 'Aborted', kind: 'permanent', stock: 'release', description: 'The asynchronous payment did not arrive in time.' },
-        { id: 'CANCELED', label: 'Canceled', kind: 'permanent', stock: 'release', announcesCancellation: true, description: 'Cancelled with a reason and refunded; the shopper is sent the cancellation e-mail.' },
-        { id: 'CANCELED_WITH_ERROR', label: 'Canceled with error', kind: 'permanent', stock: 'release', description: 'Cancelled and refunded, but the cancellation e-mail failed; an admin may send it again.' },
+        { id: 'ABORTED', label: 'Aborted', kind: 'permanent', stock: 'release', releasesHolds: true, description: 'The asynchronous payment did not arrive in time.' },
+        { id: 'CANCELED', label: 'Canceled', kind: 'permanent', stock: 'release', announcesCancellation: true, releasesHolds: true, description: 'Cancelled with a reason and refunded; the shopper is sent the cancellation e-mail.' },
+        { id: 'CANCELED_WITH_ERROR', label: 'Canceled with error', kind: 'permanent', stock: 'release', releasesHolds: true, description: 'Cancelled and refunded, but the cancellation e-mail failed; an admin may send it again.' },
         // Part cancelled: only those lines go back, which a whole-order stock effect cannot say.
         { id: 'PARTIAL_CANCELED', label: 'Partially canceled', kind: 'temporary', stock: 'none', description: 'Part of the order was cancelled and refunded.' },
       ],

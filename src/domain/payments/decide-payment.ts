@@ -42,8 +42,9 @@ export interface RecordGatewayResultCommand {
   readonly amount?: number;
 }
 
-export interface RequestCaptureCommand { readonly type: 'request_capture'; readonly paymentId: string; readonly intentKey: string; readonly amount?: number }
-export interface RequestVoidCommand { readonly type: 'request_void'; readonly paymentId: string; readonly intentKey: string }
+/** `automatic`: asked by Ordo itself (a hold lifted, an order ended), which then never asks again for this payment. */
+export interface RequestCaptureCommand { readonly type: 'request_capture'; readonly paymentId: string; readonly intentKey: string; readonly amount?: number; readonly automatic?: boolean }
+export interface RequestVoidCommand { readonly type: 'request_void'; readonly paymentId: string; readonly intentKey: string; readonly automatic?: boolean }
 /** An admin records money that arrived outside a gateway (invoice, on-site, manual), or a gateway's answer checked by hand. */
 export interface SettlePaymentCommand { readonly type: 'settle_payment'; readonly paymentId: string; readonly amount?: number }
 /** An admin resolves an unknown or pending answer after checking the gateway. */
@@ -125,13 +126,13 @@ export function decidePayment(wf: WorkflowDefinition, order: Order, cmd: Payment
         if (p.intent) return reject('payment_busy', `payment ${p.id} is waiting on the gateway (${p.intent.op})`);
         const amount = cmd.amount ?? capturable(p);
         if (amount < 1 || amount > capturable(p)) return reject('capture_exceeds_authorized', `can capture at most ${capturable(p)}, not ${amount}`, { capturable: capturable(p), requested: amount });
-        return accept(requestOperation(order, p, 'capture', cmd.intentKey, amount, now));
+        return accept(automatically(requestOperation(order, p, 'capture', cmd.intentKey, amount, now), p.id, cmd.automatic));
       });
     case 'request_void':
       return withPayment(order, cmd.paymentId, (p) => {
         if (p.state !== 'authorized' || p.captured > 0) return reject('payment_not_voidable', `only an authorization nothing was captured on can be voided; payment ${p.id} is ${p.state}`, { state: p.state });
         if (p.intent) return reject('payment_busy', `payment ${p.id} is waiting on the gateway (${p.intent.op})`);
-        return accept(requestOperation(order, p, 'void', cmd.intentKey, 0, now));
+        return accept(automatically(requestOperation(order, p, 'void', cmd.intentKey, 0, now), p.id, cmd.automatic));
       });
     case 'settle_payment':
       return withPayment(order, cmd.paymentId, (p) => {
@@ -368,6 +369,9 @@ function settleRefund(order: Order, refund: Refund, payment: Payment, outcome: '
   if (state !== payment.state) events.push({ type: 'payment.changed', data: { paymentId: payment.id, from: payment.state, to: state, authorized: payment.authorized, captured: payment.captured, refunded } });
   return { order: next, events, restock: outcome === 'settled' && refund.restock ? refund.lines : [] };
 }
+
+const automatically = (d: MoneyDecision, paymentId: string, automatic: boolean | undefined): MoneyDecision =>
+  automatic ? { ...d, order: { ...d.order, payments: d.order.payments.map((x) => (x.id === paymentId ? { ...x, autoReleased: true } : x)) } } : d;
 
 function requestOperation(order: Order, p: Payment, op: GatewayOperation, key: string, amount: number, now: Date, refundId?: string, options?: Readonly<Record<string, string>>): MoneyDecision {
   const next: Payment = { ...p, intent: { op, key, amount, at: iso(now), ...(refundId ? { refundId } : {}), ...(options ? { options } : {}) }, updatedAt: iso(now) };

@@ -57,6 +57,11 @@ export interface Payment {
   readonly intent?: PaymentIntent;
   /** Only authorized because the order was on hold (a review): captured once the hold is lifted. */
   readonly captureOnRelease?: boolean;
+  /**
+   * Ordo already asked on its own to capture or void this authorization (a hold lifted, an
+   * order ended). It never asks twice: what the gateway refused is for the merchant to settle.
+   */
+  readonly autoReleased?: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

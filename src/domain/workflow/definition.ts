@@ -32,6 +32,8 @@ export interface StateDefinition {
   readonly cancels?: boolean;
   /** Entering it sends the customer the cancellation notice, outside any transaction; its failure is the event `cancellation.failed`. */
   readonly announcesCancellation?: boolean;
+  /** An order here is over for good though the state is not terminal (Nexway's CANCELED): card holds still open are let go. */
+  readonly releasesHolds?: boolean;
   /** A fraud review: leaving it by hand for a state that goes on (not an end) accepts the order for good. */
   readonly reviews?: boolean;
   /** Nothing ships while the main track is here (a review or an approval is pending). */
