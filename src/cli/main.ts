@@ -6,6 +6,7 @@ import { toMarkdown } from '../domain/workflow/markdown.js';
 import { toMermaid } from '../domain/workflow/mermaid.js';
 import { findWorkflow, presets } from '../workflows/index.js';
 import { readConfig } from './config.js';
+import { failureLine } from './failure.js';
 import { serve, withOrdo } from './serve.js';
 
 const program = new Command('ordo').description('Ordo, a headless order-processing engine').showHelpAfterError();
@@ -61,7 +62,14 @@ workflow.command('show <name>').description('print a workflow as JSON, a Mermaid
     process.stdout.write(opts.mermaid ? toMermaid(wf) : opts.markdown ? toMarkdown(wf) : `${JSON.stringify(wf, null, 2)}\n`);
   });
 
-program.parseAsync().catch((err: unknown) => {
-  console.error(`ordo: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
-  process.exit(1);
-});
+program.parseAsync().then(
+  () => {
+    // The embedded server's package exits 0 from its own exit hook once the loop is idle: a
+    // command's failure code (check stock, sweep) must not be lost to it.
+    if (process.exitCode) process.exit(process.exitCode);
+  },
+  (err: unknown) => {
+    console.error(failureLine(err));
+    process.exit(1);
+  },
+);

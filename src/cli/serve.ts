@@ -4,9 +4,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateKey } from '../engine/api-key-service.js';
 import { ManualClock } from '../engine/clock.js';
-import { createOrdo, type Ordo } from '../engine/ordo.js';
+import { createOrdo, type Ordo, type OrdoOptions } from '../engine/ordo.js';
 import { buildServer } from '../http/server.js';
+import { DataDirInUseError } from '../store/embedded.js';
 import type { Config } from './config.js';
+
+/** However the database behaves, a signal ends the process within this. */
+const STOP_LIMIT_MS = 3000;
 
 /** The admin key: ORDO_ADMIN_KEY, else the one made on an earlier start, else a new one kept for next time. */
 async function adminKey(config: Config): Promise<{ key: string; source: string }> {
@@ -20,12 +24,13 @@ async function adminKey(config: Config): Promise<{ key: string; source: string }
 }
 
 export async function serve(config: Config): Promise<void> {
-  const ordo = await createOrdo({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: config.dataDir,
-    ...(config.pgPort ? { pgPort: config.pgPort } : {}),
-    ...(config.clock === 'test' ? { clock: new ManualClock() } : {}),
-  });
+  let ordo: Ordo;
+  try {
+    ordo = await openOrdo(config, config.clock === 'test' ? { clock: new ManualClock() } : {});
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError)) throw err;
+    throw new Error(`another Ordo (pid ${err.pid}) is already running on the data directory ${err.dataDir}: stop it, or give this one its own with ORDO_DATA_DIR=<dir>`);
+  }
   const admin = await adminKey(config);
   await ordo.apiKeys.ensure(admin.key, { role: 'admin', name: 'admin' });
   const app = await buildServer(ordo, { logger: { level: config.logLevel } as never });
@@ -36,6 +41,11 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping`);
+    // Each step is bounded on its own; this bounds them all, whatever state the database is in.
+    setTimeout(() => {
+      console.error(`ordo: still stopping after ${STOP_LIMIT_MS / 1000} s; exiting without waiting further`);
+      process.exit(1);
+    }, STOP_LIMIT_MS);
     await stopSweeping();
     await app.close();
     await ordo.close();
@@ -61,14 +71,23 @@ export async function serve(config: Config): Promise<void> {
   console.log(`Admin key (${admin.source}): ${admin.key}`);
 }
 
-/** Opens Ordo on the configured database for a one-off command, and closes it afterwards. */
+/**
+ * Opens Ordo on DATABASE_URL, else on the data directory's embedded server: started here, or,
+ * when another Ordo already runs it (a server, say), that one's database rather than a second server.
+ */
+async function openOrdo(config: Config, more: OrdoOptions = {}, shareRunning = false): Promise<Ordo> {
+  if (config.databaseUrl) return createOrdo({ ...more, databaseUrl: config.databaseUrl });
+  try {
+    return await createOrdo({ ...more, dataDir: config.dataDir, ...(config.pgPort ? { pgPort: config.pgPort } : {}) });
+  } catch (err) {
+    if (!(shareRunning && err instanceof DataDirInUseError)) throw err;
+    return createOrdo({ ...more, databaseUrl: err.databaseUrl });
+  }
+}
+
+/** Opens Ordo for a one-off command, and closes it afterwards. */
 export async function withOrdo<T>(config: Config, work: (ordo: Ordo) => Promise<T>, at?: Date): Promise<T> {
-  const ordo = await createOrdo({
-    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
-    dataDir: config.dataDir,
-    ...(config.pgPort ? { pgPort: config.pgPort } : {}),
-    ...(at ? { clock: new ManualClock(at) } : {}),
-  });
+  const ordo = await openOrdo(config, at ? { clock: new ManualClock(at) } : {}, true);
   try {
     return await work(ordo);
   } finally {

@@ -8,7 +8,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Ordo } from '../engine/ordo.js';
 import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
-import { httpProblem } from './problems.js';
+import { databaseUnavailableProblem, httpProblem } from './problems.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { hasUnstorableText } from './text.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { clockRoutes } from './routes/clock.js';
@@ -56,6 +57,11 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return httpProblem(reply, 413, 'payload_too_large', 'the request body is too large');
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return httpProblem(reply, 415, 'unsupported_media_type', 'send the body as application/json');
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return httpProblem(reply, err.statusCode, 'invalid_request', err.message);
+    // Down, restarting or unreachable: not a fault of this request, and over once the database is back.
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      return databaseUnavailableProblem(reply);
+    }
     request.log.error(err);
     return httpProblem(reply, 500, 'internal_error', 'something went wrong on our side; the request may be retried');
   });

@@ -10,7 +10,15 @@ export type Db = pg.Pool | pg.PoolClient;
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    // Waiting for a connection (a free one, or a new one to a database that is down or hung) fails
+    // in seconds, answered 503, rather than holding the request.
+    connectionTimeoutMillis: 5000,
+    // Dead peers are noticed on idle connections too, so they are dropped rather than handed out.
+    keepAlive: true,
+  });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => {});
   return pool;
