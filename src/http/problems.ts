@@ -17,6 +17,7 @@ const STATUS_OF = {
   transition_forbidden_for_actor: 409,
   guard_failed: 409,
   concurrent_update: 409,
+  idempotency_key_in_progress: 409,
   order_not_found: 404,
   version_mismatch: 412,
   insufficient_stock: 409,
@@ -65,6 +66,7 @@ const STATUS_OF = {
   status_in_use: 409,
   status_not_found: 404,
   notice_not_due: 409,
+  fulfillment_required: 409,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */
@@ -77,6 +79,7 @@ export type HttpProblemCode =
   | 'unsupported_media_type'
   | 'idempotency_key_reused'
   | 'idempotency_key_in_progress'
+  | 'database_unavailable'
   | 'internal_error';
 
 const titleOf = (code: string) => code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
@@ -100,6 +103,12 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyRepl
 
 export const httpProblem = (reply: FastifyReply, status: number, code: HttpProblemCode, detail: string, extensions?: Readonly<Record<string, unknown>>) =>
   sendProblem(reply, problem(status, code, detail, extensions));
+
+/** Seconds a client is asked to wait when the database is unavailable: about a restart's length. */
+export const DATABASE_RETRY_AFTER = 5;
+
+export const databaseUnavailableProblem = (reply: FastifyReply) =>
+  httpProblem(reply.header('retry-after', String(DATABASE_RETRY_AFTER)), 503, 'database_unavailable', 'the database is unavailable for now; retry after a few seconds');
 
 export const rejectionProblem = (reply: FastifyReply, r: Rejection) =>
   sendProblem(reply, problem(STATUS_OF[r.code], r.code, r.message, r.details));
