@@ -13,6 +13,7 @@ export interface CancelCommand {
   readonly type: 'cancel';
   /** Omitted: everything still wanted, shipping included. */
   readonly lines?: readonly { readonly lineId: string; readonly quantity: number }[];
+  /** Omitted: dropped with the whole order, or with its last lines unless a parcel went out on it. */
   readonly cancelShipping?: boolean;
   readonly reason: string;
   /** Put units that already left back in stock (they came back, or never left the building). */
@@ -63,9 +64,11 @@ export function decideCancel(order: Order, cmd: CancelCommand): Result<CancelDec
       back: (l.back ?? 0) + restocked,
     };
   });
-  const dropShipping = cmd.cancelShipping ?? whole;
-  const shipping: Shipping | null = dropShipping && order.shipping ? { ...order.shipping, amount: 0 } : order.shipping;
   const nothingLeft = lines.every((l) => l.quantity === 0);
+  // Nothing left to send: the shipping goes too, unless a parcel already went out on it. The caller may say otherwise.
+  const shippedOut = order.fulfillments.some((f) => f.state === 'shipped' || f.state === 'delivered');
+  const dropShipping = cmd.cancelShipping ?? (whole || (nothingLeft && !shippedOut));
+  const shipping: Shipping | null = dropShipping && order.shipping ? { ...order.shipping, amount: 0 } : order.shipping;
   return accept({
     order: { ...order, lines, shipping },
     events: [{

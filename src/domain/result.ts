@@ -16,6 +16,7 @@ export const REJECTION_CODES = [
   'order_not_found',
   'version_mismatch',
   'concurrent_update',
+  'idempotency_key_in_progress',
   'insufficient_stock',
   'timer_not_found',
   'timer_not_extendable',
@@ -62,6 +63,7 @@ export const REJECTION_CODES = [
   'status_in_use',
   'status_not_found',
   'notice_not_due',
+  'fulfillment_required',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -135,6 +135,7 @@ export const nutickets: WorkflowDefinition = {
         { on: 'payment.declined', from: ['unknown'], to: 'expired' },
         { on: 'payment.refunded', from: ['complete', 'partially_refunded'], to: 'refunded' },
         { on: 'payment.partially_refunded', from: ['complete'], to: 'partially_refunded' },
+        { on: 'payment.refunded', from: ['partially_paid'], to: 'refunded', description: 'inferred: the deposit was given back in full, so the tickets go back on sale rather than wait for the deadline' },
 
         { on: 'timer.basket_expired', from: ['active'], to: 'expired' },
         { on: 'timer.payment_link_expired', from: ['awaiting_payment_link'], to: 'expired' },

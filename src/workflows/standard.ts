@@ -74,7 +74,9 @@ export const standard: WorkflowDefinition = {
         { on: 'timer.deposit_deadline', from: ['placed'], to: 'cancelled', description: 'the balance after a deposit was not paid in time: called off, the deposit kept, the stock released' },
         { on: 'timer.payment_timeout', from: ['placed'], to: 'cancelled', guards: [{ kind: 'statusIn', track: 'payment', states: ['unpaid', 'failed', 'voided'] }], description: 'nobody paid: the order is called off and its stock released, never left stuck' },
         { on: 'entered:payment.paid', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'fulfillment', states: ['delivered'] }] },
-        { on: 'entered:fulfillment.delivered', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'payment', states: ['paid'] }] },
+        // Delivered and paid for, less whatever was given back since: the sale is over.
+        { on: 'entered:fulfillment.delivered', from: ['placed'], to: 'completed', guards: [{ kind: 'statusIn', track: 'payment', states: ['paid', 'partially_refunded', 'refunded'] }] },
+        { on: 'payment.refunded', from: ['placed', 'in_review', 'awaiting_approval'], to: 'cancelled', guards: [{ kind: 'goodsAre', progress: ['unfulfilled'] }], description: 'all the money given back before anything shipped: called off, its stock back on the shelf, never left waiting' },
       ],
       timers: [
         { name: 'basket', state: 'draft', after: 'basketTimeout', fire: 'timer.basket_expired', extendable: true, restartOnBasketChange: 'basketTimeout' },

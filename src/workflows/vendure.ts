@@ -18,6 +18,11 @@ const covered: Guard = { kind: 'balanceCovered' };
 const notCovered: Guard = { kind: 'not', guard: covered };
 const checkout: readonly Guard[] = [{ kind: 'hasLines' }, { kind: 'hasCustomer' }, { kind: 'hasShipping' }];
 
+/** The fulfillments' progress each goods status stands for. */
+const PROGRESS = { PartiallyShipped: 'partially_shipped', Shipped: 'shipped', PartiallyDelivered: 'partially_delivered', Delivered: 'delivered' } as const;
+const goods = (state: keyof typeof PROGRESS): Guard => ({ kind: 'goodsAre', progress: [PROGRESS[state]] });
+const goodsOf = (state: string): Guard[] => (state in PROGRESS ? [goods(state as keyof typeof PROGRESS)] : []);
+
 /** Where an order may go back to once a modification (or its extra payment) is settled. */
 const afterModification = ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered'] as const;
 
@@ -35,11 +40,12 @@ const transitions: readonly TransitionDefinition[] = [
   { from: ['ArrangingPayment'], to: 'PaymentAuthorized', actors: payments, guards: [{ kind: 'heldCovers' }] },
   { from: ['ArrangingPayment', 'PaymentAuthorized'], to: 'PaymentSettled', actors: payments, guards: [covered] },
 
-  // Fulfilment: the order follows its fulfillments (the engine sums them; the language has no guard for it).
-  { from: ['PaymentSettled'], to: 'PartiallyShipped', actors: ['system'] },
-  { from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped', actors: ['system'] },
-  { from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered', actors: ['system'] },
-  { from: ['PaymentSettled', 'Shipped', 'PartiallyDelivered'], to: 'Delivered', actors: ['system'] },
+  // Fulfilment: the order follows its fulfillments, and like Vendure's own checks, a status
+  // set directly must be what the fulfillments say; nothing is shipped by naming a status.
+  { from: ['PaymentSettled'], to: 'PartiallyShipped', actors: ['system'], guards: [goods('PartiallyShipped')] },
+  { from: ['PaymentSettled', 'PartiallyShipped'], to: 'Shipped', actors: ['system'], guards: [goods('Shipped')] },
+  { from: ['PaymentSettled', 'PartiallyShipped', 'Shipped'], to: 'PartiallyDelivered', actors: ['system'], guards: [goods('PartiallyDelivered')] },
+  { from: ['PaymentSettled', 'Shipped', 'PartiallyDelivered'], to: 'Delivered', actors: ['system'], guards: [goods('Delivered')] },
 
   // Modification, by an admin after checkout.
   { from: ['PaymentAuthorized', 'PaymentSettled', 'PartiallyShipped', 'Shipped', 'PartiallyDelivered'], to: 'Modifying', actors: admin },
@@ -47,8 +53,8 @@ const transitions: readonly TransitionDefinition[] = [
   // Leaving Modifying: with money owed, only towards the extra payment; otherwise back where it was
   // (Vendure allows any of these; returning to the exact previous state is the caller's choice).
   { from: ['Modifying'], to: 'ArrangingAdditionalPayment', actors: staffOrSystem, guards: [notCovered] },
-  ...afterModification.map((to) => ({ from: ['Modifying'], to, actors: staffOrSystem, guards: [covered] })),
-  ...afterModification.map((to) => ({ from: ['ArrangingAdditionalPayment'], to, actors: payments, guards: [covered] })),
+  ...afterModification.map((to) => ({ from: ['Modifying'], to, actors: staffOrSystem, guards: [covered, ...goodsOf(to)] })),
+  ...afterModification.map((to) => ({ from: ['ArrangingAdditionalPayment'], to, actors: payments, guards: [covered, ...goodsOf(to)] })),
 
   // Cancellation. Vendure also requires, outside the cart states, that every line was cancelled first.
   {

@@ -96,6 +96,10 @@ export const xcart: WorkflowDefinition = {
         { on: 'fulfillment.shipped', from: ['N', 'NB', 'P'], to: 'S', description: 'inferred: every unit has left in a parcel; X-Cart sets this by hand, Ordo also from its fulfillments' },
         { on: 'fulfillment.delivered', from: ['N', 'NB', 'P', 'S'], to: 'D', description: 'inferred: every unit arrived' },
         { on: 'return.completed', from: ['S', 'D'], to: 'R', description: 'inferred: every unit sent came back' },
+        {
+          on: 'payment.refunded', from: ['N', 'NB', 'P'], to: 'WND', guards: [{ kind: 'goodsAre', progress: ['unfulfilled'] }],
+          description: 'inferred: all the money went back before anything shipped, so nothing will be delivered; X-Cart leaves this to the admin, Ordo leaves no order New for ever',
+        },
       ],
       timers: [
         {

@@ -62,7 +62,7 @@ describe('toMermaid', () => {
 
   it('labels edges with the actors who may take them and the events that trigger them', () => {
     expect(lines).toContain('    order_draft --> order_placed : customer, admin / on order.created');
-    expect(lines).toContain('    order_placed --> order_cancelled : admin, system / customer / on order.cancelled / at the deposit deadline / at the payment deadline, else after paymentTimeout 72h');
+    expect(lines).toContain('    order_placed --> order_cancelled : admin, system / customer / on order.cancelled / at the deposit deadline / on payment.refunded / at the payment deadline, else after paymentTimeout 72h');
     expect(lines).toContain('    order_draft --> order_cancelled : customer, admin, system / on order.cancelled / after basketTimeout 10m');
     expect(lines).toContain('    payment_unpaid --> payment_paid : gateway, system / admin / on payment.settled / on entered order.placed');
     expect(lines).toContain('    order_placed --> order_completed : admin, system / on entered payment.paid / on entered fulfillment.delivered');

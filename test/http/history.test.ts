@@ -125,10 +125,13 @@ describe('GET /v1/orders/{id}/history', () => {
     expect(items.map(({ type, track, from, to, actor, reason }) => ({ type, track, from, to, actor, reason }))).toEqual([
       { type: 'order.created', track: null, from: null, to: null, actor: { kind: 'customer', id: `key:${customer}` }, reason: null },
       { type: 'order.status_changed', track: 'order', from: 'draft', to: 'placed', actor: { kind: 'customer', id: `key:${customer}` }, reason: null },
+      // Shipped by hand sends the goods in a parcel first, so the status is true.
+      { type: 'fulfillment.created', track: null, from: null, to: null, actor: { kind: 'admin', id: `key:${admin}` }, reason: null },
+      { type: 'fulfillment.changed', track: null, from: null, to: null, actor: { kind: 'admin', id: `key:${admin}` }, reason: null },
       { type: 'order.status_changed', track: 'fulfillment', from: 'unfulfilled', to: 'shipped', actor: { kind: 'admin', id: `key:${admin}` }, reason: 'picked up by DHL' },
       { type: 'order.status_changed', track: 'order', from: 'placed', to: 'cancelled', actor: { kind: 'admin', id: `key:${admin}` }, reason: 'refused at the door' },
     ]);
-    expect(items.map((i) => i.at)).toEqual([createdAt, createdAt, shippedAt, cancelledAt]);
+    expect(items.map((i) => i.at)).toEqual([createdAt, createdAt, shippedAt, shippedAt, shippedAt, cancelledAt]);
     expect(items[1]).toMatchObject({ cause: 'order.created' });
     // The customer reads the same history of its own order.
     const own = await t.call('GET', `/v1/orders/${id}/history`, undefined, { key });

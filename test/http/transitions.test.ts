@@ -215,21 +215,20 @@ describe('concurrent transitions', () => {
   it('without If-Match on different tracks: all apply, the version rises by exactly the number applied', async () => {
     const id = await placeOrder();
     const historyBefore = (await historyRows(t, id)).length;
+    // Changes that do not depend on each other (shipping would on the order not being cancelled or held).
     const results = await Promise.all([
       transition(id, { track: 'payment', to: 'paid' }),
       transition(id, { track: 'fulfillment', to: 'shipped' }),
-      transition(id, { track: 'order', to: 'cancelled' }),
     ]);
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
     // Each answer saw a distinct version: no two of them were saved over the same one.
-    expect(results.map((r) => r.body.version).sort()).toEqual([2, 3, 4]);
+    expect(results.map((r) => r.body.version).sort()).toEqual([2, 3]);
     const after = await read(id);
-    expect(after.version).toBe(4);
-    expect(after.status).toEqual({ order: 'cancelled', payment: 'paid', fulfillment: 'shipped' });
-    const added = (await historyRows(t, id)).slice(historyBefore);
+    expect(after.version).toBe(3);
+    expect(after.status).toEqual({ order: 'placed', payment: 'paid', fulfillment: 'shipped' });
+    const added = (await historyRows(t, id)).slice(historyBefore).filter((r) => r.track !== null);
     expect(added.map((r) => `${r.track}:${r.from_state}->${r.to_state}`).sort()).toEqual([
       'fulfillment:unfulfilled->shipped',
-      'order:placed->cancelled',
       'payment:unpaid->paid',
     ]);
   });

@@ -338,10 +338,17 @@ describe('vendure', () => {
       ['order', 'ArrangingAdditionalPayment', 'Cancelled', 'admin', 'ok'],
     ], { paid: 2000 });
     expectSteps(vendure, [
-      ['order', 'Modifying', 'Shipped', 'admin', 'ok'],
+      ['order', 'Modifying', 'PaymentSettled', 'admin', 'ok'],
+      // Back to Shipped only if the fulfillments say so: nothing has shipped here.
+      ['order', 'Modifying', 'Shipped', 'admin', 'guard_failed'],
       ['order', 'Modifying', 'ArrangingAdditionalPayment', 'admin', 'guard_failed'],
       ['order', 'ArrangingAdditionalPayment', 'PaymentSettled', 'gateway', 'ok'],
     ], { paid: 3000 });
+    const shipped = { id: 'f-1', lines: [{ lineId: 'line-1', quantity: 2 }], carrier: null, trackingNumber: null, trackingUrl: null, state: 'shipped' as const, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() };
+    expectSteps(vendure, [
+      ['order', 'Modifying', 'Shipped', 'admin', 'ok'],
+      ['order', 'Modifying', 'PartiallyShipped', 'admin', 'guard_failed'],
+    ], { paid: 3000, fulfillments: [shipped] });
   });
 });
 

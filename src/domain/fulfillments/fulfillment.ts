@@ -31,7 +31,9 @@ export interface Fulfillment {
   readonly updatedAt: string;
 }
 
-export type FulfillmentFact = 'unfulfilled' | 'partially_shipped' | 'shipped' | 'partially_delivered' | 'delivered';
+/** How far the goods have gone, least first. */
+export const FULFILLMENT_FACTS = ['unfulfilled', 'partially_shipped', 'shipped', 'partially_delivered', 'delivered'] as const;
+export type FulfillmentFact = (typeof FULFILLMENT_FACTS)[number];
 
 /** Units of a line in fulfillments that are not cancelled. */
 export const fulfilledOf = (order: Pick<Order, 'fulfillments'>, lineId: string, states: readonly FulfillmentState[] = ['pending', 'shipped', 'delivered']) =>
