@@ -10,11 +10,13 @@ import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
 import { decideCancellationNotice, decideCompletion, type RecordCancellationNoticeCommand, type RecordCompletionCommand } from './completion.js';
 import { decideReview, type ReviewItemsCommand } from './approval.js';
-import { orderEnded, orderHeld } from './ended.js';
+import { orderEnded, orderHeld, releasesHolds } from './ended.js';
+import { heldMoney, moneyKept, refundAcross, type IdSource } from './payments/give-back.js';
 import { removeOrder } from './removal.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
 import { fulfillmentFact } from './fulfillments/fulfillment.js';
+import { transitionByHand } from './fulfillments/hand-transition.js';
 import { decidePayment, type PaymentCommand } from './payments/decide-payment.js';
 import { restockLines, type StockMovement } from './stock.js';
 import { decideBasketChange, type BasketChange } from './basket.js';
@@ -25,7 +27,7 @@ import type { Order } from './order.js';
 import { accept, reject, type Result } from './result.js';
 import { countFiring, extendTimer, followDeadlines, timerDefinition } from './timers.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
-import { react, takeTransition } from './workflow/interpret.js';
+import { react, stateOf } from './workflow/interpret.js';
 
 export interface TransitionCommand {
   readonly type: 'transition';
@@ -52,7 +54,17 @@ export interface ChangeBasketCommand extends BasketChange {
   readonly newLineIds: readonly string[];
 }
 
-export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | RecordCancellationNoticeCommand | ReviewItemsCommand | RecordMoneyOnlyCommand;
+/** Gives `amount` back across the order's payments in one decision: every refund, or none. */
+export interface RefundAcrossCommand {
+  readonly type: 'refund_across';
+  readonly amount: number;
+  readonly reason: string;
+}
+
+/** A cancellation, and whether to give back what the order then no longer costs (default: the workflow's `refundOnCancel`). */
+export type CancelOrderCommand = CancelCommand & { readonly refund?: boolean };
+
+export type OrderCommand = TransitionCommand | FireTimerCommand | ExtendTimerCommand | ChangeBasketCommand | PaymentCommand | FulfillmentCommand | CancelOrderCommand | ReturnCommand | ModifyCommand | RecordCompletionCommand | RecordCancellationNoticeCommand | ReviewItemsCommand | RecordMoneyOnlyCommand | RefundAcrossCommand;
 
 /**
  * Money that moved at the gateway is a fact, whatever the stock says: when the workflow's
@@ -65,11 +77,75 @@ export interface RecordMoneyOnlyCommand {
   readonly shortages: readonly { readonly sku: string; readonly requested: number; readonly available: number }[];
 }
 
-export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date): Result<Decision> {
+const noIds: IdSource = () => {
+  throw new Error('this decision needs new ids: pass an id source to decide()');
+};
+
+export function decide(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date, ids: IdSource = noIds): Result<Decision> {
+  if (command.type === 'cancel' && command.refund === true && orderEnded(wf, order) && heldMoney(order) > 0) {
+    // Cancelled already (by a transition, say): asking again with refund gives the money back.
+    const back = refundAcross(order, heldMoney(order), `cancellation: ${command.reason}`, ids, now, true);
+    return back.ok ? accept(finish(wf, back.value.order, [], back.value.events, now)) : back;
+  }
+  const decided = decideCommand(wf, order, command, actor, now, ids);
+  return decided.ok ? settleMoney(wf, order, decided.value, command, ids, now) : decided;
+}
+
+/**
+ * What happens to the money when a command leaves the order holding more than it costs:
+ *  - a cancellation gives it back when asked (or when the workflow refunds cancellations), else
+ *    says it is kept; a cheaper change gives the difference back. Both are refused whole when
+ *    the refund cannot be made now.
+ *  - an order that ends for good (cancelled, expired) by a transition or a timer gives back
+ *    what it holds where the workflow refunds cancellations, else says it is kept.
+ *  - money that arrives for an order already over for good is given back; on a status a person
+ *    may still leave (X-Cart's Cancelled) it is kept, with an alert for staff.
+ * The refunds are part of this decision; the gateway calls follow its commit.
+ */
+function settleMoney(wf: WorkflowDefinition, before: Order, d: Decision, command: OrderCommand, ids: IdSource, now: Date): Result<Decision> {
+  const overNow = gone(wf, d.order);
+  const endedNow = overNow && !gone(wf, before);
+  const cancelledNow = !overNow && enteredReleasing(wf, d);
+  const late = !endedNow && overNow && d.order.paid > before.paid;
+  const asked = command.type === 'cancel' || command.type === 'modify';
+  if (!endedNow && !cancelledNow && !late && !asked) return accept(d);
+  const amount = asked ? Math.min(totalsOf(d.order).overpaid, heldMoney(d.order)) : Math.max(0, heldMoney(d.order) - keeps(d.order));
+  if (amount <= 0) return accept(d);
+  const refundOnCancel = wf.settings.refundOnCancel === true;
+  const giveBack = command.type === 'cancel' ? (command.refund ?? refundOnCancel) : command.type === 'modify' ? true : late ? true : overNow && refundOnCancel;
+  const why = late ? 'money arrived after the order ended' : command.type === 'modify' ? 'the order now costs less' : 'the order was cancelled';
+  if (giveBack) {
+    const back = refundAcross(d.order, amount, command.type === 'modify' ? `order changed${command.note ? `: ${command.note}` : ''}` : command.type === 'cancel' ? `cancellation: ${command.reason}` : why, ids, now, true);
+    if (back.ok) return accept({ ...d, order: back.value.order, events: [...d.events, ...back.value.events] });
+    // Money the gateway already moved is recorded whatever happens; what cannot go back now is kept and flagged.
+    if (asked) return back;
+    return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, `${why}; it could not be given back now (${back.message})`, true)] });
+  }
+  const kept = late ? `${why}; the status may still be left, so a person decides` : 'the workflow does not refund cancellations; refund by hand if it is owed';
+  return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, kept, late)] });
+}
+
+/** Over for good with its goods given back (cancelled, expired, aborted): what it holds is owed back. A completed order is not. */
+const gone = (wf: WorkflowDefinition, order: Order): boolean =>
+  releasesHolds(wf, order) && stateOf(wf.tracks[0]!, order.status[wf.tracks[0]!.id] ?? wf.tracks[0]!.initial)?.stock === 'release';
+
+/** What an order that was called off still charges: what its cancellation left (kept shipping, say), or nothing if it was never cancelled line by line. */
+const keeps = (order: Order): number => (order.lines.every((l) => l.quantity === 0) ? totalsOf(order).total : 0);
+
+/** Whether the decision moved the main track into a status that gives its stock back (X-Cart's Cancelled). */
+const enteredReleasing = (wf: WorkflowDefinition, d: Decision): boolean =>
+  d.events.some((e) => e.type === 'order.status_changed' && e.track === wf.tracks[0]!.id && wf.tracks[0]!.states.find((s) => s.id === e.to)?.stock === 'release');
+
+function decideCommand(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date, ids: IdSource): Result<Decision> {
   switch (command.type) {
+    case 'refund_across': {
+      // Goodwill or a return: it changes nothing the customer owes, so no part of it is overpayment.
+      const back = refundAcross(order, command.amount, command.reason, ids, now, false);
+      return back.ok ? accept(finish(wf, back.value.order, [], back.value.events, now)) : back;
+    }
     case 'transition': {
-      const moved = takeTransition(wf, order, command, actor, now);
-      return moved.ok ? accept(finish(wf, moved.value.order, moved.value.changes, [], now)) : moved;
+      const moved = transitionByHand(wf, order, command, actor, now);
+      return moved.ok ? accept(finish(wf, moved.value.order, moved.value.changes, moved.value.events, now, moved.value.movements)) : moved;
     }
     case 'fire_timer': {
       const timer = order.timers.find((t) => t.name === command.name && t.dueAt === command.dueAt);

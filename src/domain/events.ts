@@ -54,6 +54,11 @@ export interface MoneyEvent {
     | 'payment.changed'
     | 'payment.operation_requested'
     | 'payment.event_ignored'
+    | 'payment.event_refused'
+    | 'payment.operation_answered'
+    | 'payment.amount_mismatch'
+    | 'order.money_kept'
+    | 'refund.amount_mismatch'
     | 'payment_link.resent'
     | 'refund.created'
     | 'refund.changed';

@@ -1,7 +1,9 @@
 /**
- * Cancelling after checkout. The cancellation is written first; when the caller asks for the
- * money back too (refund: true), what was paid beyond the new total is refunded right after,
- * at the gateway, outside the cancellation's transaction.
+ * Cancelling after checkout. When the caller asks for the money back too (refund: true, else as
+ * the workflow says), the refunds of what the order then no longer costs are decided with the
+ * cancellation and committed with it: the cancellation gives everything back or is refused
+ * whole. The gateway calls follow the commit; one that fails is a refund `failed` or still
+ * pending on the order, never a refusal of the cancellation.
  */
 import { systemActor, type Actor } from '../domain/actor.js';
 import type { CancelCommand } from '../domain/cancellation.js';
@@ -9,30 +11,20 @@ import type { Order } from '../domain/order.js';
 import type { Result } from '../domain/result.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { stateOf } from '../domain/workflow/interpret.js';
-import type { OrderService } from './order-service.js';
+import type { CommandOptions, OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 import type { PaymentService } from './payment-service.js';
-import type { WorkflowCatalog } from './workflow-catalog.js';
 
 export interface NewCancellation extends Omit<CancelCommand, 'type'> {
-  /** Refund what was paid beyond the new total, in the same call. */
+  /** Refund what was paid beyond the new total, in the same command (default: the workflow's `refundOnCancel`). */
   readonly refund?: boolean;
 }
 
 export class CancellationService {
-  constructor(private readonly deps: { orders: OrderService; payments: PaymentService; workflows: WorkflowCatalog }) {}
+  constructor(private readonly deps: { orders: OrderService; payments: PaymentService }) {}
 
-  async cancel(orderId: string, input: NewCancellation, actor: Actor): Promise<Result<OrderView>> {
-    const { refund, ...cancel } = input;
-    const cancelled = await this.deps.orders.execute(orderId, { type: 'cancel', ...cancel }, actor);
-    if (!cancelled.ok) return cancelled;
-    // The caller decides, else the workflow (Nexway: cancelled orders are refunded).
-    if (!(refund ?? (await this.deps.workflows.get(cancelled.value.workflow))?.settings.refundOnCancel === true)) return cancelled;
-    // balance < 0: paid more than the order now costs.
-    const owed = -cancelled.value.totals.balance;
-    if (owed <= 0) return cancelled;
-    // The cancellation stands either way; a refund refused is answered as such, the order as it now is being one GET away.
-    return this.deps.payments.refundAcross(orderId, owed, `cancellation: ${input.reason}`, actor);
+  async cancel(orderId: string, input: NewCancellation, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.deps.payments.followUp(actor, await this.deps.orders.execute(orderId, { type: 'cancel', ...input }, actor, opts));
   }
 
   /** Called after every saved change: an order moved by hand into a cancelling state (a withdrawal) is cancelled in full. */

@@ -22,9 +22,9 @@ export class FulfillmentService {
     return this.deps.orders.execute(orderId, { type: 'create_fulfillment', fulfillmentId: this.deps.newId(), ...input }, actor, opts);
   }
 
-  async transition(fulfillmentId: string, to: FulfillmentState, actor: Actor): Promise<Result<OrderView>> {
+  async transition(fulfillmentId: string, to: FulfillmentState, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
     const orderId = /^[0-9a-f-]{36}$/i.test(fulfillmentId) ? await orderIdOfRef(this.deps.pool, fulfillmentId, 'fulfillment') : undefined;
     if (!orderId) return reject('fulfillment_not_found', `there is no fulfillment ${fulfillmentId}`);
-    return this.deps.orders.execute(orderId, { type: 'fulfillment_transition', fulfillmentId, to }, actor);
+    return this.deps.orders.execute(orderId, { type: 'fulfillment_transition', fulfillmentId, to }, actor, opts);
   }
 }

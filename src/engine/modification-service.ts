@@ -1,14 +1,14 @@
 /**
  * Changes after checkout. A dry run shows the new totals and the price difference and writes
- * nothing. Applied, the change is written first; money owed back is then refunded against
- * the order's payments, at the gateway, outside the change's transaction.
+ * nothing. Applied, the change and the refunds of money owed back are committed together; the
+ * gateway calls follow the commit.
  */
 import type { Actor } from '../domain/actor.js';
 import type { ModifyCommand } from '../domain/modification.js';
 import { accept, type Result } from '../domain/result.js';
 import type { Totals } from '../domain/totals.js';
 import type { IdGenerator } from './ids.js';
-import type { OrderService } from './order-service.js';
+import type { CommandOptions, OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 import type { PaymentService } from './payment-service.js';
 
@@ -32,12 +32,9 @@ export class ModificationService {
     return accept({ dryRun: true, before: before.totals, after: after.totals, difference: after.totals.total - before.totals.total, order: after });
   }
 
-  async apply(orderId: string, input: NewModification, actor: Actor): Promise<Result<OrderView>> {
-    const modified = await this.deps.orders.execute(orderId, this.command(input), actor);
-    if (!modified.ok) return modified;
-    const owed = -modified.value.totals.balance;
-    if (owed <= 0) return modified;
-    return this.deps.payments.refundAcross(orderId, owed, `order changed${input.note ? `: ${input.note}` : ''}`, actor);
+  /** The change, and the refund of what the order then no longer costs, in one command (see decide's settleMoney). */
+  async apply(orderId: string, input: NewModification, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.deps.payments.followUp(actor, await this.deps.orders.execute(orderId, this.command(input), actor, opts));
   }
 
   private command(input: NewModification): ModifyCommand {

@@ -2,7 +2,9 @@
  * Order commands and queries. A command loads the order, lets the pure domain decide, and
  * saves the new state with its history and outbox rows in one atomic write conditioned on
  * the version it read. Losing that race means someone else changed the order first: the
- * command is decided again on the fresh state, unless the caller pinned a version.
+ * command is decided again on the fresh state, unless the caller pinned a version. After two
+ * lost races it takes the path that cannot lose: it locks the order's row and decides under
+ * the lock. Once a change is committed, the answer is that change, whatever follows it.
  */
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
@@ -28,10 +30,11 @@ import type { IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
+import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 
-/** How often a command is decided again after losing a race before it gives up. */
-const MAX_ATTEMPTS = 8;
+/** How often a command is decided on an unlocked read before it decides under the order's row lock. */
+const OPTIMISTIC_ATTEMPTS = 2;
 
 export interface OrderServiceDeps {
   readonly pool: pg.Pool;
@@ -68,8 +71,11 @@ export interface OrderPage {
   readonly nextCursor: string | null;
 }
 
-/** Work that follows a saved change, outside its transaction (completion steps, say); true if it changed the order. */
-export type AfterSave = (order: Order, wf: WorkflowDefinition) => Promise<boolean>;
+/**
+ * Work that follows a saved change, outside its transaction (gateway calls, completion steps);
+ * true if it changed the order. `before` is the order as the change found it (none for a new one).
+ */
+export type AfterSave = (order: Order, wf: WorkflowDefinition, before: Order | undefined) => Promise<boolean>;
 
 export class OrderService {
   #afterSave: AfterSave[] = [];
@@ -86,11 +92,11 @@ export class OrderService {
    * never answered as the command's failure, and is picked up again by the recovery loops
    * (an intent recorded before its gateway call, a completion step still due).
    */
-  private async saved(order: Order, wf: WorkflowDefinition): Promise<boolean> {
+  private async saved(order: Order, wf: WorkflowDefinition, before: Order | undefined): Promise<boolean> {
     let changed = false;
     for (const fn of this.#afterSave) {
       try {
-        changed = (await fn(order, wf)) || changed;
+        changed = (await fn(order, wf, before)) || changed;
       } catch (err) {
         changed = true;
         (this.deps.onError ?? reportToConsole)(err);
@@ -116,7 +122,14 @@ export class OrderService {
     const saved = await this.persist(wf, undefined, decided.value, actor, now);
     if (saved === 'conflict') throw new Error('a new order cannot conflict');
     if (!saved.ok) return saved;
-    return (await this.saved(saved.value, wf)) ? this.get(saved.value.id, actor) : accept(presentOrder(saved.value, wf, actor));
+    return this.answer(saved.value, wf, undefined, actor);
+  }
+
+  /** The answer to a committed change: the order as it is once what follows the change has run. Never a refusal. */
+  private async answer(order: Order, wf: WorkflowDefinition, before: Order | undefined, actor: Actor): Promise<Result<OrderView>> {
+    if (!(await this.saved(order, wf, before))) return accept(presentOrder(order, wf, actor));
+    const now = await this.find(order.id);
+    return accept(presentOrder(now ?? order, wf, actor));
   }
 
   async get(id: string, actor: Actor): Promise<Result<OrderView>> {
@@ -155,36 +168,57 @@ export class OrderService {
 
   /** Runs a command against the order's current state; see the class comment for races. */
   async execute(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
       const found = await this.load(id, actor);
       if (!found.ok) return found;
-      const { wf } = found.value;
-      let order = found.value.order;
-      if (opts.expectedVersion !== undefined && opts.expectedVersion !== order.version) return versionMismatch(order, opts.expectedVersion);
-      const now = this.deps.clock.now();
-      let decided = decide(wf, order, command, actor, now);
-      if (!decided.ok) return decided;
-      // A cart being checked out is screened as it now is, and the checkout decided with that verdict.
-      if (order.placedAt === null && decided.value.order.placedAt !== null && screens(wf)) {
-        order = { ...order, screening: await this.screen(order) };
-        decided = decide(wf, order, command, actor, now);
-        if (!decided.ok) return decided;
-      }
-      let saved = await this.persist(wf, order, decided.value, actor, now, opts.once);
-      if (saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock' && MONEY_FACTS.has(command.type)) {
-        // The gateway already moved the money: record it, and report the stock it could not take.
-        const fallback = decide(wf, order, { type: 'record_money_only', money: command as PaymentCommand, shortages: (saved.details?.shortages ?? []) as RecordMoneyOnlyCommand['shortages'] }, actor, now);
-        if (!fallback.ok) return fallback;
-        saved = await this.persist(wf, order, fallback.value, actor, now, opts.once);
-      }
-      if (saved !== 'conflict') {
-        if (!saved.ok) return saved;
-        // What followed may have moved the order on: then answer with it as it now is.
-        return (await this.saved(saved.value, wf)) ? this.get(id, actor) : accept(presentOrder(saved.value, wf, actor));
-      }
-      if (opts.expectedVersion !== undefined) return versionMismatch(order, opts.expectedVersion, 'the order changed while this command ran');
+      const outcome = await this.attempt(found.value.order, found.value.wf, command, actor, opts);
+      if (outcome !== 'conflict') return outcome.ok ? this.answer(outcome.value.saved, found.value.wf, outcome.value.before, actor) : outcome;
+      if (opts.expectedVersion !== undefined) return versionMismatch(found.value.order, opts.expectedVersion, 'the order changed while this command ran');
     }
-    return reject('concurrent_update', 'the order is being changed by others too often; try again');
+    return this.underLock(id, command, actor, opts);
+  }
+
+  /** Decides and writes once on the order as read (with `tx`: locked in that transaction); 'conflict' when someone else wrote first. */
+  private async attempt(read: Order, wf: WorkflowDefinition, command: OrderCommand, actor: Actor, opts: CommandOptions, tx?: pg.PoolClient): Promise<Result<{ saved: Order; before: Order }> | 'conflict'> {
+    let order = read;
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== order.version) return versionMismatch(order, opts.expectedVersion);
+    const now = this.deps.clock.now();
+    let decided = decide(wf, order, command, actor, now, this.deps.newId);
+    if (!decided.ok) return decided;
+    // A cart being checked out is screened as it now is, and the checkout decided with that verdict.
+    if (order.placedAt === null && decided.value.order.placedAt !== null && screens(wf)) {
+      order = { ...order, screening: await this.screen(order) };
+      decided = decide(wf, order, command, actor, now, this.deps.newId);
+      if (!decided.ok) return decided;
+    }
+    let saved = await this.persist(wf, order, decided.value, actor, now, opts.once, tx);
+    if (saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock' && MONEY_FACTS.has(command.type)) {
+      // The gateway already moved the money: record it, and report the stock it could not take.
+      const fallback = decide(wf, order, { type: 'record_money_only', money: command as PaymentCommand, shortages: (saved.details?.shortages ?? []) as RecordMoneyOnlyCommand['shortages'] }, actor, now, this.deps.newId);
+      if (!fallback.ok) return fallback;
+      saved = await this.persist(wf, order, fallback.value, actor, now, opts.once, tx);
+    }
+    if (saved === 'conflict' || !saved.ok) return saved;
+    return accept({ saved: saved.value, before: order });
+  }
+
+  /**
+   * The path that cannot lose a race: the order's row is locked, then read, decided and written
+   * in one transaction. Only for a hot order (two races lost): the lock makes others wait.
+   */
+  private async underLock(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<OrderView>> {
+    const outcome = await refusable<Result<{ saved: Order; before: Order; wf: WorkflowDefinition }>, Rejection>(() =>
+      inTransaction(this.deps.pool, async (tx) => {
+        const found = await this.load(id, actor, tx);
+        if (!found.ok) throw new Refused(found);
+        const done = await this.attempt(found.value.order, found.value.wf, command, actor, opts, tx);
+        // Only the workflow's own changes can still get in the way under the lock (a custom status removed meanwhile).
+        if (done === 'conflict') throw new Refused(reject('concurrent_update', 'the workflow changed while this command ran; try again'));
+        if (!done.ok) throw new Refused(done);
+        return accept({ ...done.value, wf: found.value.wf });
+      }),
+    );
+    return outcome.ok ? this.answer(outcome.value.saved, outcome.value.wf, outcome.value.before, actor) : outcome;
   }
 
   /** What the command would make of the order, without writing anything (a modification's dry run). */
@@ -192,7 +226,7 @@ export class OrderService {
     const found = await this.load(id, actor);
     if (!found.ok) return found;
     const { order, wf } = found.value;
-    const decided = decide(wf, order, command, actor, this.deps.clock.now());
+    const decided = decide(wf, order, command, actor, this.deps.clock.now(), this.deps.newId);
     if (!decided.ok) return decided;
     // The stock as it is now (unlocked: a preview holds nothing back).
     const { shortages } = checkStock(decided.value.movements, await readLevels(this.deps.pool, decided.value.movements.map((m) => m.sku)));
@@ -218,48 +252,69 @@ export class OrderService {
   }
 
   /**
-   * Writes a decision. Without stock to move it is one statement. With stock, it is one
-   * transaction: lock the SKUs' rows in a fixed order, check the levels (the domain says
-   * whether they fit, or which SKUs go to backorder), move them, and write the order; a
-   * lost race on the order's version rolls everything back and returns 'conflict'.
+   * Writes a decision. Without stock to move, a callback to note or an Idempotency-Key to
+   * commit, it is one statement. Otherwise it is one transaction (see `writeIn`). `tx`: the
+   * transaction that already holds the order's row lock.
    */
-  private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once']): Promise<Result<Order> | 'conflict'> {
-    const write = async (db: Db, decided: Decision): Promise<Order | 'conflict'> => {
-      const numbered = numberDue(wf, decided.order, actor, decided.events);
-      // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
-      const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
-      const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
-      if (!before) return insertOrder(db, final.order, history, outbox, numbered);
-      const changed = {
-        timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
-        payments: before.payments !== final.order.payments,
-        refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
-      };
-      return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null)) ?? 'conflict';
-    };
-    if (decision.movements.length === 0 && !once) {
-      const saved = await write(this.deps.pool, decision);
+  private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once'], tx?: pg.PoolClient): Promise<Result<Order> | 'conflict'> {
+    const claim = uncommittedClaim();
+    if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
+    if (decision.movements.length === 0 && !once && !claim) {
+      const saved = await this.write(this.deps.pool, wf, before, decision, actor, now);
       return saved === 'conflict' ? saved : accept(saved);
     }
-    return refusable<Result<Order>, Rejection | 'conflict'>(() =>
-      inTransaction(this.deps.pool, async (tx) => {
-        if (once && !(await recordGatewayEvent(tx, once.gateway, once.eventId, decision.order.id, now))) {
-          throw new Refused(reject('event_already_applied', `event ${once.eventId} from ${once.gateway} was applied before`));
-        }
-        // The order first: a decision made on an order that moved on must not move stock.
-        if (before && !(await lockOrderAt(tx, before.id, before.version))) throw new Refused('conflict');
-        const levels = await lockLevels(tx, decision.movements.map((m) => m.sku));
-        let final = decision;
-        const { shortages, backordered } = checkStock(final.movements, levels);
-        if (shortages.length > 0) throw new Refused(insufficientStock(shortages));
-        if (backordered.length > 0) final = decideBackorder(wf, final, backordered, now);
-        const tracked = final.movements.filter((m) => levels.has(m.sku));
-        await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
-        const saved = await write(tx, final);
-        if (saved === 'conflict') throw new Refused('conflict');
-        return accept(saved);
-      }),
+    const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
+      inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
+        if (r === 'conflict' || !r.ok) throw new Refused(r);
+        return r;
+      })),
     );
+    // Committed: the request's key now answers with this change, whatever follows.
+    if (claim && saved !== 'conflict' && saved.ok) claim.committed = true;
+    return saved;
+  }
+
+  /**
+   * The transactional write: note the callback as applied, lock the order at the version the
+   * decision was made on (unless `locked` already), lock the SKUs' rows in a fixed order, check
+   * the levels (the domain says whether they fit, or which SKUs go to backorder), move them,
+   * write the order, and commit the request's Idempotency-Key with the answer.
+   */
+  private async writeIn(tx: pg.PoolClient, locked: boolean, wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once: CommandOptions['once'], claim: KeyClaim | undefined): Promise<Result<Order> | 'conflict'> {
+    // The order first: a decision made on an order that moved on must not move stock.
+    if (before && !locked && !(await lockOrderAt(tx, before.id, before.version))) return 'conflict';
+    // Every refusal comes before the first write, so that a locked caller may try another decision in the same transaction.
+    let final = decision;
+    const levels = decision.movements.length > 0 ? await lockLevels(tx, decision.movements.map((m) => m.sku)) : new Map();
+    const { shortages, backordered } = checkStock(final.movements, levels);
+    if (shortages.length > 0) return insufficientStock(shortages);
+    if (once && !(await recordGatewayEvent(tx, once.gateway, once.eventId, decision.order.id, now))) {
+      return reject('event_already_applied', `event ${once.eventId} from ${once.gateway} was applied before`);
+    }
+    if (backordered.length > 0) final = decideBackorder(wf, final, backordered, now);
+    const tracked = final.movements.filter((m) => levels.has(m.sku));
+    if (tracked.length > 0) await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
+    const saved = await this.write(tx, wf, before, final, actor, now);
+    if (saved === 'conflict') return saved;
+    if (claim && !(await commitClaim(tx, claim, saved.id, presentOrder(saved, wf, actor)))) {
+      return reject('idempotency_key_in_progress', 'this Idempotency-Key was taken over by a retry of the request; nothing was changed');
+    }
+    return accept(saved);
+  }
+
+  /** The order's own write: one statement with its history, outbox, timers and index rows. */
+  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date): Promise<Order | 'conflict'> {
+    const numbered = numberDue(wf, decided.order, actor, decided.events);
+    // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
+    const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
+    const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
+    if (!before) return insertOrder(db, final.order, history, outbox, numbered);
+    const changed = {
+      timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
+      payments: before.payments !== final.order.payments,
+      refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
+    };
+    return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null)) ?? 'conflict';
   }
 
   /** The order as the domain has it, for the engine's own services. */
@@ -267,8 +322,9 @@ export class OrderService {
     return isUuid(id) ? findOrder(this.deps.pool, id) : undefined;
   }
 
-  private async load(id: string, actor: Actor): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
-    const found = isUuid(id) ? await findOrderForCommand(this.deps.pool, id) : undefined;
+  /** The order and its workflow as this deployment runs it; with `tx`, its row locked in that transaction. */
+  private async load(id: string, actor: Actor, tx?: pg.PoolClient): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
+    const found = isUuid(id) ? await findOrderForCommand(tx ?? this.deps.pool, id, tx !== undefined) : undefined;
     const order = found?.order;
     // A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one.
     if (!order || order.removedAt !== undefined || (actor.kind === 'customer' && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);

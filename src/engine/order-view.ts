@@ -6,7 +6,8 @@ import type { Actor } from '../domain/actor.js';
 import { formatOrderCode, type Address, type Customer, type Order, type Shipping, type Surcharge } from '../domain/order.js';
 import { totalsOf, type Totals } from '../domain/totals.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
-import { nextStatuses, stateOf } from '../domain/workflow/interpret.js';
+import { stateOf } from '../domain/workflow/interpret.js';
+import { acceptedNext } from '../domain/fulfillments/hand-transition.js';
 import type { HistoryRow } from '../store/orders.js';
 import type { Fulfillment } from '../domain/fulfillments/fulfillment.js';
 import type { OrderReturn } from '../domain/returns.js';
@@ -55,6 +56,8 @@ export interface RefundView {
   readonly restock: boolean;
   readonly state: string;
   readonly reference: string | null;
+  /** The part that gives back money the order no longer costs; the rest is goodwill. */
+  readonly overpayment: number;
   readonly createdAt: string;
 }
 
@@ -119,11 +122,12 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
       authorized: p.authorized, captured: p.captured, refunded: p.refunded, deposit: p.deposit, link: p.link ?? null,
       pendingOperation: p.intent?.op ?? null, createdAt: p.createdAt, updatedAt: p.updatedAt,
     })),
-    refunds: order.refunds.map((r) => ({ ...r, lines: r.lines })),
+    refunds: order.refunds.map((r) => ({ ...r, lines: r.lines, overpayment: r.overpayment ?? 0 })),
     fulfillments: order.fulfillments,
     returns: order.returns,
     timers: order.timers.map((t) => ({ name: t.name, track: t.track, dueAt: t.dueAt, extended: t.extended === true })),
-    next: nextStatuses(wf, order, actor),
+    // Only what this caller would be let do now: a dry run of the same decision, as of the order's last change.
+    next: acceptedNext(wf, order, actor, order.updatedAt),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     placedAt: order.placedAt?.toISOString() ?? null,

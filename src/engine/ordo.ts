@@ -104,9 +104,9 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const gateways: ReadonlyMap<string, PaymentGateway> = new Map(
     [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
   );
-  const payments = new PaymentService({ ...deps, orders, gateways });
+  const payments = new PaymentService({ ...deps, orders, gateways, ...(options.onError ? { onError: options.onError } : {}) });
   orders.onSaved((order, wf) => payments.afterSave(order, wf));
-  const cancellations = new CancellationService({ orders, payments, workflows });
+  const cancellations = new CancellationService({ orders, payments });
   orders.onSaved((order, wf) => cancellations.afterSave(order, wf));
   return {
     orders,
@@ -129,7 +129,8 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     embedded: server !== undefined,
     ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
     close: async () => {
-      await pool.end();
+      // A pool whose database is gone or hung must not hold up the shutdown: wait half a second at most.
+      await Promise.race([pool.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
       await server?.stop();
     },
   };

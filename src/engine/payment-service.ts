@@ -4,8 +4,9 @@
  *      idempotency key) and commits;
  *   2. the gateway is called, outside any transaction;
  *   3. another command records the answer.
- * A crash between 1 and 3 leaves the intent; `recover` calls the gateway again with the same
- * key, and the gateway answers it without moving money a second time.
+ * Step 2 follows the command before it is answered (`followUp`); a failure there is state on
+ * the order (the intent stays, the operation in flight), never the command's failure. A crash between 1 and 3 leaves the intent; `recover` calls the gateway
+ * again with the same key, and the gateway answers it without moving money a second time.
  */
 import type pg from 'pg';
 import { systemActor, type Actor } from '../domain/actor.js';
@@ -13,14 +14,14 @@ import { orderEnded, orderHeld, releasesHolds } from '../domain/ended.js';
 import { totalsOf } from '../domain/totals.js';
 import type { Order } from '../domain/order.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
-import { refundRooms, type CallbackType } from '../domain/payments/decide-payment.js';
-import { capturable, type PaymentMethod } from '../domain/payments/payment.js';
+import type { CallbackType } from '../domain/payments/decide-payment.js';
+import { capturable, type Payment, type PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';
-import { eventIgnored, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
+import { eventNotApplied, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
-import { gatewayFor, type CreateOrderInput, type OrderService } from './order-service.js';
+import { gatewayFor, type CommandOptions, type CreateOrderInput, type OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 
 export interface NewPayment {
@@ -47,20 +48,19 @@ export interface NewRefund {
   readonly simulate?: string;
 }
 
-export type CallbackOutcome = { readonly status: 'applied' | 'duplicate' | 'ignored'; readonly orderId?: string };
+export type CallbackOutcome = { readonly status: 'applied' | 'duplicate' | 'ignored' | 'refused'; readonly orderId?: string };
 
 const gatewayActor = (name: string): Actor => ({ kind: 'gateway', id: name });
 
 export class PaymentService {
   constructor(
-    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway> },
+    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway>; onError?: (err: unknown) => void },
   ) {}
 
-  async add(orderId: string, input: NewPayment, actor: Actor): Promise<Result<OrderView>> {
-    const paymentId = this.deps.newId();
-    const recorded = await this.deps.orders.execute(orderId, {
+  async add(orderId: string, input: NewPayment, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.deps.orders.execute(orderId, {
       type: 'add_payment',
-      paymentId,
+      paymentId: this.deps.newId(),
       intentKey: this.deps.newId(),
       method: input.method,
       gateway: gatewayFor(input.method),
@@ -71,41 +71,35 @@ export class PaymentService {
       ...(input.editable !== undefined ? { editable: input.editable } : {}),
       ...(input.balanceDueAt !== undefined ? { balanceDueAt: input.balanceDueAt } : {}),
       options: input.simulate ? { simulate: input.simulate } : {},
-    }, actor);
-    if (!recorded.ok) return recorded;
-    return this.complete(orderId, paymentId, actor);
+    }, actor, opts));
   }
 
   /** Creates an order; a payment it is created with goes to the gateway right after the order is written. */
   async createOrder(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
-    const created = await this.deps.orders.create(input, actor);
-    if (!created.ok) return created;
-    const payment = created.value.payments.find((p) => p.pendingOperation);
-    return payment ? this.complete(created.value.id, payment.id, actor) : created;
+    return this.followUp(actor, await this.deps.orders.create(input, actor));
   }
 
-  async capture(paymentId: string, amount: number | undefined, actor: Actor): Promise<Result<OrderView>> {
-    return this.onPayment(paymentId, actor, (orderId) =>
-      this.deps.orders.execute(orderId, { type: 'request_capture', paymentId, intentKey: this.deps.newId(), ...(amount !== undefined ? { amount } : {}) }, actor));
+  async capture(paymentId: string, amount: number | undefined, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) =>
+      this.deps.orders.execute(orderId, { type: 'request_capture', paymentId, intentKey: this.deps.newId(), ...(amount !== undefined ? { amount } : {}) }, actor, opts)));
   }
 
-  async void(paymentId: string, actor: Actor): Promise<Result<OrderView>> {
-    return this.onPayment(paymentId, actor, (orderId) => this.deps.orders.execute(orderId, { type: 'request_void', paymentId, intentKey: this.deps.newId() }, actor));
+  async void(paymentId: string, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.execute(orderId, { type: 'request_void', paymentId, intentKey: this.deps.newId() }, actor, opts)));
   }
 
-  async settle(paymentId: string, amount: number | undefined, actor: Actor): Promise<Result<OrderView>> {
-    return this.onPayment(paymentId, actor, (orderId) => this.deps.orders.execute(orderId, { type: 'settle_payment', paymentId, ...(amount !== undefined ? { amount } : {}) }, actor));
+  async settle(paymentId: string, amount: number | undefined, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.execute(orderId, { type: 'settle_payment', paymentId, ...(amount !== undefined ? { amount } : {}) }, actor, opts)));
   }
 
-  async resolve(paymentId: string, outcome: 'settled' | 'failed', actor: Actor): Promise<Result<OrderView>> {
-    return this.onPayment(paymentId, actor, (orderId) => this.deps.orders.execute(orderId, { type: 'resolve_payment', paymentId, outcome }, actor));
+  async resolve(paymentId: string, outcome: 'settled' | 'failed', actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.execute(orderId, { type: 'resolve_payment', paymentId, outcome }, actor, opts)));
   }
 
-  async refund(orderId: string, input: NewRefund, actor: Actor): Promise<Result<OrderView>> {
-    const refundId = this.deps.newId();
-    const asked = await this.deps.orders.execute(orderId, {
+  async refund(orderId: string, input: NewRefund, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.deps.orders.execute(orderId, {
       type: 'request_refund',
-      refundId,
+      refundId: this.deps.newId(),
       intentKey: this.deps.newId(),
       ...(input.paymentId ? { paymentId: input.paymentId } : {}),
       ...(input.amount !== undefined ? { amount: input.amount } : {}),
@@ -115,32 +109,35 @@ export class PaymentService {
       reason: input.reason,
       ...(input.restock !== undefined ? { restock: input.restock } : {}),
       ...(input.simulate ? { options: { simulate: input.simulate } } : {}),
-    }, actor);
-    if (!asked.ok) return asked;
-    const paymentId = (await this.deps.orders.find(orderId))?.refunds.find((r) => r.id === refundId)?.paymentId;
-    return paymentId ? this.complete(orderId, paymentId, actor) : asked;
+    }, actor, opts));
   }
 
   /**
    * Gives `amount` back across the order's payments, latest first, one refund per payment, when
-   * no single payment captured enough (an order paid by deposit and balance, say).
+   * no single payment captured enough (an order paid by deposit and balance, say). One command:
+   * every refund is recorded, or none.
    */
-  async refundAcross(orderId: string, amount: number, reason: string, actor: Actor): Promise<Result<OrderView>> {
-    const order = await this.deps.orders.find(orderId);
-    if (!order) return reject('order_not_found', `there is no order '${orderId}'`);
-    const rooms = refundRooms(order);
-    const room = rooms.reduce((n, r) => n + r.room, 0);
-    if (room < amount) return reject('refund_exceeds_captured', `a refund of ${amount} is more than the payments can give back (${room})`, { requested: amount, payments: rooms });
-    let left = amount;
-    let last: Result<OrderView> = await this.deps.orders.get(orderId, actor);
-    for (const r of rooms) {
-      if (left === 0) break;
-      const part = Math.min(left, r.room);
-      last = await this.refund(orderId, { paymentId: r.paymentId, amount: part, reason }, actor);
-      if (!last.ok) return last;
-      left -= part;
+  async refundAcross(orderId: string, amount: number, reason: string, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.followUp(actor, await this.deps.orders.execute(orderId, { type: 'refund_across', amount, reason }, actor, opts));
+  }
+
+  /**
+   * What follows a committed command, before it is answered: the gateway calls it recorded, each
+   * answer recorded in turn. A call that fails leaves its intent on the order for recovery. The
+   * answer is the order as it then is: a committed command is never answered as refused.
+   */
+  async followUp(actor: Actor, result: Result<OrderView>): Promise<Result<OrderView>> {
+    if (!result.ok || !result.value.payments.some((p) => p.pendingOperation)) return result;
+    const order = await this.deps.orders.find(result.value.id);
+    for (const p of order?.payments.filter((x) => x.intent) ?? []) {
+      try {
+        await this.call(order!, p);
+      } catch (err) {
+        (this.deps.onError ?? ((e: unknown) => console.error('ordo:', e)))(err);
+      }
     }
-    return last;
+    const now = await this.deps.orders.get(result.value.id, actor);
+    return now.ok ? now : result;
   }
 
   resendLink(orderId: string, actor: Actor): Promise<Result<OrderView>> {
@@ -179,8 +176,9 @@ export class PaymentService {
       ...(event.amount !== undefined ? { amount: event.amount } : {}),
       ...(event.reference ? { reference: event.reference } : {}),
     }, gatewayActor(gatewayName), { once: { gateway: gatewayName, eventId: event.eventId } });
+    // Money that arrived for an ended order goes back: its refund was decided with the callback, and recovery makes the call.
     if (!applied.ok) return applied.code === 'event_already_applied' ? accept({ status: 'duplicate', orderId }) : applied;
-    return accept({ status: (await eventIgnored(this.deps.pool, orderId, event.eventId)) ? 'ignored' : 'applied', orderId });
+    return accept({ status: (await eventNotApplied(this.deps.pool, orderId, event.eventId)) ?? 'applied', orderId });
   }
 
   /** Gateway calls recorded more than `afterSeconds` ago and never answered: call again, same key. */
@@ -195,66 +193,66 @@ export class PaymentService {
     return done;
   }
 
-  /** Runs the gateway call the payment waits on, if any, and records the answer. */
+  /** Runs the gateway call the payment waits on, if any, and records the answer; the order as it then is. */
   private async complete(orderId: string, paymentId: string, actor: Actor): Promise<Result<OrderView>> {
     const order = await this.deps.orders.find(orderId);
     const payment = order?.payments.find((p) => p.id === paymentId);
     if (!order || !payment) return reject('payment_not_found', `there is no payment ${paymentId}`);
-    const intent = payment.intent;
-    if (!intent) return this.deps.orders.get(orderId, actor);
+    if (payment.intent) await this.call(order, payment);
+    return this.deps.orders.get(orderId, actor);
+  }
+
+  /**
+   * One gateway call and the recording of its answer. A callback may have answered first
+   * (gateways often call back before they reply): the recording then finds no intent, and the
+   * order already says what happened.
+   */
+  private async call(order: Order, payment: Payment): Promise<void> {
+    const intent = payment.intent!;
     const gateway = this.deps.gateways.get(payment.gateway);
-    if (!gateway) throw new Error(`payment ${paymentId} uses gateway '${payment.gateway}', which this Ordo does not have`);
-    const call = { key: intent.key, paymentId, amount: intent.amount, currency: order.currency, reference: payment.reference, options: { ...payment.options, ...intent.options } };
+    if (!gateway) throw new Error(`payment ${payment.id} uses gateway '${payment.gateway}', which this Ordo does not have`);
+    const call = { key: intent.key, paymentId: payment.id, amount: intent.amount, currency: order.currency, reference: payment.reference, options: { ...payment.options, ...intent.options } };
     const by = gatewayActor(gateway.name);
     if (intent.op === 'refund') {
       const answer = await gateway.refund(call);
-      const recorded = await this.deps.orders.execute(orderId, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by);
-      return this.afterAnswer(orderId, recorded, actor);
+      await this.deps.orders.execute(order.id, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by);
+      return;
     }
     const answer = await gateway[intent.op](call);
-    const recorded = await this.deps.orders.execute(orderId, {
-      type: 'record_gateway_result', paymentId, key: intent.key, outcome: answer.outcome, reference: answer.reference,
+    await this.deps.orders.execute(order.id, {
+      type: 'record_gateway_result', paymentId: payment.id, key: intent.key, outcome: answer.outcome, reference: answer.reference,
       ...(answer.amount !== undefined ? { amount: answer.amount } : {}),
     }, by);
-    return this.afterAnswer(orderId, recorded, actor);
-  }
-
-  /** A callback may have answered first (gateways often call back before they reply): then the order already says so. */
-  private afterAnswer(orderId: string, recorded: Result<OrderView>, actor: Actor): Promise<Result<OrderView>> {
-    return recorded.ok || recorded.code === 'intent_not_found' ? this.deps.orders.get(orderId, actor) : Promise.resolve(recorded);
   }
 
   /**
    * Called after every saved change. An order over for good lets go of the card holds it still
-   * has; an order whose hold (a review, an approval) was lifted has the payments that were only
-   * authorized because of it captured, up to what it still owes, the rest let go. Ordo asks
-   * once per payment: a capture or void the gateway refuses is left to the merchant. Both go
-   * through the gateway as any other: the intent recorded first, the call made after.
+   * has; an order whose hold (a review, an approval) was lifted has the payments
+   * that were only authorized because of it captured, up to what it still owes, the rest let go.
+   * Ordo asks once per payment: a capture or void the gateway refuses is left to the merchant.
    */
   async afterSave(order: Order, wf: WorkflowDefinition): Promise<boolean> {
     const open = order.payments.filter((p) => p.state === 'authorized' && !p.intent && p.captured === 0 && !p.autoReleased);
     if (open.length === 0) return false;
     const over = releasesHolds(wf, order);
     const lifted = !over && orderEnded(wf, order) === undefined && orderHeld(wf, order) === undefined;
-    let owed = Math.max(0, totalsOf(order).balance);
-    let asked = false;
+    let owed = totalsOf(order).balance;
+    let released = false;
     for (const p of open) {
       if (!over && !(lifted && p.captureOnRelease)) continue;
       const amount = over ? 0 : Math.min(capturable(p), owed);
       owed -= amount;
-      await this.onPayment(p.id, systemActor, (orderId) => this.deps.orders.execute(orderId, amount > 0
+      await this.followUp(systemActor, await this.deps.orders.execute(order.id, amount > 0
         ? { type: 'request_capture', paymentId: p.id, intentKey: this.deps.newId(), amount, automatic: true }
         : { type: 'request_void', paymentId: p.id, intentKey: this.deps.newId(), automatic: true }, systemActor));
-      asked = true;
+      released = true;
     }
-    return asked;
+    return released;
   }
 
-  private async onPayment(paymentId: string, actor: Actor, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {
+  private async onPayment(paymentId: string, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {
     const orderId = /^[0-9a-f-]{36}$/i.test(paymentId) ? await orderIdOfPayment(this.deps.pool, paymentId) : undefined;
     if (!orderId) return reject('payment_not_found', `there is no payment ${paymentId}`);
-    const asked = await command(orderId);
-    return asked.ok ? this.complete(orderId, paymentId, actor) : asked;
+    return command(orderId);
   }
-
 }

@@ -12,5 +12,7 @@ declare module 'fastify' {
     access?: Access;
     /** false: the route ignores Idempotency-Key (its answer must not be stored). */
     idempotent?: boolean;
+    /** The status of a successful answer when it is not 200 (201 for what a POST creates); a replay after a crash answers with it. */
+    successStatus?: number;
   }
 }

@@ -86,7 +86,12 @@ export const ListOrdersQuery = Type.Object({
 
 const Totals = Type.Object({
   subtotal: Type.Integer(), shipping: Type.Integer(), surcharges: Type.Integer(), total: Type.Integer(),
-  paid: Type.Integer(), refunded: Type.Integer(), balance: Type.Integer(),
+  paid: Type.Integer({ description: 'money received (captured)' }),
+  refunded: Type.Integer({ description: 'money given back (settled refunds)' }),
+  net: Type.Integer({ description: 'paid - refunded: what the merchant keeps' }),
+  refundsPending: Type.Integer({ description: 'refunds asked of the gateway and not yet answered' }),
+  balance: Type.Integer({ description: 'what the customer still owes, never below 0; a goodwill refund never raises it' }),
+  overpaid: Type.Integer({ description: 'money held beyond what the order costs, not yet on its way back' }),
 });
 
 const PaymentViewSchema = Type.Object({
@@ -104,7 +109,9 @@ const FulfillmentViewSchema = Type.Object({
 const RefundViewSchema = Type.Object({
   id: Id, paymentId: Id, amount: Type.Integer(), lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer() })),
   shipping: Type.Integer(), adjustment: Type.Integer(), reason: Type.String(), restock: Type.Boolean(), state: Enum(REFUND_STATES),
-  reference: Nullable(Type.String()), createdAt: Type.String({ format: 'date-time' }),
+  reference: Nullable(Type.String()),
+  overpayment: Type.Integer({ description: 'the part that gives back money the order no longer costs (a cancellation, a cheaper change); the rest is goodwill and never raises the balance' }),
+  createdAt: Type.String({ format: 'date-time' }),
 });
 
 export const OrderView = Type.Object({
@@ -262,7 +269,7 @@ export const RefundBody = Type.Object({
 }, { additionalProperties: false });
 export const PaymentList = Type.Object({ items: Type.Array(PaymentViewSchema), refunds: Type.Array(RefundViewSchema) });
 export const ResendAllView = Type.Object({ resent: Type.Integer(), orders: Type.Array(Id) });
-export const CallbackView = Type.Object({ status: Type.Union([Type.Literal('applied'), Type.Literal('duplicate'), Type.Literal('ignored')]) });
+export const CallbackView = Type.Object({ status: Type.Union([Type.Literal('applied'), Type.Literal('duplicate'), Type.Literal('ignored'), Type.Literal('refused')]) });
 
 export const NewFulfillmentBody = Type.Object({
   lines: Type.Array(Type.Object({ lineId: Id, quantity: Type.Integer({ minimum: 1, maximum: MAX_QUANTITY }) }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),

@@ -134,10 +134,11 @@ export async function recordGatewayEvent(tx: Db, gateway: string, eventId: strin
   return res.rowCount === 1;
 }
 
-/** Whether the order's history says this gateway event was ignored (late or out of order). */
-export async function eventIgnored(db: Db, orderId: string, eventId: string): Promise<boolean> {
-  const res = await db.query(`SELECT 1 FROM order_history WHERE order_id = $1 AND type = 'payment.event_ignored' AND data->>'eventId' = $2`, [orderId, eventId]);
-  return (res.rowCount ?? 0) > 0;
+/** Whether the order's history says this gateway event was ignored (late or out of order) or refused (an amount above the payment's). */
+export async function eventNotApplied(db: Db, orderId: string, eventId: string): Promise<'ignored' | 'refused' | undefined> {
+  const res = await db.query<{ type: string }>(`SELECT type FROM order_history WHERE order_id = $1 AND type IN ('payment.event_ignored', 'payment.event_refused') AND data->>'eventId' = $2`, [orderId, eventId]);
+  const type = res.rows[0]?.type;
+  return type === undefined ? undefined : type === 'payment.event_refused' ? 'refused' : 'ignored';
 }
 
 /** The order a fulfillment or a return belongs to. */
@@ -171,13 +172,14 @@ export async function lockOrderAt(tx: Db, id: string, version: number): Promise<
 }
 
 /** The order with its workflow's stored changes, in one round trip: what a command needs to decide. */
-export async function findOrderForCommand(db: Db, id: string): Promise<{ order: Order; customization: WorkflowCustomization | undefined } | undefined> {
-  const res = await db.query<OrderRow & JoinedCustomization>({
-    name: 'ordo_find_order_for_command',
-    text: `SELECT ${ORDER_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}, ${CUSTOMIZATION_COLUMNS}
-      FROM orders o LEFT JOIN workflow_customizations c ON c.workflow = o.workflow WHERE o.id = $1`,
-    values: [id],
-  });
+const FIND_FOR_COMMAND = `SELECT ${ORDER_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}, ${CUSTOMIZATION_COLUMNS}
+  FROM orders o LEFT JOIN workflow_customizations c ON c.workflow = o.workflow WHERE o.id = $1`;
+
+/** With `lock`, inside a transaction: the order's row stays locked until it ends, so a decision made now cannot lose a race. */
+export async function findOrderForCommand(db: Db, id: string, lock = false): Promise<{ order: Order; customization: WorkflowCustomization | undefined } | undefined> {
+  const res = await db.query<OrderRow & JoinedCustomization>(lock
+    ? { name: 'ordo_lock_order_for_command', text: `${FIND_FOR_COMMAND} FOR UPDATE OF o`, values: [id] }
+    : { name: 'ordo_find_order_for_command', text: FIND_FOR_COMMAND, values: [id] });
   const row = res.rows[0];
   return row ? { order: toOrder(row), customization: joinedCustomization(row) } : undefined;
 }

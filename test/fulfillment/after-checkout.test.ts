@@ -32,7 +32,7 @@ describe('cancellation', () => {
     expect(await level('CAN-B')).toMatchObject({ onHand: 8, reserved: 0 });
     const res = await t.call('POST', `/v1/orders/${o.id}/cancellations`, { reason: 'customer asked' });
     expect(res.body.status.order).toBe('cancelled');
-    expect(res.body.totals).toMatchObject({ total: 0, paid: 2500, refunded: 0, balance: -2500 });
+    expect(res.body.totals).toMatchObject({ total: 0, paid: 2500, refunded: 0, balance: 0, overpaid: 2500 });
     expect(await level('CAN-B')).toMatchObject({ onHand: 10, reserved: 0 });
     const withRefund = await order('CAN-C', 2, { method: 'card' });
     const refunded = await t.call('POST', `/v1/orders/${withRefund.id}/cancellations`, { reason: 'customer asked', refund: true });

@@ -32,7 +32,7 @@ describe('partial and full cancellation: stock and totals', () => {
     const part = await cancel(t, o.id, { lines: [{ lineId: lineA, quantity: 1 }, { lineId: lineB, quantity: 2 }], reason: 'out of colour' });
     ok(part);
     expect(part.body.lines.map((l: Json) => [l.quantity, l.cancelled, l.reserved, l.committed])).toEqual([[2, 1, 2, 0], [0, 2, 0, 0]]);
-    expect(part.body.totals).toEqual({ subtotal: 2000, shipping: 500, surcharges: 0, total: 2500, paid: 0, refunded: 0, balance: 2500 });
+    expect(part.body.totals).toEqual({ subtotal: 2000, shipping: 500, surcharges: 0, total: 2500, paid: 0, refunded: 0, net: 0, refundsPending: 0, balance: 2500, overpaid: 0 });
     expect(part.body.status).toEqual({ order: 'placed', payment: 'unpaid', fulfillment: 'unfulfilled' });
     expect(await level(t, a)).toEqual({ onHand: 10, reserved: 2 });
     expect(await level(t, b)).toEqual({ onHand: 10, reserved: 0 });
@@ -42,7 +42,7 @@ describe('partial and full cancellation: stock and totals', () => {
     ok(rest);
     expect(rest.body.status.order).toBe('cancelled');
     expect(rest.body.lines.map((l: Json) => [l.quantity, l.cancelled, l.reserved, l.committed])).toEqual([[0, 3, 0, 0], [0, 2, 0, 0]]);
-    expect(rest.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 0, refunded: 0, balance: 0 });
+    expect(rest.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 0, refunded: 0, net: 0, refundsPending: 0, balance: 0, overpaid: 0 });
     expect(await level(t, a)).toEqual({ onHand: 10, reserved: 0 });
     expect(rest.body.refunds).toEqual([]);
   });
@@ -53,7 +53,7 @@ describe('partial and full cancellation: stock and totals', () => {
     const part = await cancel(t, o.id, { lines: [{ lineId: lineA, quantity: 1 }], reason: 'one too many' });
     ok(part);
     expect(part.body.lines[0]).toMatchObject({ quantity: 2, cancelled: 1, reserved: 0, committed: 2 });
-    expect(part.body.totals).toMatchObject({ total: 7500, paid: 8500, refunded: 0, balance: -1000 });
+    expect(part.body.totals).toMatchObject({ total: 7500, paid: 8500, refunded: 0, balance: 0, overpaid: 1000 });
     expect(part.body.refunds).toEqual([]);
     expect(part.body.payments[0]).toMatchObject({ captured: 8500, refunded: 0, state: 'settled' });
     expect(part.body.status.payment).toBe('paid');
@@ -63,7 +63,7 @@ describe('partial and full cancellation: stock and totals', () => {
     const all = await cancel(t, o.id, { reason: 'changed mind' });
     ok(all);
     expect(all.body.status.order).toBe('cancelled');
-    expect(all.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 8500, refunded: 0, balance: -8500 });
+    expect(all.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 8500, refunded: 0, net: 8500, refundsPending: 0, balance: 0, overpaid: 8500 });
     expect(all.body.refunds).toEqual([]);
     expect(await level(t, a)).toEqual({ onHand: 10, reserved: 0 });
   });
@@ -71,12 +71,12 @@ describe('partial and full cancellation: stock and totals', () => {
   it('refund: true refunds exactly what was paid beyond the new total, including an earlier overpayment', async () => {
     const { o, lineA, lineB } = await twoLines({ paid: true });
     const first = await cancel(t, o.id, { lines: [{ lineId: lineB, quantity: 1 }], reason: 'no refund yet' });
-    expect(first.body.totals.balance).toBe(-2500);
+    expect(first.body.totals).toMatchObject({ balance: 0, overpaid: 2500 });
     const second = await cancel(t, o.id, { lines: [{ lineId: lineA, quantity: 2 }], reason: 'give it back', refund: true });
     ok(second);
     expect(second.body.refunds).toHaveLength(1);
     expect(second.body.refunds[0]).toMatchObject({ amount: 4500, state: 'settled', paymentId: o.payments[0].id, reason: 'cancellation: give it back', lines: [], restock: false });
-    expect(second.body.totals).toEqual({ subtotal: 3500, shipping: 500, surcharges: 0, total: 4000, paid: 8500, refunded: 4500, balance: 0 });
+    expect(second.body.totals).toEqual({ subtotal: 3500, shipping: 500, surcharges: 0, total: 4000, paid: 8500, refunded: 4500, net: 4000, refundsPending: 0, balance: 0, overpaid: 0 });
     expect(second.body.payments[0]).toMatchObject({ captured: 8500, refunded: 4500, state: 'partially_refunded' });
     expect(second.body.status.payment).toBe('partially_refunded');
   });
@@ -104,7 +104,7 @@ describe('partial and full cancellation: stock and totals', () => {
     const res = await cancel(t, o.id, { reason: 'fraud suspicion', refund: true });
     ok(res);
     expect(res.body.status).toEqual({ order: 'cancelled', payment: 'refunded', fulfillment: 'unfulfilled' });
-    expect(res.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 8500, refunded: 8500, balance: 0 });
+    expect(res.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 8500, refunded: 8500, net: 0, refundsPending: 0, balance: 0, overpaid: 0 });
     expect(res.body.refunds.map((r: Json) => r.amount)).toEqual([8500]);
     expect(await level(t, a)).toEqual({ onHand: 10, reserved: 0 });
     expect(await level(t, b)).toEqual({ onHand: 10, reserved: 0 });
@@ -117,7 +117,7 @@ describe('partial and full cancellation: stock and totals', () => {
     expect(second.body.payments.map((p: Json) => p.captured)).toEqual([8500, 2000]);
     const res = await cancel(t, o.id, { reason: 'all of it', refund: true });
     ok(res);
-    expect(res.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 10500, refunded: 10500, balance: 0 });
+    expect(res.body.totals).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 10500, refunded: 10500, net: 0, refundsPending: 0, balance: 0, overpaid: 0 });
   });
 });
 
@@ -137,7 +137,7 @@ describe('shipping', () => {
     const res = await cancel(t, o.id, { cancelShipping: false, reason: 'already packed', refund: true });
     ok(res);
     expect(res.body.status.order).toBe('cancelled');
-    expect(res.body.totals).toEqual({ subtotal: 0, shipping: 500, surcharges: 0, total: 500, paid: 8500, refunded: 8000, balance: 0 });
+    expect(res.body.totals).toEqual({ subtotal: 0, shipping: 500, surcharges: 0, total: 500, paid: 8500, refunded: 8000, net: 500, refundsPending: 0, balance: 0, overpaid: 0 });
   });
 });
 

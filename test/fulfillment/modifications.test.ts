@@ -44,8 +44,8 @@ describe('dry run', () => {
     ok(preview);
     expect(preview.body).toMatchObject({
       dryRun: true, difference: 1300,
-      before: { subtotal: 5000, shipping: 500, surcharges: 0, total: 5500, paid: 5500, refunded: 0, balance: 0 },
-      after: { subtotal: 6000, shipping: 500, surcharges: 300, total: 6800, paid: 5500, refunded: 0, balance: 1300 },
+      before: { subtotal: 5000, shipping: 500, surcharges: 0, total: 5500, paid: 5500, refunded: 0, net: 5500, refundsPending: 0, balance: 0, overpaid: 0 },
+      after: { subtotal: 6000, shipping: 500, surcharges: 300, total: 6800, paid: 5500, refunded: 0, net: 5500, refundsPending: 0, balance: 1300, overpaid: 0 },
     });
     expect(preview.body.order.lines.map((l: Json) => [l.sku, l.quantity])).toEqual([[a, 1], [b, 1], [c, 2]]);
     expect(preview.body.order.shipping.address).toEqual(address);
@@ -83,7 +83,7 @@ describe('raising the price', () => {
       note: 'customer called',
     });
     ok(changed);
-    expect(changed.body.totals).toEqual({ subtotal: 9000, shipping: 500, surcharges: 300, total: 9800, paid: 5500, refunded: 0, balance: 4300 });
+    expect(changed.body.totals).toEqual({ subtotal: 9000, shipping: 500, surcharges: 300, total: 9800, paid: 5500, refunded: 0, net: 5500, refundsPending: 0, balance: 4300, overpaid: 0 });
     expect(changed.body.status).toEqual({ order: 'placed', payment: 'partially_paid', fulfillment: 'unfulfilled' });
     expect(changed.body.refunds).toEqual([]);
     expect(changed.body.lines.map((l: Json) => [l.quantity, l.reserved, l.committed])).toEqual([[4, 0, 4], [1, 0, 1], [2, 0, 2]]);
@@ -170,7 +170,7 @@ describe('lowering the price', () => {
     const changed = await modify(t, o.id, { changeLines: [{ lineId: lineA, quantity: 1 }], removeLines: [lineB], note: 'out of stock at the supplier' });
     ok(changed);
     expect(changed.body.lines.map((l: Json) => l.sku)).toEqual([a]);
-    expect(changed.body.totals).toEqual({ subtotal: 1000, shipping: 500, surcharges: 0, total: 1500, paid: 5500, refunded: 4000, balance: 0 });
+    expect(changed.body.totals).toEqual({ subtotal: 1000, shipping: 500, surcharges: 0, total: 1500, paid: 5500, refunded: 4000, net: 1500, refundsPending: 0, balance: 0, overpaid: 0 });
     expect(changed.body.refunds).toHaveLength(1);
     expect(changed.body.refunds[0]).toMatchObject({ amount: 4000, paymentId: o.payments[0].id, state: 'settled', reason: 'order changed: out of stock at the supplier' });
     expect(changed.body.payments[0]).toMatchObject({ captured: 5500, refunded: 4000, state: 'partially_refunded' });
@@ -236,7 +236,7 @@ describe('surcharges, discounts and addresses', () => {
     const changed = await modify(t, o.id, { surcharges: [{ description: 'gift wrap', amount: 300 }, { description: 'loyalty discount', amount: -1000 }] });
     ok(changed);
     expect(changed.body.surcharges.map((s: Json) => [s.description, s.amount])).toEqual([['gift wrap', 300], ['loyalty discount', -1000]]);
-    expect(changed.body.totals).toEqual({ subtotal: 5000, shipping: 500, surcharges: -700, total: 4800, paid: 5500, refunded: 700, balance: 0 });
+    expect(changed.body.totals).toEqual({ subtotal: 5000, shipping: 500, surcharges: -700, total: 4800, paid: 5500, refunded: 700, net: 4800, refundsPending: 0, balance: 0, overpaid: 0 });
     expect(changed.body.refunds.map((r: Json) => r.amount)).toEqual([700]);
     // A second change adds to the surcharges, it does not replace them.
     const more = await modify(t, o.id, { surcharges: [{ description: 'rush', amount: 200 }] });

@@ -136,7 +136,9 @@ export const sentOf = (o: Json, lineId: string) =>
  * - every SKU's levels equal its movements;
  * - per payment captured <= authorized (when authorized) and refunded <= captured;
  * - totals.paid = sum captured, totals.refunded = sum of settled refunds = sum refunded per payment,
- *   balance = total - paid + refunded, total = subtotal + shipping + surcharges, subtotal = sum of lines;
+ *   net = paid - refunded, balance = max(0, total - paid + settled overpayment refunds),
+ *   overpaid = max(0, min(paid - overpayment refunds settled or pending, net - pending refunds) - total), never both > 0,
+ *   total = subtotal + shipping + surcharges, subtotal = sum of lines;
  * - line counters are never negative; for each of the order's tracked SKUs, the inventory's reserved
  *   is the sum of the lines' reserved and its on-hand the counted stock minus the lines' committed;
  * - an order in a status that lets go of everything holds nothing but units that left in parcels;
@@ -163,7 +165,14 @@ export async function expectInvariants(t: TestApp, orderId: string): Promise<voi
   expect(o.totals.paid, 'paid = sum captured').toBe(captured);
   expect(o.totals.refunded, 'refunded = sum of settled refunds').toBe(settledRefunds);
   expect(refundedPerPayment, 'refunded per payment adds up').toBe(settledRefunds);
-  expect(o.totals.balance, 'balance = total - paid + refunded').toBe(o.totals.total - o.totals.paid + o.totals.refunded);
+  const refunds = o.refunds as Json[];
+  const back = (states: string[]) => refunds.filter((r) => states.includes(r.state)).reduce((n, r) => n + r.overpayment, 0);
+  const pending = refunds.filter((r) => r.state === 'pending').reduce((n, r) => n + r.amount, 0);
+  expect(o.totals.net, 'net = paid - refunded').toBe(o.totals.paid - o.totals.refunded);
+  expect(o.totals.refundsPending, 'refundsPending = sum of pending refunds').toBe(pending);
+  expect(o.totals.balance, 'balance = max(0, total - paid + settled overpayment refunds)').toBe(Math.max(0, o.totals.total - o.totals.paid + back(['settled'])));
+  expect(o.totals.overpaid, 'overpaid = money held beyond the total, not on its way back').toBe(Math.max(0, Math.min(o.totals.paid - back(['settled', 'pending']), o.totals.net - pending) - o.totals.total));
+  expect(o.totals.balance > 0 && o.totals.overpaid > 0, 'never both owed and overpaid').toBe(false);
 
   for (const l of o.lines as Json[]) {
     expect(l.reserved, `line ${l.sku} reserved`).toBeGreaterThanOrEqual(0);

@@ -16,7 +16,7 @@ describe('POST /v1/orders', () => {
       version: 1,
       status: { order: 'placed', payment: 'unpaid', fulfillment: 'unfulfilled' },
       currency: 'EUR',
-      totals: { subtotal: 3998, shipping: 495, surcharges: 0, total: 4493, paid: 0, refunded: 0, balance: 4493 },
+      totals: { subtotal: 3998, shipping: 495, surcharges: 0, total: 4493, paid: 0, refunded: 0, net: 0, refundsPending: 0, balance: 4493, overpaid: 0 },
     });
     expect(res.body.code).toMatch(/^#\d{4,}$/);
     expect(res.body.lines[0]).toMatchObject({ sku: 'TSHIRT-M', quantity: 2, unitPrice: 1999, total: 3998 });

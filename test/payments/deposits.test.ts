@@ -28,7 +28,7 @@ describe('the deposit', () => {
     const sku = await stocked(t, 'DEP-SHARE', 10);
     const o = await place(sku, 10_000, { method: 'card', deposit: true });
     expect(o.status).toEqual({ order: 'placed', payment: 'partially_paid', fulfillment: 'unfulfilled' });
-    expect(o.totals).toEqual({ subtotal: 20_000, shipping: 0, surcharges: 0, total: 20_000, paid: 5000, refunded: 0, balance: 15_000 });
+    expect(o.totals).toEqual({ subtotal: 20_000, shipping: 0, surcharges: 0, total: 20_000, paid: 5000, refunded: 0, net: 5000, refundsPending: 0, balance: 15_000, overpaid: 0 });
     expect(o.payments).toHaveLength(1);
     expect(o.payments[0]).toMatchObject({ method: 'card', deposit: true, amount: 5000, state: 'settled', authorized: 5000, captured: 5000 });
     // The stock stays held (not taken) until the order is paid in full.
@@ -87,13 +87,15 @@ describe('the balance deadline', () => {
     await advance(t, 1);
     const after = await getOrder(t, o.id);
     expect(after.status).toEqual({ order: 'cancelled', payment: 'partially_paid', fulfillment: 'unfulfilled' });
-    expect(after.totals).toEqual({ subtotal: 20_000, shipping: 0, surcharges: 0, total: 20_000, paid: 5000, refunded: 0, balance: 15_000 });
+    expect(after.totals).toEqual({ subtotal: 20_000, shipping: 0, surcharges: 0, total: 20_000, paid: 5000, refunded: 0, net: 5000, refundsPending: 0, balance: 15_000, overpaid: 0 });
     expect(after.payments[0]).toMatchObject({ deposit: true, state: 'settled', captured: 5000, refunded: 0 });
     expect(after.refunds).toEqual([]);
     expect(after.timers).toEqual([]);
     expect(await inventory(t, sku)).toEqual({ onHand: 10, reserved: 0, available: 10 });
     const h = await historyOf(t, o.id);
-    expect(types(h).slice(-2)).toEqual(['timer.fired', 'order.status_changed']);
+    // The cancellation says what becomes of the deposit: kept, as the workflow does not refund cancellations.
+    expect(types(h).slice(-3)).toEqual(['timer.fired', 'order.status_changed', 'order.money_kept']);
+    expect(h[h.length - 1]).toMatchObject({ data: { amount: 5000 } });
     expect(h.at(-2).data).toMatchObject({ name: 'deposit-deadline', event: 'timer.deposit_deadline', dueAt: due });
     expect(h.at(-1)).toMatchObject({ track: 'order', from: 'placed', to: 'cancelled', actor: { kind: 'system' } });
     await expectLedgerConsistent(t);

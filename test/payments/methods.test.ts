@@ -41,7 +41,7 @@ describe('card', () => {
     const sku = await stocked(t, 'CARD-SETTLE', 10);
     const o = await place(sku, { method: 'card' });
     expect(o.status).toEqual({ order: 'placed', payment: 'paid', fulfillment: 'unfulfilled' });
-    expect(o.totals).toEqual({ subtotal: 2000, shipping: 500, surcharges: 0, total: TOTAL, paid: TOTAL, refunded: 0, balance: 0 });
+    expect(o.totals).toEqual({ subtotal: 2000, shipping: 500, surcharges: 0, total: TOTAL, paid: TOTAL, refunded: 0, net: TOTAL, refundsPending: 0, balance: 0, overpaid: 0 });
     expect(o.payments).toHaveLength(1);
     expect(o.payments[0]).toMatchObject({
       method: 'card', gateway: 'simulated', amount: TOTAL, state: 'settled', authorized: TOTAL, captured: TOTAL, refunded: 0,

@@ -138,7 +138,13 @@ function checkMoney(view: OrderView, step: string): void {
   expect(t.paid, `${step}: paid = sum captured`).toBe(view.payments.reduce((n, p) => n + p.captured, 0));
   expect(t.refunded, `${step}: refunded = sum settled refunds`).toBe(settledRefunds.reduce((n, r) => n + r.amount, 0));
   expect(t.total, `${step}: total`).toBe(t.subtotal + t.shipping + t.surcharges);
-  expect(t.balance, `${step}: balance = total - paid + refunded`).toBe(t.total - t.paid + t.refunded);
+  const back = (states: string[]) => view.refunds.filter((r) => states.includes(r.state)).reduce((n, r) => n + r.overpayment, 0);
+  const pending = view.refunds.filter((r) => r.state === 'pending').reduce((n, r) => n + r.amount, 0);
+  expect(t.net, `${step}: net = paid - refunded`).toBe(t.paid - t.refunded);
+  expect(t.refundsPending, `${step}: refundsPending`).toBe(pending);
+  expect(t.balance, `${step}: balance = max(0, total - paid + settled overpayment refunds)`).toBe(Math.max(0, t.total - t.paid + back(['settled'])));
+  expect(t.overpaid, `${step}: overpaid`).toBe(Math.max(0, Math.min(t.paid - back(['settled', 'pending']), t.net - pending) - t.total));
+  expect(t.balance > 0 && t.overpaid > 0, `${step}: never both owed and overpaid`).toBe(false);
 }
 
 /** What an ignored callback may change: the version, and nothing of the money or the statuses. */

@@ -76,6 +76,8 @@ export interface RequestRefundCommand {
   readonly reason: string;
   readonly restock?: boolean;
   readonly options?: Readonly<Record<string, string>>;
+  /** How much of it gives back money the order no longer costs; default: as much as the order is overpaid. */
+  readonly overpayment?: number;
 }
 
 export interface RecordRefundResultCommand {
@@ -118,13 +120,18 @@ export function decidePayment(wf: WorkflowDefinition, order: Order, cmd: Payment
     case 'record_gateway_result':
       return withPayment(order, cmd.paymentId, (p) => {
         if (!p.intent || p.intent.key !== cmd.key) return reject('intent_not_found', `payment ${p.id} is not waiting on a gateway answer for key ${cmd.key}`);
-        return accept(change(order, p, gatewayResult(p, p.intent.op, p.intent.amount, cmd), now, `gateway answered ${cmd.outcome} to ${p.intent.op}`));
+        const decided = answered(change(order, p, gatewayResult(p, p.intent.op, p.intent.amount, cmd), now, `gateway answered ${cmd.outcome} to ${p.intent.op}`), p, p.intent.op, cmd.outcome);
+        // A gateway that reports more than was asked is not believed: the amount asked is recorded, and staff are told.
+        if (cmd.amount === undefined || cmd.amount <= p.intent.amount) return accept(decided);
+        return accept({ ...decided, events: [...decided.events, { type: 'payment.amount_mismatch', data: { paymentId: p.id, op: p.intent.op, asked: p.intent.amount, reported: cmd.amount, alert: true, why: 'the gateway reported more than was asked; the amount asked was recorded' } }] });
       });
     case 'request_capture':
       return withPayment(order, cmd.paymentId, (p) => {
         if (p.state !== 'authorized') return reject('payment_not_capturable', `payment ${p.id} is ${p.state}, not authorized`, { state: p.state });
         if (p.intent) return reject('payment_busy', `payment ${p.id} is waiting on the gateway (${p.intent.op})`);
-        const amount = cmd.amount ?? capturable(p);
+        // Without an amount, no more than the order still needs: a hold larger than the order is not taken whole.
+        const amount = cmd.amount ?? Math.min(capturable(p), totalsOf(order).balance);
+        if (cmd.amount === undefined && amount < 1) return reject('nothing_to_pay', `the order owes nothing more; give an amount to capture anyway (up to ${capturable(p)})`, { capturable: capturable(p) });
         if (amount < 1 || amount > capturable(p)) return reject('capture_exceeds_authorized', `can capture at most ${capturable(p)}, not ${amount}`, { capturable: capturable(p), requested: amount });
         return accept(automatically(requestOperation(order, p, 'capture', cmd.intentKey, amount, now), p.id, cmd.automatic));
       });
@@ -159,8 +166,7 @@ export function decidePayment(wf: WorkflowDefinition, order: Order, cmd: Payment
       const payment = order.payments.find((p) => p.id === refund.paymentId)!;
       if (!payment.intent || payment.intent.key !== cmd.key) return reject('intent_not_found', `refund ${refund.id} is not waiting on a gateway answer for key ${cmd.key}`);
       const { intent: _dropped, ...cleared } = payment;
-      if (cmd.outcome === 'pending') return accept(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, cleared, 'pending', now));
-      return accept(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, cleared, cmd.outcome, now));
+      return accept(answered(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, cleared, cmd.outcome, now), payment, 'refund', cmd.outcome));
     }
     case 'resend_payment_link': {
       const p = [...order.payments].reverse().find((x) => x.link && x.state === 'pending' && Date.parse(x.link.expiresAt) > now.getTime());
@@ -243,7 +249,7 @@ function numberSetting(wf: WorkflowDefinition, name: string): number | undefined
 function gatewayResult(p: Payment, op: GatewayOperation, intentAmount: number, r: RecordGatewayResultCommand): Payment {
   const { intent: _done, ...cleared } = p;
   const base: Payment = { ...cleared, reference: r.reference ?? p.reference };
-  const amount = r.amount ?? intentAmount;
+  const amount = Math.min(r.amount ?? intentAmount, intentAmount);
   switch (op) {
     case 'charge':
     case 'authorize':
@@ -277,17 +283,21 @@ function gatewayEvent(order: Order, cmd: GatewayEventCommand, now: Date): Result
   if (!p) return reject('payment_not_found', `there is no payment ${cmd.paymentId}`);
   const ignore = (why: string): Result<MoneyDecision> =>
     accept({ order, events: [{ type: 'payment.event_ignored', data: { paymentId: p.id, eventId: cmd.eventId, event: cmd.event, state: p.state, why } }], restock: [] });
+  // Not late but wrong: a gateway claiming more money than the payment asked for. Never applied; staff are told.
+  const refuse = (why: string): Result<MoneyDecision> =>
+    accept({ order, events: [{ type: 'payment.event_refused', data: { paymentId: p.id, eventId: cmd.eventId, event: cmd.event, amount: cmd.amount, expected: p.amount, alert: true, why } }], restock: [] });
   const { intent: _answered, ...cleared } = p;
   const answered: Payment = { ...cleared, reference: cmd.reference ?? p.reference };
   const why = `a ${cmd.event} callback`;
   switch (cmd.event) {
     case 'payment.authorized':
       if (p.state !== 'pending' && p.state !== 'unknown') return ignore(`payment is already ${p.state}; an authorization cannot follow that`);
+      if (cmd.amount !== undefined && cmd.amount > p.amount) return refuse(`the callback authorizes ${cmd.amount}, more than the ${p.amount} asked for`);
       return accept(change(order, p, { ...answered, state: 'authorized', authorized: cmd.amount ?? p.amount }, now, why));
     case 'payment.settled': {
       if (p.state !== 'pending' && p.state !== 'unknown' && p.state !== 'authorized') return ignore(`payment is already ${p.state}; a settlement cannot follow that`);
       const captured = cmd.amount ?? (p.state === 'authorized' ? p.authorized : p.amount);
-      if (captured > p.amount) return ignore(`the callback settles ${captured}, more than the ${p.amount} asked for`);
+      if (captured > p.amount) return refuse(`the callback settles ${captured}, more than the ${p.amount} asked for`);
       return accept(change(order, p, { ...answered, state: 'settled', captured, authorized: Math.max(p.authorized, captured) }, now, why));
     }
     case 'payment.declined':
@@ -307,14 +317,17 @@ function gatewayEvent(order: Order, cmd: GatewayEventCommand, now: Date): Result
       // Only this refund's own gateway call is answered; another operation in flight stays recoverable.
       const { intent, ...rest } = owner;
       const ownerAnswered: Payment = intent && intent.refundId !== refund.id ? owner : rest;
-      return accept(settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, ownerAnswered, cmd.event === 'refund.settled' ? 'settled' : 'failed', now));
+      const settled = settleRefund(order, { ...refund, reference: cmd.reference ?? refund.reference }, ownerAnswered, cmd.event === 'refund.settled' ? 'settled' : 'failed', now);
+      // The refund as asked is what is recorded; a gateway that reports another amount is flagged for staff to check.
+      if (cmd.event !== 'refund.settled' || cmd.amount === undefined || cmd.amount === refund.amount) return accept(settled);
+      return accept({ ...settled, events: [...settled.events, { type: 'refund.amount_mismatch', data: { refundId: refund.id, paymentId: refund.paymentId, asked: refund.amount, reported: cmd.amount, eventId: cmd.eventId, alert: true } }] });
     }
     default:
       return cmd.event satisfies never;
   }
 }
 
-function requestRefund(order: Order, cmd: RequestRefundCommand, now: Date): Result<MoneyDecision> {
+export function requestRefund(order: Order, cmd: RequestRefundCommand, now: Date): Result<MoneyDecision> {
   const lines = cmd.lines ?? [];
   for (const l of lines) {
     const line = order.lines.find((x) => x.id === l.lineId);
@@ -336,9 +349,10 @@ function requestRefund(order: Order, cmd: RequestRefundCommand, now: Date): Resu
     const room = candidates.map((p) => ({ paymentId: p.id, refundable: refundable(p) - pendingRefunds(order, p.id) }));
     return reject('refund_exceeds_captured', `a refund of ${amount} is more than a payment can give back (${room.map((r) => `${r.paymentId}: ${r.refundable}`).join(', ') || 'nothing was captured'})`, { requested: amount, payments: room });
   }
+  const overpayment = Math.min(amount, cmd.overpayment ?? totalsOf(order).overpaid);
   const refund: Refund = {
     id: cmd.refundId, paymentId: payment.id, amount, lines, shipping, adjustment: cmd.adjustment ?? 0, reason: cmd.reason,
-    restock: cmd.restock === true, state: 'pending', reference: null, createdAt: iso(now),
+    restock: cmd.restock === true, state: 'pending', reference: null, ...(overpayment > 0 ? { overpayment } : {}), createdAt: iso(now),
   };
   const created: MoneyEvent = { type: 'refund.created', data: { refundId: refund.id, paymentId: payment.id, amount, reason: cmd.reason, lines, shipping } };
   const withRefund: Order = { ...order, refunds: [...order.refunds, refund] };
@@ -368,6 +382,12 @@ function settleRefund(order: Order, refund: Refund, payment: Payment, outcome: '
   if (outcome !== 'pending') events.push({ type: 'refund.changed', data: { refundId: refund.id, paymentId: payment.id, from: refund.state, to: outcome, amount: refund.amount } });
   if (state !== payment.state) events.push({ type: 'payment.changed', data: { paymentId: payment.id, from: payment.state, to: state, authorized: payment.authorized, captured: payment.captured, refunded } });
   return { order: next, events, restock: outcome === 'settled' && refund.restock ? refund.lines : [] };
+}
+
+/** Every gateway answer is recorded, also one that changed nothing visible yet (a `pending`). */
+function answered(d: MoneyDecision, p: Payment, op: GatewayOperation, outcome: string): MoneyDecision {
+  if (d.events.length > 0) return d;
+  return { ...d, events: [{ type: 'payment.operation_answered', data: { paymentId: p.id, op, outcome } }] };
 }
 
 const automatically = (d: MoneyDecision, paymentId: string, automatic: boolean | undefined): MoneyDecision =>

@@ -85,6 +85,11 @@ export interface Refund {
   readonly restock: boolean;
   readonly state: RefundState;
   readonly reference: string | null;
+  /**
+   * The part of the amount that gives back money the order no longer costs (a cancellation, a
+   * cheaper change, an ended order); the rest is goodwill and changes nothing the customer owes.
+   */
+  readonly overpayment?: number;
   readonly createdAt: string;
 }
 

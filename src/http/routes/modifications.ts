@@ -6,9 +6,10 @@ import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
 import { ModificationBody, ModificationPreview, OrderIdParams, OrderView, Problem } from '../schemas.js';
 import { sendOrder } from '../send-order.js';
+import { ifMatch, orderWriteHeaders } from '../if-match.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
-const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
+const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
 
 export function modificationRoutes(app: FastifyInstance, ordo: Ordo): void {
   const r = app.withTypeProvider<RequestTypeProvider>();
@@ -17,12 +18,15 @@ export function modificationRoutes(app: FastifyInstance, ordo: Ordo): void {
     schema: {
       tags: ['modifications'], summary: 'Change a placed order (dryRun previews)',
       description: 'Quantities, lines, surcharges (negative: a discount), addresses. More to pay: the order waits for a payment covering it; less: the difference is refunded against its payments.',
-      params: OrderIdParams, body: ModificationBody, response: { 200: Type.Union([OrderView, ModificationPreview]), ...problems },
+      params: OrderIdParams, headers: orderWriteHeaders, body: ModificationBody, response: { 200: Type.Union([OrderView, ModificationPreview]), ...problems },
     },
   }, async (req, reply) => {
     const { dryRun, ...change } = req.body;
     const actor = actorOf(req.principal);
-    if (!dryRun) return sendOrder(reply, await ordo.modifications.apply(req.params.id, change, actor));
+    if (!dryRun) {
+      const opts = ifMatch(req, reply);
+      return opts ? sendOrder(reply, await ordo.modifications.apply(req.params.id, change, actor, opts)) : reply;
+    }
     const preview = await ordo.modifications.preview(req.params.id, change, actor);
     return preview.ok ? preview.value : rejectionProblem(reply, preview);
   });

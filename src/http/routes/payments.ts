@@ -1,29 +1,31 @@
 /** Payment routes: add a payment, capture, void, settle or resolve one, refund, resend payment links. */
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
 import { sendOrder } from '../send-order.js';
+import { ifMatch, orderWriteHeaders } from '../if-match.js';
 import { CaptureBody, NewPaymentBody, OrderIdParams, OrderView as OrderViewSchema, PaymentIdParams, PaymentList, Problem, RefundBody, ResendAllView, ResolveBody, SettleBody } from '../schemas.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
-const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
-const headers = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
+const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
+const headers = orderWriteHeaders;
 
 export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
   const r = app.withTypeProvider<RequestTypeProvider>();
   const tags = ['payments'];
 
   r.post('/v1/orders/:id/payments', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', successStatus: 201 },
     schema: {
       tags, summary: 'Add a payment', headers, params: OrderIdParams, body: NewPaymentBody, response: { 201: OrderViewSchema, ...problems },
       description: 'card: charged (or authorized) through the gateway at once; payment_link: a link with an expiry; invoice, onsite: paid outside and recorded by an admin; local: completed by the gateway or an admin; manual (admin): money already received. With deposit: the workflow\'s share now, the balance by its deadline.',
     },
   }, async (req, reply) => {
+    const opts = ifMatch(req, reply);
+    if (!opts) return reply;
     const { simulate, ...rest } = req.body;
-    return sendOrder(reply, await ordo.payments.add(req.params.id, { ...rest, ...(simulate ? { simulate } : {}) }, actorOf(req.principal)), 201);
+    return sendOrder(reply, await ordo.payments.add(req.params.id, { ...rest, ...(simulate ? { simulate } : {}) }, actorOf(req.principal), opts), 201);
   });
 
   r.get('/v1/orders/:id/payments', {
@@ -37,30 +39,45 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
   r.post('/v1/payments/:id/capture', {
     config: { access: 'admin' },
     schema: { tags, summary: 'Capture an authorized payment, in full or in part', headers, params: PaymentIdParams, body: CaptureBody, response: { 200: OrderViewSchema, ...problems } },
-  }, async (req, reply) => sendOrder(reply, await ordo.payments.capture(req.params.id, req.body?.amount, actorOf(req.principal))));
+  }, async (req, reply) => {
+    const opts = ifMatch(req, reply);
+    return opts ? sendOrder(reply, await ordo.payments.capture(req.params.id, req.body?.amount, actorOf(req.principal), opts)) : reply;
+  });
 
   r.post('/v1/payments/:id/void', {
     config: { access: 'admin' },
     schema: { tags, summary: 'Release an authorization nothing was captured on', headers, params: PaymentIdParams, response: { 200: OrderViewSchema, ...problems } },
-  }, async (req, reply) => sendOrder(reply, await ordo.payments.void(req.params.id, actorOf(req.principal))));
+  }, async (req, reply) => {
+    const opts = ifMatch(req, reply);
+    return opts ? sendOrder(reply, await ordo.payments.void(req.params.id, actorOf(req.principal), opts)) : reply;
+  });
 
   r.post('/v1/payments/:id/settle', {
     config: { access: 'admin' },
     schema: { tags, summary: 'Record money received outside a gateway (invoice, on-site, local)', headers, params: PaymentIdParams, body: SettleBody, response: { 200: OrderViewSchema, ...problems } },
-  }, async (req, reply) => sendOrder(reply, await ordo.payments.settle(req.params.id, req.body?.amount, actorOf(req.principal))));
+  }, async (req, reply) => {
+    const opts = ifMatch(req, reply);
+    return opts ? sendOrder(reply, await ordo.payments.settle(req.params.id, req.body?.amount, actorOf(req.principal), opts)) : reply;
+  });
 
   r.post('/v1/payments/:id/resolve', {
     config: { access: 'admin' },
     schema: { tags, summary: 'Resolve an unknown gateway answer after checking the gateway', headers, params: PaymentIdParams, body: ResolveBody, response: { 200: OrderViewSchema, ...problems } },
-  }, async (req, reply) => sendOrder(reply, await ordo.payments.resolve(req.params.id, req.body.outcome, actorOf(req.principal))));
+  }, async (req, reply) => {
+    const opts = ifMatch(req, reply);
+    return opts ? sendOrder(reply, await ordo.payments.resolve(req.params.id, req.body.outcome, actorOf(req.principal), opts)) : reply;
+  });
 
   r.post('/v1/orders/:id/refunds', {
-    config: { access: 'admin' },
+    config: { access: 'admin', successStatus: 201 },
     schema: {
       tags, summary: 'Refund: an amount, or lines, shipping and an adjustment', headers, params: OrderIdParams, body: RefundBody, response: { 201: OrderViewSchema, ...problems },
       description: 'Against one payment (paymentId, else one that can cover it); never more than it captured. Offline payments are refunded by hand and recorded as done. restock puts the lines back in stock.',
     },
-  }, async (req, reply) => sendOrder(reply, await ordo.payments.refund(req.params.id, req.body, actorOf(req.principal)), 201));
+  }, async (req, reply) => {
+    const opts = ifMatch(req, reply);
+    return opts ? sendOrder(reply, await ordo.payments.refund(req.params.id, req.body, actorOf(req.principal), opts), 201) : reply;
+  });
 
   r.post('/v1/orders/:id/payment-links/resend', {
     config: { access: 'admin' },
