@@ -21,6 +21,7 @@ import type { Guard, WorkflowDefinition } from '../domain/workflow/definition.js
 import type { Screening } from '../domain/fraud.js';
 import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
+import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
 import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
@@ -38,6 +39,8 @@ export interface OrderServiceDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly workflows: WorkflowCatalog;
+  /** Which form of the stock lock the database takes (Citus or plain PostgreSQL). */
+  readonly dialect: StoreDialect;
   /** Fraud screening, for workflows that send flagged orders to review. */
   readonly screen?: (order: Order) => Promise<Screening>;
   /** Hears what failed after a change was saved (a gateway down for an automatic capture): the change stands. */
@@ -248,7 +251,7 @@ export class OrderService {
         }
         // The order first: a decision made on an order that moved on must not move stock.
         if (before && !(await lockOrderAt(tx, before.id, before.version))) throw new Refused('conflict');
-        const levels = await lockLevels(tx, decision.movements.map((m) => m.sku));
+        const levels = await lockLevels(tx, this.deps.dialect, decision.movements.map((m) => m.sku));
         let final = decision;
         const { shortages, backordered } = checkStock(final.movements, levels);
         if (shortages.length > 0) throw new Refused(insufficientStock(shortages));
