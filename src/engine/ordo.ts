@@ -52,8 +52,8 @@ export interface OrdoOptions {
   readonly onError?: (err: unknown) => void;
   /**
    * The Citus-safe statements or the plain ones (default: ORDO_STATEMENTS, else `auto`, which
-   * takes the Citus forms only on a database with the citus extension). `citus` runs them on
-   * plain PostgreSQL too (the tests do).
+   * takes the Citus forms on a database with the citus extension, or one that does not answer
+   * at start). `citus` runs them on plain PostgreSQL too (the tests do).
    */
   readonly statements?: StatementsSetting;
 }
@@ -103,11 +103,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     throw err;
   }
   const pool = createPool(databaseUrl, options.poolSize);
-  const dialect = await storeDialect(pool, statements).catch(async (err: unknown) => {
-    await pool.end();
-    await server?.stop();
-    throw err;
-  });
+  const dialect = await storeDialect(pool, statements);
   const clock = options.clock ?? systemClock;
   const workflows = new WorkflowCatalog({ pool, clock });
   const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows, dialect };

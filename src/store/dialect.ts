@@ -21,9 +21,17 @@ export async function hasCitus(db: Db): Promise<boolean> {
   return (res.rowCount ?? 0) > 0;
 }
 
+/**
+ * The forms for this database. A database that does not answer yet (Ordo may start before it)
+ * gets the Citus forms: they are correct on plain PostgreSQL too, only slower there.
+ */
 export async function storeDialect(db: Db, setting: StatementsSetting): Promise<StoreDialect> {
-  if (setting === 'auto') return (await hasCitus(db)) ? CITUS : PLAIN;
-  return setting === 'citus' ? CITUS : PLAIN;
+  if (setting !== 'auto') return setting === 'citus' ? CITUS : PLAIN;
+  try {
+    return (await hasCitus(db)) ? CITUS : PLAIN;
+  } catch {
+    return CITUS;
+  }
 }
 
 /** Reads the setting from the environment's text (ORDO_STATEMENTS); unset means auto. */

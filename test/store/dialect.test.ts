@@ -37,6 +37,11 @@ describe('the store dialect', () => {
     expect(asked).toEqual(["SELECT 1 FROM pg_extension WHERE extname = 'citus'"]);
   });
 
+  it('auto takes the Citus forms, correct on both, when the database does not answer at start', async () => {
+    const down = { query: async () => { throw new Error('connect ECONNREFUSED'); } } as unknown as Db;
+    expect(await storeDialect(down, 'auto')).toEqual(CITUS);
+  });
+
   it('a setting forces either form, without asking the database', async () => {
     const asked: string[] = [];
     expect(await storeDialect(asIfCitus(asked), 'plain')).toEqual(PLAIN);
