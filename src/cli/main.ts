@@ -7,6 +7,7 @@ import { toMermaid } from '../domain/workflow/mermaid.js';
 import { findWorkflow, presets } from '../workflows/index.js';
 import { readConfig } from './config.js';
 import { failureLine } from './failure.js';
+import { distributeDatabase } from './db.js';
 import { serve, withOrdo } from './serve.js';
 
 const program = new Command('ordo').description('Ordo, a headless order-processing engine').showHelpAfterError();
@@ -37,6 +38,12 @@ program.command('sweep').description('fire the timers that are due, once, and ex
       console.log(`fired ${result.fired} timer(s) due by ${ordo.clock.now().toISOString()}${result.stale ? `; dropped ${result.stale} that no longer applied` : ''}${result.failed ? `; ${result.failed} refused, to be retried` : ''}`);
       if (result.failed > 0) process.exitCode = 1;
     }, at);
+  });
+
+program.command('db').description('the database layout').command('distribute')
+  .description('lay out a Citus database: order tables by order id, stock by SKU, the small shared tables on every node; tables already laid out are skipped')
+  .action(async () => {
+    await distributeDatabase(readConfig());
   });
 
 program.command('check').description('check invariants').command('stock').description('check that every SKU\'s levels equal the sum of its stock movements')

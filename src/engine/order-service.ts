@@ -23,6 +23,7 @@ import type { Guard, WorkflowDefinition } from '../domain/workflow/definition.js
 import type { Screening } from '../domain/fraud.js';
 import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
+import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
 import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
@@ -41,6 +42,8 @@ export interface OrderServiceDeps {
   readonly clock: Clock;
   readonly newId: IdGenerator;
   readonly workflows: WorkflowCatalog;
+  /** Which form of the stock lock the database takes (Citus or plain PostgreSQL). */
+  readonly dialect: StoreDialect;
   /** Fraud screening, for workflows that send flagged orders to review. */
   readonly screen?: (order: Order) => Promise<Screening>;
   /** Hears what failed after a change was saved (a gateway down for an automatic capture): the change stands. */
@@ -285,7 +288,7 @@ export class OrderService {
     if (before && !locked && !(await lockOrderAt(tx, before.id, before.version))) return 'conflict';
     // Every refusal comes before the first write, so that a locked caller may try another decision in the same transaction.
     let final = decision;
-    const levels = decision.movements.length > 0 ? await lockLevels(tx, decision.movements.map((m) => m.sku)) : new Map();
+    const levels = decision.movements.length > 0 ? await lockLevels(tx, this.deps.dialect, decision.movements.map((m) => m.sku)) : new Map();
     const { shortages, backordered } = checkStock(final.movements, levels);
     if (shortages.length > 0) return insufficientStock(shortages);
     if (once && !(await recordGatewayEvent(tx, once.gateway, once.eventId, decision.order.id, now))) {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type pg from 'pg';
 import { createPool } from '../store/database.js';
+import { statementsSetting, storeDialect, type StatementsSetting, type StoreDialect } from '../store/dialect.js';
 import { startEmbedded, type EmbeddedServer } from '../store/embedded.js';
 import { migrate } from '../store/migrate.js';
 import { ApiKeyService } from './api-key-service.js';
@@ -49,6 +50,12 @@ export interface OrdoOptions {
   readonly newId?: IdGenerator;
   /** Hears what failed after a change was saved (default: the console); the change itself stands. */
   readonly onError?: (err: unknown) => void;
+  /**
+   * The Citus-safe statements or the plain ones (default: ORDO_STATEMENTS, else `auto`, which
+   * takes the Citus forms on a database with the citus extension, or one that does not answer
+   * at start). `citus` runs them on plain PostgreSQL too (the tests do).
+   */
+  readonly statements?: StatementsSetting;
 }
 
 export interface Ordo {
@@ -70,6 +77,8 @@ export interface Ordo {
   readonly clock: Clock;
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
+  /** The statement forms this Ordo uses, settled at start. */
+  readonly dialect: StoreDialect;
   /** Whether the database is the embedded one this process started. */
   readonly embedded: boolean;
   ping(): Promise<boolean>;
@@ -77,6 +86,7 @@ export interface Ordo {
 }
 
 export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
+  const statements = options.statements ?? statementsSetting(process.env.ORDO_STATEMENTS);
   let server: EmbeddedServer | undefined;
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
@@ -93,9 +103,10 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     throw err;
   }
   const pool = createPool(databaseUrl, options.poolSize);
+  const dialect = await storeDialect(pool, statements);
   const clock = options.clock ?? systemClock;
   const workflows = new WorkflowCatalog({ pool, clock });
-  const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows };
+  const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows, dialect };
   const rules = options.fraud?.rules ?? fraudRulesFromEnv();
   const orders = new OrderService({ ...deps, ...(options.onError ? { onError: options.onError } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
   const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
@@ -126,6 +137,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     clock,
     pool,
     databaseUrl,
+    dialect,
     embedded: server !== undefined,
     ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
     close: async () => {

@@ -4,6 +4,7 @@ import type { Actor } from '../domain/actor.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { movementDeltas } from '../domain/stock.js';
 import { inTransaction } from '../store/database.js';
+import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, ensureItem, setBackorders, findLevel, ledgerMismatches, lockLevels, movementsOf, type LedgerMismatch, type MovementRow } from '../store/inventory.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
@@ -24,7 +25,7 @@ export interface SetStock {
 }
 
 export class StockService {
-  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator }) {}
+  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; dialect: StoreDialect }) {}
 
   async get(sku: string): Promise<Result<InventoryView>> {
     const level = await findLevel(this.deps.pool, sku);
@@ -37,7 +38,7 @@ export class StockService {
     const now = this.deps.clock.now();
     return refusable<Result<InventoryView>, Result<InventoryView>>(() => inTransaction(this.deps.pool, async (tx) => {
       await ensureItem(tx, sku, now);
-      const level = (await lockLevels(tx, [sku])).get(sku)!;
+      const level = (await lockLevels(tx, this.deps.dialect, [sku])).get(sku)!;
       const backorders = input.backorders ?? level.backorders;
       if (!backorders && input.onHand < level.reserved) {
         throw new Refused(reject('stock_below_reserved', `${level.reserved} units of '${sku}' are held for orders; on hand cannot go below that`, { sku, reserved: level.reserved }));

@@ -6,6 +6,7 @@
  */
 import { systemActor } from '../domain/actor.js';
 import { claimDueTimers, countDueTimers, dropTimer } from '../store/timers.js';
+import type { StoreDialect } from '../store/dialect.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
 import type { OrderService } from './order-service.js';
@@ -21,7 +22,7 @@ export interface SweepResult {
 }
 
 export class Sweeper {
-  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; orders: OrderService; payments: PaymentService; completions: CompletionService }) {}
+  constructor(private readonly deps: { pool: pg.Pool; clock: Clock; dialect: StoreDialect; orders: OrderService; payments: PaymentService; completions: CompletionService }) {}
 
   /** Fires everything due now; `onProgress` hears after each timer. */
   async sweep(onProgress?: (done: number) => void, batch = 100): Promise<SweepResult> {
@@ -29,7 +30,7 @@ export class Sweeper {
     let stale = 0;
     let failed = 0;
     for (;;) {
-      const due = await claimDueTimers(this.deps.pool, this.deps.clock.now(), batch);
+      const due = await claimDueTimers(this.deps.pool, this.deps.dialect, this.deps.clock.now(), batch);
       if (due.length === 0) return { fired, stale, failed };
       for (const timer of due) {
         const result = await this.deps.orders.execute(timer.orderId, { type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() }, systemActor);

@@ -1,6 +1,7 @@
 /** Stock levels and the movement ledger. Levels change only in the same statement that records the movement. */
 import type { StockLevel } from '../domain/stock.js';
 import type { Db } from './database.js';
+import type { StoreDialect } from './dialect.js';
 
 export interface MovementRow {
   readonly id: string;
@@ -20,14 +21,32 @@ export interface MovementRow {
 interface LevelRow { sku: string; on_hand: number; reserved: number; backorders: boolean }
 const toLevel = (r: LevelRow): StockLevel => ({ sku: r.sku, onHand: r.on_hand, reserved: r.reserved, backorders: r.backorders });
 
-/** Locks the SKUs' rows in a fixed order (so two orders never deadlock) and reads them. */
-export async function lockLevels(tx: Db, skus: readonly string[]): Promise<Map<string, StockLevel>> {
-  const res = await tx.query<LevelRow>({
-    name: 'ordo_lock_levels',
-    text: 'SELECT sku, on_hand, reserved, backorders FROM inventory WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
-    values: [[...new Set(skus)]],
-  });
-  return new Map(res.rows.map((r) => [r.sku, toLevel(r)]));
+/**
+ * Locks the SKUs' rows in a fixed order (so two orders never deadlock) and reads them; `tx`
+ * must be a transaction's client. Plain PostgreSQL locks them all in one statement. Citus
+ * cannot lock rows of several shards in one statement, so there each SKU is locked by its own
+ * equality query, one after the other in SKU order.
+ */
+export async function lockLevels(tx: Db, dialect: StoreDialect, skus: readonly string[]): Promise<Map<string, StockLevel>> {
+  const unique = [...new Set(skus)];
+  if (dialect.name === 'plain') {
+    const res = await tx.query<LevelRow>({
+      name: 'ordo_lock_levels',
+      text: 'SELECT sku, on_hand, reserved, backorders FROM inventory WHERE sku = ANY($1) ORDER BY sku FOR UPDATE',
+      values: [unique],
+    });
+    return new Map(res.rows.map((r) => [r.sku, toLevel(r)]));
+  }
+  const levels = new Map<string, StockLevel>();
+  for (const sku of unique.sort()) {
+    const res = await tx.query<LevelRow>({
+      name: 'ordo_lock_level',
+      text: 'SELECT sku, on_hand, reserved, backorders FROM inventory WHERE sku = $1 FOR UPDATE',
+      values: [sku],
+    });
+    for (const r of res.rows) levels.set(r.sku, toLevel(r));
+  }
+  return levels;
 }
 
 /** The SKUs' levels as they are, without locking (for previews). */

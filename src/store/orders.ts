@@ -42,9 +42,13 @@ const OUTBOX_INSERT = `INSERT INTO outbox (id, order_id, type, payload, created_
 const withRecords = (sql: string, history: number, outbox: number) =>
   sql.replace('$HISTORY', `$${history}`).replace('$OUTBOX', `$${outbox}`);
 
-/** The timers index follows the order's own list; rewritten only when that list changed. */
+/**
+ * The timers index follows the order's own list; rewritten only when that list changed, and
+ * only if the order was written (w). The order's id ($1) names the rows, so that on Citus the
+ * delete goes to the order's shard alone.
+ */
 const timerRewrite = (timers: number, changed: string) => `d AS (
-  DELETE FROM timers WHERE ${changed} AND order_id IN (SELECT id FROM w)
+  DELETE FROM timers WHERE ${changed} AND order_id = $1 AND EXISTS (SELECT 1 FROM w)
 ), t AS (
   INSERT INTO timers (order_id, name, due_at)
   SELECT w.id, x.name, x."dueAt" FROM w, jsonb_to_recordset($${timers}::jsonb) AS x(name text, "dueAt" timestamptz) WHERE ${changed}
@@ -128,9 +132,12 @@ export async function nextOrderCode(db: Db): Promise<number> {
   return res.rows[0]!.code;
 }
 
-/** Notes a gateway callback as applied; false if it was applied before. Runs inside the command's transaction. */
+/**
+ * Notes a gateway callback as applied to the order; false if it was applied to it before. Runs
+ * inside the command's transaction. Per order is enough: a callback names its payment, hence its order.
+ */
 export async function recordGatewayEvent(tx: Db, gateway: string, eventId: string, orderId: string, now: Date): Promise<boolean> {
-  const res = await tx.query('INSERT INTO gateway_events (gateway, event_id, order_id, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [gateway, eventId, orderId, now]);
+  const res = await tx.query('INSERT INTO gateway_events (gateway, event_id, order_id, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id, gateway, event_id) DO NOTHING', [gateway, eventId, orderId, now]);
   return res.rowCount === 1;
 }
 

@@ -3,9 +3,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/store/embedded.js';
-import { freshDatabase } from '../support/database.js';
+import { emptyDatabase, freshDatabase } from '../support/database.js';
 
 const ordo = (args: string[], env: Record<string, string> = {}) =>
   spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } });
@@ -112,5 +113,28 @@ describe('ordo serve', () => {
     const res = await run(['serve'], { PORT: 'eighty' });
     expect(res.code).toBe(1);
     expect(res.stderr.trim()).toBe("ordo: PORT must be a port number, not 'eighty'");
+  });
+});
+
+describe('ordo db distribute', () => {
+  it('refuses a database without Citus with one plain line and a non-zero exit, leaving it unmigrated', async () => {
+    const url = await emptyDatabase();
+    const res = await run(['db', 'distribute'], { DATABASE_URL: url });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/^ordo: this database has no citus extension/);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      expect((await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`)).rowCount).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('refuses without DATABASE_URL: the embedded PostgreSQL has no Citus', async () => {
+    const res = await run(['db', 'distribute'], { DATABASE_URL: '' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toBe('ordo: ordo db distribute needs DATABASE_URL, the Citus coordinator to lay out');
   });
 });

@@ -29,6 +29,8 @@ export interface TestAppOptions {
   readonly gatewaySecrets?: Readonly<Record<string, string>>;
   /** Fraud screening rules or a screener, as createOrdo takes them. */
   readonly fraud?: OrdoOptions['fraud'];
+  /** The statement forms: suites that race run with both, since plain PostgreSQL runs the Citus ones too. */
+  readonly statements?: OrdoOptions['statements'];
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -37,6 +39,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     databaseUrl: await freshDatabase(), migrate: false, clock, poolSize: 20,
     ...(options.gatewaySecrets ? { gatewaySecrets: options.gatewaySecrets } : {}),
     ...(options.fraud ? { fraud: options.fraud } : {}),
+    ...(options.statements ? { statements: options.statements } : {}),
   });
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';
