@@ -107,7 +107,10 @@ function settleMoney(wf: WorkflowDefinition, before: Order, d: Decision, command
   const endedNow = overNow && !gone(wf, before);
   const cancelledNow = !overNow && enteredReleasing(wf, d);
   const late = !endedNow && overNow && d.order.paid > before.paid;
+  // Money for an order called off on a status a person may still leave (X-Cart's Cancelled): kept, and staff told.
+  const lateKept = !overNow && releasing(wf, before) && releasing(wf, d.order) && d.order.paid > before.paid;
   const asked = command.type === 'cancel' || command.type === 'modify';
+  if (lateKept) return accept({ ...d, events: [...d.events, moneyKept(d.order, d.order.paid - before.paid, 'money arrived after the order was called off; the status may still be left, so a person decides', true)] });
   if (!endedNow && !cancelledNow && !late && !asked) return accept(d);
   const amount = asked ? Math.min(totalsOf(d.order).overpaid, heldMoney(d.order)) : Math.max(0, heldMoney(d.order) - keeps(d.order));
   if (amount <= 0) return accept(d);
@@ -121,13 +124,16 @@ function settleMoney(wf: WorkflowDefinition, before: Order, d: Decision, command
     if (asked) return back;
     return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, `${why}; it could not be given back now (${back.message})`, true)] });
   }
-  const kept = late ? `${why}; the status may still be left, so a person decides` : 'the workflow does not refund cancellations; refund by hand if it is owed';
-  return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, kept, late)] });
+  return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, 'the workflow does not refund cancellations; refund by hand if it is owed', false)] });
 }
 
 /** Over for good with its goods given back (cancelled, expired, aborted): what it holds is owed back. A completed order is not. */
 const gone = (wf: WorkflowDefinition, order: Order): boolean =>
   releasesHolds(wf, order) && stateOf(wf.tracks[0]!, order.status[wf.tracks[0]!.id] ?? wf.tracks[0]!.initial)?.stock === 'release';
+
+/** Whether the main status gives the order's stock back (called off), whether or not for good. */
+const releasing = (wf: WorkflowDefinition, order: Order): boolean =>
+  stateOf(wf.tracks[0]!, order.status[wf.tracks[0]!.id] ?? wf.tracks[0]!.initial)?.stock === 'release';
 
 /** What an order that was called off still charges: what its cancellation left (kept shipping, say), or nothing if it was never cancelled line by line. */
 const keeps = (order: Order): number => (order.lines.every((l) => l.quantity === 0) ? totalsOf(order).total : 0);
