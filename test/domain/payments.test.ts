@@ -152,12 +152,13 @@ describe('gateway callbacks per payment state', () => {
     expect(more).toMatchObject({ captured: 900, authorized: 900 });
   });
 
-  it('a settlement of more than the payment asked for is ignored, with why', () => {
+  it('a settlement of more than the payment asked for is refused and flagged for staff, with why', () => {
     const order = orderWith([pay()]);
     const d = ok(money(order, callback('payment.settled', { amount: 1001 })));
     expect(d.order).toEqual(order);
     const only = d.events[0]!;
-    expect(only.type).toBe('payment.event_ignored');
+    expect(only.type).toBe('payment.event_refused');
+    expect(only.data).toMatchObject({ alert: true, amount: 1001 });
     expect(String(only.data.why)).toMatch(/more than/);
   });
 
@@ -254,10 +255,11 @@ describe('capture and void bounds', () => {
     expect(code(money(done.order, { type: 'request_capture', paymentId: 'pay-1', intentKey: 'c2', amount: 1 }))).toBe('payment_not_capturable');
   });
 
-  it('a gateway reporting more than was held is capped at the authorization', () => {
+  it('a gateway reporting more than was asked is not believed: the amount asked is recorded, and staff are told', () => {
     const asked = ok(money(held(), { type: 'request_capture', paymentId: 'pay-1', intentKey: 'cap-1', amount: 400 })).order;
     const done = ok(money(asked, { type: 'record_gateway_result', paymentId: 'pay-1', key: 'cap-1', outcome: 'settled', amount: 5000 }, gateway));
-    expect(paymentOf(done.order)).toMatchObject({ captured: 1000, authorized: 1000 });
+    expect(paymentOf(done.order)).toMatchObject({ captured: 400, authorized: 1000 });
+    expect(done.events.find((e) => e.type === 'payment.amount_mismatch')?.data).toMatchObject({ asked: 400, reported: 5000, alert: true });
   });
 
   it('an unclear capture answer keeps the intent, to retry with the same key; a refusal keeps the authorization', () => {
@@ -375,7 +377,8 @@ describe('refund bounds', () => {
     const all = ok(whole(captured({ method: 'invoice', gateway: 'manual' }), ask({ amount: 1600 })));
     expect(paymentOf(all.order).state).toBe('refunded');
     expect(all.order.status.payment).toBe('refunded');
-    expect(totalsOf(all.order)).toMatchObject({ total: 1600, paid: 1600, refunded: 1600, balance: 1600 });
+    // A goodwill refund of everything: nothing is owed, and nothing is kept.
+    expect(totalsOf(all.order)).toMatchObject({ total: 1600, paid: 1600, refunded: 1600, net: 0, balance: 0, overpaid: 0 });
   });
 
   it('the payment refunded decides how: through its gateway, or by hand for money that came in by hand', () => {

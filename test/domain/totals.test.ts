@@ -4,12 +4,12 @@ import { line, makeOrder, standardInitial } from './fixtures.js';
 
 describe('totalsOf', () => {
   it('is all zeros for an order with no lines, shipping or surcharges', () => {
-    expect(totalsOf(makeOrder(standardInitial, []))).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 0, refunded: 0, balance: 0 });
+    expect(totalsOf(makeOrder(standardInitial, []))).toEqual({ subtotal: 0, shipping: 0, surcharges: 0, total: 0, paid: 0, refunded: 0, net: 0, refundsPending: 0, balance: 0, overpaid: 0 });
   });
 
   it('sums quantity x unit price over the lines into the subtotal', () => {
     const order = makeOrder(standardInitial, [line('A', 2, 1999), line('B', 1, 500), line('C', 3, 0)]);
-    expect(totalsOf(order)).toEqual({ subtotal: 4498, shipping: 0, surcharges: 0, total: 4498, paid: 0, refunded: 0, balance: 4498 });
+    expect(totalsOf(order)).toEqual({ subtotal: 4498, shipping: 0, surcharges: 0, total: 4498, paid: 0, refunded: 0, net: 0, refundsPending: 0, balance: 4498, overpaid: 0 });
   });
 
   it('adds shipping to the total', () => {
@@ -31,21 +31,21 @@ describe('totalsOf', () => {
     expect(t.total).toBe(3850);
   });
 
-  it('computes the balance as total - paid + refunded', () => {
+  it('computes the balance as what is still owed: a goodwill refund does not raise it', () => {
     const order = makeOrder(standardInitial, [line('A', 2, 1000), line('B', 1, 500)], {
       shipping: { amount: 495 },
       surcharges: [{ id: 's1', description: 'coupon', amount: -150 }],
       paid: 1000,
       refunded: 200,
     });
-    expect(totalsOf(order)).toEqual({ subtotal: 2500, shipping: 495, surcharges: -150, total: 2845, paid: 1000, refunded: 200, balance: 2045 });
+    expect(totalsOf(order)).toEqual({ subtotal: 2500, shipping: 495, surcharges: -150, total: 2845, paid: 1000, refunded: 200, net: 800, refundsPending: 0, balance: 1845, overpaid: 0 });
   });
 
-  it('reports a fully paid order as balance 0 and an overpaid one as negative (owed back)', () => {
+  it('reports a fully paid order as balance 0, an overpaid one as overpaid, and a fully refunded one as owing nothing', () => {
     const lines = [line('A', 1, 1200)];
-    expect(totalsOf(makeOrder(standardInitial, lines, { paid: 1200 })).balance).toBe(0);
-    expect(totalsOf(makeOrder(standardInitial, lines, { paid: 1500 })).balance).toBe(-300);
-    expect(totalsOf(makeOrder(standardInitial, lines, { paid: 1200, refunded: 1200 })).balance).toBe(1200);
+    expect(totalsOf(makeOrder(standardInitial, lines, { paid: 1200 }))).toMatchObject({ balance: 0, overpaid: 0 });
+    expect(totalsOf(makeOrder(standardInitial, lines, { paid: 1500 }))).toMatchObject({ balance: 0, overpaid: 300 });
+    expect(totalsOf(makeOrder(standardInitial, lines, { paid: 1200, refunded: 1200 }))).toMatchObject({ balance: 0, net: 0, overpaid: 0 });
   });
 
   it('throws a RangeError when the subtotal leaves the safe-integer range', () => {

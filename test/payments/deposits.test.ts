@@ -96,8 +96,8 @@ describe('the balance deadline', () => {
     // The cancellation says what becomes of the deposit: kept, as the workflow does not refund cancellations.
     expect(types(h).slice(-3)).toEqual(['timer.fired', 'order.status_changed', 'order.money_kept']);
     expect(h[h.length - 1]).toMatchObject({ data: { amount: 5000 } });
-    expect(h.at(-2).data).toMatchObject({ name: 'deposit-deadline', event: 'timer.deposit_deadline', dueAt: due });
-    expect(h.at(-1)).toMatchObject({ track: 'order', from: 'placed', to: 'cancelled', actor: { kind: 'system' } });
+    expect(h.at(-3).data).toMatchObject({ name: 'deposit-deadline', event: 'timer.deposit_deadline', dueAt: due });
+    expect(h.at(-2)).toMatchObject({ track: 'order', from: 'placed', to: 'cancelled', actor: { kind: 'system' } });
     await expectLedgerConsistent(t);
   });
 

@@ -1,0 +1,26 @@
+/**
+ * One embedded PostgreSQL for the whole fault run, in a temporary directory. It lives in the
+ * vitest process, not in the Ordo servers the suites kill, so it survives every SIGKILL; each
+ * suite makes a database of its own on it and lets `ordo serve` migrate that database.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbedded } from '../../../src/store/embedded.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    faultsPgUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordo-faults-'));
+  const server = await startEmbedded({ dataDir, persistent: false, database: 'postgres' });
+  project.provide('faultsPgUrl', server.urlFor('postgres'));
+  return async () => {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
