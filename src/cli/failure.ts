@@ -1,5 +1,5 @@
 /** The one line `ordo` prints when a command fails: what went wrong, never `undefined`. */
-import { isDatabaseUnavailable } from '../store/unavailable.js';
+import { isDatabaseUnavailable } from '../engine/ordo.js';
 
 /** The first thing the error (or what it wraps) says: a message, else a code. */
 function said(err: unknown, depth = 0): string | undefined {

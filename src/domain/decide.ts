@@ -10,8 +10,10 @@ import { decideReturn, type ReturnCommand } from './returns.js';
 import { decideModify, type ModifyCommand } from './modification.js';
 import { decideCancellationNotice, decideCompletion, type RecordCancellationNoticeCommand, type RecordCompletionCommand } from './completion.js';
 import { decideReview, type ReviewItemsCommand } from './approval.js';
-import { orderEnded, orderHeld, releasesHolds } from './ended.js';
-import { heldMoney, moneyKept, refundAcross, type IdSource } from './payments/give-back.js';
+import { orderEnded, orderHeld } from './ended.js';
+import { heldMoney, refundAcross } from './payments/give-back.js';
+import { settleMoney, type MoneyIntent } from './payments/settle-money.js';
+import type { IdSource } from './ids.js';
 import { removeOrder } from './removal.js';
 import { totalsOf } from './totals.js';
 import { decideFulfillment, type FulfillmentCommand } from './fulfillments/decide-fulfillment.js';
@@ -27,7 +29,7 @@ import type { Order } from './order.js';
 import { accept, reject, type Result } from './result.js';
 import { countFiring, extendTimer, followDeadlines, timerDefinition } from './timers.js';
 import type { WorkflowDefinition } from './workflow/definition.js';
-import { react, stateOf } from './workflow/interpret.js';
+import { react } from './workflow/interpret.js';
 
 export interface TransitionCommand {
   readonly type: 'transition';
@@ -88,59 +90,13 @@ export function decide(wf: WorkflowDefinition, order: Order, command: OrderComma
     return back.ok ? accept(finish(wf, back.value.order, [], back.value.events, now)) : back;
   }
   const decided = decideCommand(wf, order, command, actor, now, ids);
-  return decided.ok ? settleMoney(wf, order, decided.value, command, ids, now) : decided;
+  return decided.ok ? settleMoney(wf, order, decided.value, moneyIntentOf(command), ids, now) : decided;
 }
 
-/**
- * What happens to the money when a command leaves the order holding more than it costs:
- *  - a cancellation gives it back when asked (or when the workflow refunds cancellations), else
- *    says it is kept; a cheaper change gives the difference back. Both are refused whole when
- *    the refund cannot be made now.
- *  - an order that ends for good (cancelled, expired) by a transition or a timer gives back
- *    what it holds where the workflow refunds cancellations, else says it is kept.
- *  - money that arrives for an order already over for good is given back; on a status a person
- *    may still leave (X-Cart's Cancelled) it is kept, with an alert for staff.
- * The refunds are part of this decision; the gateway calls follow its commit.
- */
-function settleMoney(wf: WorkflowDefinition, before: Order, d: Decision, command: OrderCommand, ids: IdSource, now: Date): Result<Decision> {
-  const overNow = gone(wf, d.order);
-  const endedNow = overNow && !gone(wf, before);
-  const cancelledNow = !overNow && enteredReleasing(wf, d);
-  const late = !endedNow && overNow && d.order.paid > before.paid;
-  // Money for an order called off on a status a person may still leave (X-Cart's Cancelled): kept, and staff told.
-  const lateKept = !overNow && releasing(wf, before) && releasing(wf, d.order) && d.order.paid > before.paid;
-  const asked = command.type === 'cancel' || command.type === 'modify';
-  if (lateKept) return accept({ ...d, events: [...d.events, moneyKept(d.order, d.order.paid - before.paid, 'money arrived after the order was called off; the status may still be left, so a person decides', true)] });
-  if (!endedNow && !cancelledNow && !late && !asked) return accept(d);
-  const amount = asked ? Math.min(totalsOf(d.order).overpaid, heldMoney(d.order)) : Math.max(0, heldMoney(d.order) - keeps(d.order));
-  if (amount <= 0) return accept(d);
-  const refundOnCancel = wf.settings.refundOnCancel === true;
-  const giveBack = command.type === 'cancel' ? (command.refund ?? refundOnCancel) : command.type === 'modify' ? true : late ? true : overNow && refundOnCancel;
-  const why = late ? 'money arrived after the order ended' : command.type === 'modify' ? 'the order now costs less' : 'the order was cancelled';
-  if (giveBack) {
-    const back = refundAcross(d.order, amount, command.type === 'modify' ? `order changed${command.note ? `: ${command.note}` : ''}` : command.type === 'cancel' ? `cancellation: ${command.reason}` : why, ids, now, true);
-    if (back.ok) return accept({ ...d, order: back.value.order, events: [...d.events, ...back.value.events] });
-    // Money the gateway already moved is recorded whatever happens; what cannot go back now is kept and flagged.
-    if (asked) return back;
-    return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, `${why}; it could not be given back now (${back.message})`, true)] });
-  }
-  return accept({ ...d, events: [...d.events, moneyKept(d.order, amount, 'the workflow does not refund cancellations; refund by hand if it is owed', false)] });
-}
-
-/** Over for good with its goods given back (cancelled, expired, aborted): what it holds is owed back. A completed order is not. */
-const gone = (wf: WorkflowDefinition, order: Order): boolean =>
-  releasesHolds(wf, order) && stateOf(wf.tracks[0]!, order.status[wf.tracks[0]!.id] ?? wf.tracks[0]!.initial)?.stock === 'release';
-
-/** Whether the main status gives the order's stock back (called off), whether or not for good. */
-const releasing = (wf: WorkflowDefinition, order: Order): boolean =>
-  stateOf(wf.tracks[0]!, order.status[wf.tracks[0]!.id] ?? wf.tracks[0]!.initial)?.stock === 'release';
-
-/** What an order that was called off still charges: what its cancellation left (kept shipping, say), or nothing if it was never cancelled line by line. */
-const keeps = (order: Order): number => (order.lines.every((l) => l.quantity === 0) ? totalsOf(order).total : 0);
-
-/** Whether the decision moved the main track into a status that gives its stock back (X-Cart's Cancelled). */
-const enteredReleasing = (wf: WorkflowDefinition, d: Decision): boolean =>
-  d.events.some((e) => e.type === 'order.status_changed' && e.track === wf.tracks[0]!.id && wf.tracks[0]!.states.find((s) => s.id === e.to)?.stock === 'release');
+const moneyIntentOf = (command: OrderCommand): MoneyIntent =>
+  command.type === 'cancel'
+    ? { kind: 'cancel', reason: command.reason, ...(command.refund !== undefined ? { refund: command.refund } : {}) }
+    : command.type === 'modify' ? { kind: 'modify', ...(command.note ? { note: command.note } : {}) } : { kind: 'other' };
 
 function decideCommand(wf: WorkflowDefinition, order: Order, command: OrderCommand, actor: Actor, now: Date, ids: IdSource): Result<Decision> {
   switch (command.type) {
@@ -150,7 +106,7 @@ function decideCommand(wf: WorkflowDefinition, order: Order, command: OrderComma
       return back.ok ? accept(finish(wf, back.value.order, [], back.value.events, now)) : back;
     }
     case 'transition': {
-      const moved = transitionByHand(wf, order, command, actor, now);
+      const moved = transitionByHand(wf, order, command, actor, now, ids);
       return moved.ok ? accept(finish(wf, moved.value.order, moved.value.changes, moved.value.events, now, moved.value.movements)) : moved;
     }
     case 'fire_timer': {

@@ -27,3 +27,12 @@ export function orderEnded(wf: WorkflowDefinition, order: Order): string | undef
   const state = stateOf(main, here);
   return state?.kind === 'terminal' || state?.stock === 'release' ? here : undefined;
 }
+
+/** Whether the main status gives the order's goods back: called off, whether or not for good (X-Cart's Cancelled may be left). */
+export function calledOff(wf: WorkflowDefinition, order: Order): boolean {
+  const main = wf.tracks[0]!;
+  return stateOf(main, order.status[main.id] ?? main.initial)?.stock === 'release';
+}
+
+/** Called off for good (cancelled, expired, aborted): what it still holds is owed back. A completed order is over but not called off. */
+export const calledOffForGood = (wf: WorkflowDefinition, order: Order): boolean => releasesHolds(wf, order) && calledOff(wf, order);

@@ -34,7 +34,7 @@ import { Refused, refusable } from './refused.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 
-/** How often a command is decided on an unlocked read before it decides under the order's row lock. */
+/** How often a command is decided on an unlocked read before it decides under the order's row lock (default). */
 const OPTIMISTIC_ATTEMPTS = 2;
 
 export interface OrderServiceDeps {
@@ -48,6 +48,8 @@ export interface OrderServiceDeps {
   readonly screen?: (order: Order) => Promise<Screening>;
   /** Hears what failed after a change was saved (a gateway down for an automatic capture): the change stands. */
   readonly onError?: (err: unknown) => void;
+  /** Races a command may lose on an unlocked read before it takes the order's row lock (default 2; 0: always locked). */
+  readonly optimisticAttempts?: number;
 }
 
 export interface CreateOrderInput extends NewOrder {
@@ -171,7 +173,7 @@ export class OrderService {
 
   /** Runs a command against the order's current state; see the class comment for races. */
   async execute(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= (this.deps.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS); attempt++) {
       const found = await this.load(id, actor);
       if (!found.ok) return found;
       const outcome = await this.attempt(found.value.order, found.value.wf, command, actor, opts);
@@ -210,6 +212,7 @@ export class OrderService {
    * in one transaction. Only for a hot order (two races lost): the lock makes others wait.
    */
   private async underLock(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<OrderView>> {
+    const claim = uncommittedClaim();
     const outcome = await refusable<Result<{ saved: Order; before: Order; wf: WorkflowDefinition }>, Rejection>(() =>
       inTransaction(this.deps.pool, async (tx) => {
         const found = await this.load(id, actor, tx);
@@ -221,7 +224,10 @@ export class OrderService {
         return accept({ ...done.value, wf: found.value.wf });
       }),
     );
-    return outcome.ok ? this.answer(outcome.value.saved, outcome.value.wf, outcome.value.before, actor) : outcome;
+    if (!outcome.ok) return outcome;
+    // Committed: the request's key now answers with this change, whatever follows (as `persist` notes on its own path).
+    if (claim) claim.committed = true;
+    return this.answer(outcome.value.saved, outcome.value.wf, outcome.value.before, actor);
   }
 
   /** What the command would make of the order, without writing anything (a modification's dry run). */

@@ -28,6 +28,9 @@ import { StockService } from './stock-service.js';
 import { Sweeper } from './sweeper.js';
 import { WorkflowCatalog } from './workflow-catalog.js';
 
+/** Whether an error means the database cannot be reached now (503 and Retry-After, not 500): for the HTTP and CLI shells. */
+export { isDatabaseUnavailable } from '../store/unavailable.js';
+
 export interface OrdoOptions {
   /** An external PostgreSQL; without it Ordo starts its embedded server. */
   readonly databaseUrl?: string;
@@ -50,6 +53,8 @@ export interface OrdoOptions {
   readonly newId?: IdGenerator;
   /** Hears what failed after a change was saved (default: the console); the change itself stands. */
   readonly onError?: (err: unknown) => void;
+  /** Races a command may lose before it decides under the order's row lock (default 2; 0 always locks: for tests of that path). */
+  readonly optimisticAttempts?: number;
   /**
    * The Citus-safe statements or the plain ones (default: ORDO_STATEMENTS, else `auto`, which
    * takes the Citus forms on a database with the citus extension, or one that does not answer
@@ -108,7 +113,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const workflows = new WorkflowCatalog({ pool, clock });
   const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows, dialect };
   const rules = options.fraud?.rules ?? fraudRulesFromEnv();
-  const orders = new OrderService({ ...deps, ...(options.onError ? { onError: options.onError } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
+  const orders = new OrderService({ ...deps, ...(options.onError ? { onError: options.onError } : {}), ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
   const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
   orders.onSaved((order, wf) => completions.afterSave(order, wf));
   const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];

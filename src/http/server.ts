@@ -5,11 +5,10 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { Ordo } from '../engine/ordo.js';
+import { isDatabaseUnavailable, type Ordo } from '../engine/ordo.js';
 import { registerAuth } from './auth.js';
 import { registerIdempotency } from './idempotency.js';
 import { databaseUnavailableProblem, httpProblem } from './problems.js';
-import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { hasUnstorableText } from './text.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { clockRoutes } from './routes/clock.js';

@@ -1,5 +1,5 @@
 /** The `ordo` command, run as a child process from the sources. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,19 +7,10 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/store/embedded.js';
 import { emptyDatabase, freshDatabase } from '../support/database.js';
+import { runOrdo, spawnOrdo } from '../support/cli.js';
 
-const ordo = (args: string[], env: Record<string, string> = {}) =>
-  spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } });
-
-async function run(args: string[], env?: Record<string, string>) {
-  const child = ordo(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
+const ordo = spawnOrdo;
+const run = runOrdo;
 
 const waitFor = (child: ChildProcessWithoutNullStreams, text: string) =>
   new Promise<string>((resolve, reject) => {

@@ -1,5 +1,4 @@
 /** The one line `ordo` prints on failure says what went wrong: never `undefined`. */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,16 +6,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failureLine } from '../../src/cli/failure.js';
 import { freePort } from '../../src/store/embedded.js';
+import { runOrdo } from '../support/cli.js';
 
-async function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
+const run = runOrdo;
 
 describe('failureLine', () => {
   it('prints the first line of the message', () => {

@@ -3,7 +3,7 @@
  * and one-off commands on the same data directory, and a bounded shutdown whatever the
  * database's state. The steps run in order on one data directory (each start runs initdb once).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,19 +11,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/store/embedded.js';
+import { runOrdo, spawnOrdo } from '../support/cli.js';
 
-const ordo = (args: string[], env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } });
-
-async function run(args: string[], env: Record<string, string>) {
-  const child = ordo(args, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
+const ordo = spawnOrdo;
+const run = runOrdo;
 
 interface Serving {
   readonly child: ChildProcessWithoutNullStreams;

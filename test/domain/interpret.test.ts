@@ -14,6 +14,9 @@ const admin: Actor = { kind: 'admin', id: 'key-admin' };
 const customer: Actor = { kind: 'customer', id: 'key-shop', customerId: 'cust-1' };
 const gateway: Actor = { kind: 'gateway', id: 'stripe' };
 const system: Actor = { kind: 'system', id: 'ordo' };
+let counter = 0;
+/** Ids for what a decision makes (a parcel shipped by hand). */
+const ids = () => `id-${++counter}`;
 
 const placed: StatusMap = { order: 'placed', payment: 'unpaid', fulfillment: 'unfulfilled' };
 
@@ -103,7 +106,7 @@ const table: readonly Row[] = [
 describe('standard workflow: transition table', () => {
   it.each(table)('$name', ({ from, actor, to, track, paid, lines, expected, status, details }) => {
     const order = makeOrder(from, lines ?? [line('SKU-1', 1, 1000)], { paid: paid ?? 0 });
-    const result = decide(standard, order, { type: 'transition', to, ...(track ? { track } : {}) }, actor, LATER);
+    const result = decide(standard, order, { type: 'transition', to, ...(track ? { track } : {}) }, actor, LATER, ids);
     if (expected === 'ok') {
       expect(result.ok ? null : result).toBeNull();
       if (!result.ok) return;
@@ -139,12 +142,12 @@ describe('resolving the track', () => {
   const order = makeOrder({ left: 'open', right: 'open' }, [], { workflow: 'two' });
 
   it('asks for the track when the status is on several tracks', () => {
-    const result = decide(twoTracks, order, { type: 'transition', to: 'done' }, admin, LATER);
+    const result = decide(twoTracks, order, { type: 'transition', to: 'done' }, admin, LATER, ids);
     expect(result).toMatchObject({ ok: false, code: 'track_required', details: { tracks: ['left', 'right'] } });
   });
 
   it('moves only the named track', () => {
-    const result = decide(twoTracks, order, { type: 'transition', track: 'right', to: 'done' }, admin, LATER);
+    const result = decide(twoTracks, order, { type: 'transition', track: 'right', to: 'done' }, admin, LATER, ids);
     expect(result.ok && result.value.order.status).toEqual({ left: 'open', right: 'done' });
   });
 });
@@ -184,7 +187,7 @@ describe('reactions', () => {
 
   it('completes the order when payment.paid is entered while fulfillment is delivered', () => {
     const order = makeOrder({ order: 'placed', payment: 'partially_paid', fulfillment: 'delivered' }, undefined, { placedAt: NOW });
-    const result = decide(standard, order, { type: 'transition', to: 'paid' }, gateway, LATER);
+    const result = decide(standard, order, { type: 'transition', to: 'paid' }, gateway, LATER, ids);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.order.status).toEqual({ order: 'completed', payment: 'paid', fulfillment: 'delivered' });
     expect(result.value.events).toEqual([
@@ -195,7 +198,7 @@ describe('reactions', () => {
 
   it('leaves the order placed when payment.paid is entered before delivery', () => {
     const order = makeOrder({ order: 'placed', payment: 'unpaid', fulfillment: 'shipped' });
-    const result = decide(standard, order, { type: 'transition', to: 'paid' }, gateway, LATER);
+    const result = decide(standard, order, { type: 'transition', to: 'paid' }, gateway, LATER, ids);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.order.status).toEqual({ order: 'placed', payment: 'paid', fulfillment: 'shipped' });
     expect(result.value.events).toHaveLength(1);
@@ -203,7 +206,7 @@ describe('reactions', () => {
 
   it('completes a paid order when fulfillment.delivered is entered', () => {
     const order = makeOrder({ order: 'placed', payment: 'paid', fulfillment: 'shipped' });
-    const result = decide(standard, order, { type: 'transition', to: 'delivered' }, system, LATER);
+    const result = decide(standard, order, { type: 'transition', to: 'delivered' }, system, LATER, ids);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.order.status.order).toBe('completed');
     // Delivered by hand delivers the goods too (see test/fulfillment/hand-transitions.test.ts).
@@ -212,11 +215,11 @@ describe('reactions', () => {
 
   it('sets placedAt when an admin places a draft, and never moves it afterwards', () => {
     const draft = makeOrder({ order: 'draft', payment: 'unpaid', fulfillment: 'unfulfilled' });
-    const result = decide(standard, draft, { type: 'transition', to: 'placed' }, admin, LATER);
+    const result = decide(standard, draft, { type: 'transition', to: 'placed' }, admin, LATER, ids);
     expect(result.ok && result.value.order.placedAt).toEqual(LATER);
 
     const alreadyPlaced = makeOrder({ order: 'draft', payment: 'unpaid', fulfillment: 'unfulfilled' }, undefined, { placedAt: NOW });
-    const again = decide(standard, alreadyPlaced, { type: 'transition', to: 'placed' }, admin, LATER);
+    const again = decide(standard, alreadyPlaced, { type: 'transition', to: 'placed' }, admin, LATER, ids);
     expect(again.ok && again.value.order.placedAt).toEqual(NOW);
   });
 
@@ -253,7 +256,7 @@ describe('reactions', () => {
       ],
     });
     const order = makeOrder({ x: 's0', y: 'off' }, [], { workflow: 'chain' });
-    const result = decide(chain, order, { type: 'transition', to: 's1' }, admin, LATER);
+    const result = decide(chain, order, { type: 'transition', to: 's1' }, admin, LATER, ids);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.order.status).toEqual({ x: 's3', y: 'on' });
     expect(result.value.events).toEqual([
@@ -290,7 +293,7 @@ describe('reactions', () => {
       ],
     };
     const order = makeOrder({ t: 'a' }, [], { workflow: 'loop' });
-    expect(() => decide(loop, order, { type: 'transition', to: 'b' }, admin, LATER)).toThrow("workflow 'loop': reactions loop on 'entered:t.");
+    expect(() => decide(loop, order, { type: 'transition', to: 'b' }, admin, LATER, ids)).toThrow("workflow 'loop': reactions loop on 'entered:t.");
   });
 });
 
@@ -320,7 +323,7 @@ describe('nextStatuses', () => {
 describe('decide', () => {
   it('bumps the version by one and sets updatedAt, leaving the input untouched', () => {
     const order = makeOrder(placed, undefined, { version: 7, updatedAt: NOW });
-    const result = decide(standard, order, { type: 'transition', to: 'cancelled', reason: 'customer asked' }, admin, LATER);
+    const result = decide(standard, order, { type: 'transition', to: 'cancelled', reason: 'customer asked' }, admin, LATER, ids);
     if (!result.ok) throw new Error(result.message);
     expect(result.value.order.version).toBe(8);
     expect(result.value.order.updatedAt).toEqual(LATER);
@@ -332,7 +335,7 @@ describe('decide', () => {
 
   it('returns a rejection carrying a message and no new order', () => {
     const order = makeOrder({ order: 'completed', payment: 'paid', fulfillment: 'delivered' }, undefined, { version: 3 });
-    const result = decide(standard, order, { type: 'transition', to: 'placed' }, admin, LATER);
+    const result = decide(standard, order, { type: 'transition', to: 'placed' }, admin, LATER, ids);
     expect(result).toEqual({
       ok: false,
       code: 'transition_not_allowed',

@@ -11,6 +11,9 @@ import { presets } from '../../src/workflows/index.js';
 import { standard } from '../../src/workflows/standard.js';
 import { LATER, line, makeOrder, NOW } from './fixtures.js';
 
+let counter = 0;
+const ids = () => `id-${++counter}`;
+
 const admin: Actor = { kind: 'admin', id: 'key-admin' };
 const customer: Actor = { kind: 'customer', id: 'key-shop', customerId: 'cust-1' };
 const system: Actor = { kind: 'system', id: 'ordo' };
@@ -64,7 +67,7 @@ describe('next', () => {
     const next = acceptedNext(wf, order, actor, LATER);
     for (const track of wf.tracks) {
       for (const to of track.states.map((s) => s.id)) {
-        const accepted = decide(wf, order, { type: 'transition', track: track.id, to }, actor, LATER).ok;
+        const accepted = decide(wf, order, { type: 'transition', track: track.id, to }, actor, LATER, ids).ok;
         expect(next[track.id]!.includes(to), `${track.id} -> ${to}`).toBe(accepted);
       }
     }

@@ -332,7 +332,7 @@ describe('refund bounds', () => {
 
   it('never from a payment that captured nothing, nor one waiting on the gateway', () => {
     expect(code(money(orderWith([pay({ state: 'authorized', authorized: 1000 })]), ask({ amount: 1 })))).toBe('refund_exceeds_captured');
-    expect(code(money(captured({ intent: { op: 'refund', key: 'x', amount: 1, refundId: 'r', at: T } }), ask({ amount: 1 })))).toBe('refund_exceeds_captured');
+    expect(code(money(captured({ intent: { op: 'refund', key: 'x', amount: 1, refundId: 'r', at: T } }), ask({ amount: 1 })))).toBe('payment_busy'); // it could cover it, once its gateway call is answered
     expect(code(money(captured(), ask({ amount: 1, paymentId: 'nope' })))).toBe('payment_not_found');
   });
 

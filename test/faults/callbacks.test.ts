@@ -4,23 +4,20 @@
  * every other delivery of it is answered duplicate; none is answered 409 or 5xx.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkInvariants } from './support/invariants.js';
-import { is2xx, OrdoClient, sendCallback, signCallback, type Outcome, type SignedCallback } from './support/client.js';
-import { ordoProcess, type OrdoProcess } from './support/server.js';
+import type { OrdoClient} from './support/client.js';
+import { is2xx, sendCallback, signCallback, type Outcome, type SignedCallback } from './support/client.js';
+import { useOrdoProcess, type OrdoProcess } from './support/server.js';
 
 const DISTINCT = 100;
 const DELIVERIES = 5;
 
 let ordo: OrdoProcess;
 let http: OrdoClient;
-beforeAll(async () => {
-  ordo = await ordoProcess();
-  await ordo.start();
-  http = new OrdoClient(ordo.base);
-});
-afterAll(async () => {
-  await ordo?.close();
+useOrdoProcess((o, h) => {
+  ordo = o;
+  http = h;
 });
 
 describe('500 concurrent callbacks on one payment', () => {

@@ -13,19 +13,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { is2xx, OrdoClient } from './support/client.js';
-import { ADMIN_KEY, ordoProcess, sleep, type OrdoProcess } from './support/server.js';
+import { describe, expect, it } from 'vitest';
+import type { OrdoClient } from './support/client.js';
+import { is2xx } from './support/client.js';
+import { ADMIN_KEY, useOrdoProcess, sleep, type OrdoProcess } from './support/server.js';
 
 let ordo: OrdoProcess;
 let http: OrdoClient;
-beforeAll(async () => {
-  ordo = await ordoProcess();
-  await ordo.start();
-  http = new OrdoClient(ordo.base);
-});
-afterAll(async () => {
-  await ordo?.close();
+useOrdoProcess((o, h) => {
+  ordo = o;
+  http = h;
 });
 
 type Stage = 'before the charge' | 'after the charge';

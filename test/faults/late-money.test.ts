@@ -4,22 +4,21 @@
  * or kept with a staff alert. Never kept silently.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toOrder, type OrderRow } from '../../src/store/order-rows.js';
 import { hasAlert, keptMoney, REFUND_ON_CANCEL_REASON } from './support/invariants.js';
-import { is2xx, OrdoClient, sendCallback, signCallback, type Json } from './support/client.js';
-import { ordoProcess, sleep, type OrdoProcess } from './support/server.js';
+import type { OrdoClient} from './support/client.js';
+import { is2xx, sendCallback, signCallback, type Json } from './support/client.js';
+import { useOrdoProcess, sleep, type OrdoProcess } from './support/server.js';
 
 let ordo: OrdoProcess;
 let http: OrdoClient;
-beforeAll(async () => {
-  ordo = await ordoProcess();
-  await ordo.start();
-  http = new OrdoClient(ordo.base);
-  expect(is2xx(await http.send('PUT', '/v1/inventory/LATE-A', { onHand: 100 }))).toBe(true);
+useOrdoProcess((o, h) => {
+  ordo = o;
+  http = h;
 });
-afterAll(async () => {
-  await ordo?.close();
+beforeAll(async () => {
+  expect(is2xx(await http.send('PUT', '/v1/inventory/LATE-A', { onHand: 100 }))).toBe(true);
 });
 
 async function cancelledOrder(payment: Record<string, unknown>): Promise<{ id: string; paymentId: string }> {

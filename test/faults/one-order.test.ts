@@ -4,10 +4,11 @@
  * 409 concurrent_update: each command is decided again until it applies or is refused for a
  * reason of the order's own. Every 2xx must be in the order, and nothing else.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { answeredFrom, checkInvariants, type Answered } from './support/invariants.js';
-import { is2xx, OrdoClient, type Json, type Outcome } from './support/client.js';
-import { ordoProcess, sleep, type OrdoProcess } from './support/server.js';
+import type { OrdoClient} from './support/client.js';
+import { is2xx, type Json, type Outcome } from './support/client.js';
+import { useOrdoProcess, sleep, type OrdoProcess } from './support/server.js';
 
 const CLIENTS = 50;
 const COMMANDS_PER_CLIENT = 6;
@@ -15,13 +16,9 @@ const REASON = 'fault suite: fifty clients';
 
 let ordo: OrdoProcess;
 let http: OrdoClient;
-beforeAll(async () => {
-  ordo = await ordoProcess();
-  await ordo.start();
-  http = new OrdoClient(ordo.base);
-});
-afterAll(async () => {
-  await ordo?.close();
+useOrdoProcess((o, h) => {
+  ordo = o;
+  http = h;
 });
 
 type Kind = 'payment' | 'refund' | 'fulfillment' | 'parcel' | 'transition';

@@ -89,6 +89,41 @@ describe('a committed command is never answered as a refusal', () => {
   });
 });
 
+describe('a key committed under the order\'s row lock', () => {
+  it('forty keyed refunds racing on one order: every accepted one has its gateway answer recorded by its own request, none is left in flight', async () => {
+    const o = await order();
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+      t.call('POST', `/v1/orders/${o.id}/refunds`, { amount: 10, reason: 'hot', simulate: 'pending' }, { headers: { 'idempotency-key': `hot-${o.id}-${i}` } })));
+    const accepted = replies.filter((r) => r.status === 201);
+    // A refused one changed nothing: the only payment was busy at the gateway with another refund.
+    expect(replies.filter((r) => r.status !== 201).map((r) => r.body.code).filter((c) => c !== 'payment_busy')).toEqual([]);
+    // Had a request that committed its key under the row lock been unable to record the gateway's answer, its refund would still be in flight.
+    for (const r of accepted) expect(r.body.payments[0].pendingOperation).toBeNull();
+    const after = (await t.call('GET', `/v1/orders/${o.id}`)).body;
+    expect(after.payments[0].pendingOperation).toBeNull();
+    expect(after.refunds).toHaveLength(accepted.length);
+  });
+});
+
+describe('the locked path', () => {
+  it('a keyed card payment decided under the order\'s row lock still has its charge recorded by the same request, and its key replays it', async () => {
+    const locked = await startPaymentsApp({ optimisticAttempts: 0 });
+    try {
+      const sku = await stocked(locked, 'ANS-LOCKED', 5);
+      const created = await locked.call('POST', '/v1/orders', { currency: 'EUR', customer: { email: 'locked@example.com' }, lines: [{ sku, quantity: 1, unitPrice: 1500 }] });
+      const headers = { 'idempotency-key': 'locked-payment' };
+      const paid = await locked.call('POST', `/v1/orders/${created.body.id}/payments`, { method: 'card' }, { headers });
+      expect(paid.status, paid.text).toBe(201);
+      expect(paid.body.payments[0]).toMatchObject({ state: 'settled', pendingOperation: null });
+      const again = await locked.call('POST', `/v1/orders/${created.body.id}/payments`, { method: 'card' }, { headers });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.payments).toHaveLength(1);
+    } finally {
+      await locked.close();
+    }
+  });
+});
+
 describe('refunds count money already on its way back', () => {
   it('a cancellation with refund: true while a refund is pending at the gateway refunds only the rest, and is not refused', async () => {
     const o = await order();

@@ -31,6 +31,8 @@ export interface TestAppOptions {
   readonly fraud?: OrdoOptions['fraud'];
   /** The statement forms: suites that race run with both, since plain PostgreSQL runs the Citus ones too. */
   readonly statements?: OrdoOptions['statements'];
+  /** 0: every command decided under the order's row lock, the path a hot order takes. */
+  readonly optimisticAttempts?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -40,6 +42,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.gatewaySecrets ? { gatewaySecrets: options.gatewaySecrets } : {}),
     ...(options.fraud ? { fraud: options.fraud } : {}),
     ...(options.statements ? { statements: options.statements } : {}),
+    ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}),
   });
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';

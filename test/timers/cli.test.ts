@@ -1,20 +1,12 @@
 /** `ordo sweep [--at]` and `ordo check stock`, run as child processes against a database prepared in-process. */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { freshDatabase } from '../support/database.js';
 import { admin, history, input, ok, uniqueSku } from '../stock/helpers.js';
+import { runOrdo } from '../support/cli.js';
 
-async function run(args: string[], databaseUrl: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
+const run = (args: string[], databaseUrl: string) => runOrdo(args, { DATABASE_URL: databaseUrl });
 
 const START = new Date('2026-03-01T12:00:00.000Z');
 const HOUR = 3600 * 1000;

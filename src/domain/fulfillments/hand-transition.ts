@@ -10,6 +10,7 @@
  * that may not ship (the order ended, or held for a review) refuse every claim.
  */
 import type { Actor } from '../actor.js';
+import type { IdSource } from '../ids.js';
 import { orderEnded, orderHeld } from '../ended.js';
 import type { FulfillmentEvent, StatusChanged } from '../events.js';
 import type { Order } from '../order.js';
@@ -29,8 +30,8 @@ export interface HandTransition {
 }
 
 /** A caller moves a track: the workflow must allow it, and the goods must bear out what the new status says. */
-export function transitionByHand(wf: WorkflowDefinition, order: Order, req: TransitionRequest, actor: Actor, now: Date): Result<HandTransition> {
-  const taken = tryTransition(wf, order, req, actor, now);
+export function transitionByHand(wf: WorkflowDefinition, order: Order, req: TransitionRequest, actor: Actor, now: Date, ids: IdSource): Result<HandTransition> {
+  const taken = tryTransition(wf, order, req, actor, now, ids);
   if (taken.ok || !taken.details || !('allowed' in taken.details || taken.code === 'fulfillment_required')) return taken;
   // The refusal lists what would be accepted instead, as the order's `next` does.
   const track = String(taken.details.track);
@@ -43,19 +44,19 @@ export function transitionByHand(wf: WorkflowDefinition, order: Order, req: Tran
  */
 export function acceptedNext(wf: WorkflowDefinition, order: Order, actor: Actor, now: Date): Record<string, string[]> {
   const next = nextStatuses(wf, order, actor);
-  for (const track of Object.keys(next)) next[track] = next[track]!.filter((to) => tryTransition(wf, order, { track, to }, actor, now, true).ok);
+  for (const track of Object.keys(next)) next[track] = next[track]!.filter((to) => tryTransition(wf, order, { track, to }, actor, now).ok);
   return next;
 }
 
-/** The decision; a dry run stops once it is known to be accepted, before any parcel is built. */
-function tryTransition(wf: WorkflowDefinition, order: Order, req: TransitionRequest, actor: Actor, now: Date, dryRun = false): Result<HandTransition> {
+/** The decision; without ids (a dry run) it stops once it is known to be accepted, before any parcel is built. */
+function tryTransition(wf: WorkflowDefinition, order: Order, req: TransitionRequest, actor: Actor, now: Date, ids?: IdSource): Result<HandTransition> {
   const asked = takeTransition(wf, order, req, actor, now);
   if (!asked.ok) return asked;
   const track = trackOf(wf, asked.value.changes[0]!.track)!;
   const claim = claimToMake(wf, order, track, req.to);
   if (!claim.ok) return claim;
-  if (!claim.value || dryRun) return accept({ ...asked.value, events: [], movements: [] });
-  const goods = sendRest(order, claim.value, now);
+  if (!claim.value || !ids) return accept({ ...asked.value, events: [], movements: [] });
+  const goods = sendRest(order, claim.value, now, ids);
   if (!goods.ok) return goods;
   // Decided again on the order with its parcels, so the reactions see the goods as they now are.
   const moved = takeTransition(wf, goods.value.order, req, actor, now);
@@ -93,13 +94,13 @@ function claimToMake(wf: WorkflowDefinition, order: Order, track: TrackDefinitio
 }
 
 /** Moves pending (and, for delivered, shipped) parcels on, then sends what is left in a new parcel. */
-function sendRest(order: Order, claim: 'shipped' | 'delivered', now: Date): Result<GoodsDecision> {
+function sendRest(order: Order, claim: 'shipped' | 'delivered', now: Date, ids: IdSource): Result<GoodsDecision> {
   const steps: FulfillmentCommand[] = order.fulfillments
     .filter((f) => f.state === 'pending' || (claim === 'delivered' && f.state === 'shipped'))
     .map((f) => ({ type: 'fulfillment_transition', fulfillmentId: f.id, to: claim }));
   const left = order.lines.map((l) => ({ lineId: l.id, quantity: l.quantity - fulfilledOf(order, l.id) })).filter((l) => l.quantity > 0);
   if (left.length > 0) {
-    const id = parcelIdFor(order.id, order.fulfillments.length);
+    const id = ids();
     steps.push({ type: 'create_fulfillment', fulfillmentId: id, lines: left }, { type: 'fulfillment_transition', fulfillmentId: id, to: claim });
   }
   let current = order;
@@ -113,19 +114,6 @@ function sendRest(order: Order, claim: 'shipped' | 'delivered', now: Date): Resu
     movements.push(...step.value.movements);
   }
   return accept({ order: current, events, movements });
-}
-
-/**
- * An id for the parcel the domain makes itself (it makes no randomness): the order's UUID
- * with version 8 ("custom") and its last 32 bits mixed with the parcel's number. Ids made at
- * random are version 7, so the two never meet; an order id that is not a UUID (tests) gets a plain name.
- */
-export function parcelIdFor(orderId: string, n: number): string {
-  const hex = orderId.replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(hex)) return `${orderId}-parcel-${n + 1}`;
-  const tail = ((parseInt(hex.slice(24), 16) ^ (n + 1)) >>> 0).toString(16).padStart(8, '0');
-  const id = `${hex.slice(0, 12)}8${hex.slice(13, 24)}${tail}`;
-  return `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
 }
 
 const words = (fact: FulfillmentFact) => fact.replace('_', ' ');

@@ -345,6 +345,8 @@ export function requestRefund(order: Order, cmd: RequestRefundCommand, now: Date
   const candidates = cmd.paymentId ? order.payments.filter((p) => p.id === cmd.paymentId) : [...order.payments].reverse();
   if (cmd.paymentId && candidates.length === 0) return reject('payment_not_found', `there is no payment ${cmd.paymentId} on this order`);
   const payment = candidates.find((p) => !p.intent && refundable(p) - pendingRefunds(order, p.id) >= amount);
+  const busy = candidates.find((p) => p.intent && refundable(p) - pendingRefunds(order, p.id) >= amount);
+  if (!payment && busy) return reject('payment_busy', `payment ${busy.id} is waiting on the gateway (${busy.intent!.op}); try again shortly`, { paymentId: busy.id, operation: busy.intent!.op });
   if (!payment) {
     const room = candidates.map((p) => ({ paymentId: p.id, refundable: refundable(p) - pendingRefunds(order, p.id) }));
     return reject('refund_exceeds_captured', `a refund of ${amount} is more than a payment can give back (${room.map((r) => `${r.paymentId}: ${r.refundable}`).join(', ') || 'nothing was captured'})`, { requested: amount, payments: room });

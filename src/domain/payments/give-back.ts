@@ -11,9 +11,8 @@ import { totalsOf } from '../totals.js';
 import type { MoneyEvent } from '../events.js';
 import { requestRefund, type MoneyDecision } from './decide-payment.js';
 import { refundable } from './payment.js';
+import type { IdSource } from '../ids.js';
 
-/** Makes the ids of new refunds and their gateway calls: the domain makes none of its own. */
-export type IdSource = () => string;
 
 /** Money the order holds that is not already on its way back. */
 export const heldMoney = (order: Order): number => {

@@ -10,6 +10,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { freePort } from '../../../src/store/embedded.js';
+import { afterAll, beforeAll } from 'vitest';
+import { OrdoClient } from './client.js';
 
 export const ADMIN_KEY = 'faults-admin-key-0123456789';
 export const GATEWAY_SECRET = 'whsec_' + Buffer.from('fault-suite-secret-of-the-simulated-gateway').toString('base64');
@@ -127,3 +129,19 @@ export async function ordoProcess(): Promise<OrdoProcess> {
 const tail = (text: string) => (text.length <= 4000 ? text : `${text.slice(0, 2000)}\n...\n${text.slice(-2000)}`);
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An Ordo server process for the suite: started before its tests, closed after them. `ready`
+ * hears the process and a client of it, for the suite's own variables.
+ */
+export function useOrdoProcess(ready: (ordo: OrdoProcess, http: OrdoClient) => void): void {
+  let started: OrdoProcess | undefined;
+  beforeAll(async () => {
+    started = await ordoProcess();
+    await started.start();
+    ready(started, new OrdoClient(started.base));
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+}
