@@ -5,8 +5,7 @@
  * lines held goes back. Timers that restart on a basket change do.
  */
 import type { Actor } from './actor.js';
-import type { NewOrderLine } from './create-order.js';
-import { MAX_QUANTITY } from './create-order.js';
+import { MAX_QUANTITY, type NewOrderLine } from './new-line.js';
 import type { Decision } from './decision.js';
 import type { Order, OrderLine } from './order.js';
 import { accept, reject, type Result } from './result.js';

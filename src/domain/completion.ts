@@ -7,24 +7,9 @@
 import type { FulfillmentEvent } from './events.js';
 import type { Order } from './order.js';
 import { accept, reject, type Result } from './result.js';
+import { COMPLETION_STEPS, type Completion, type CompletionStep } from './completion-state.js';
 
-export const COMPLETION_STEPS = ['fulfilment', 'invoice', 'confirmation'] as const;
-export type CompletionStep = (typeof COMPLETION_STEPS)[number];
-
-/** The follow-up of a cancellation (Nexway's e-mail): when it fails the order is CANCELED_WITH_ERROR. */
-export const CANCELLATION_NOTICE = 'cancellation_notice';
-/** Every step a completion handler may be asked to run. */
-export type FollowUpStep = CompletionStep | typeof CANCELLATION_NOTICE;
-
-/**
- * The cancellation notice: due from entering a state that announces it (unless it went out
- * before) until its outcome is recorded; whether it went out; how often it failed.
- */
-export interface CancellationNotice {
-  readonly due: boolean;
-  readonly sent: boolean;
-  readonly failures: number;
-}
+export { CANCELLATION_NOTICE, COMPLETION_STEPS, type CancellationNotice, type Completion, type CompletionStep, type FollowUpStep } from './completion-state.js';
 
 export interface RecordCancellationNoticeCommand {
   readonly type: 'record_cancellation_notice';
@@ -40,12 +25,6 @@ export function decideCancellationNotice(order: Order, cmd: RecordCancellationNo
     events: [{ type: 'order.cancellation_notice', data: { result: cmd.result, failures } }],
     outcome: cmd.result === 'done' ? 'cancellation.notice_sent' : 'cancellation.failed',
   });
-}
-
-export interface Completion {
-  readonly done: readonly CompletionStep[];
-  /** How often each step failed, for the record and for a rehearsal that fails N times. */
-  readonly failures: Readonly<Partial<Record<CompletionStep, number>>>;
 }
 
 export interface RecordCompletionCommand {

@@ -11,17 +11,9 @@ import { applyEffects, enteredBy } from './effects.js';
 import { decide } from './decide.js';
 import { PAYMENT_METHODS, type PaymentMethod } from './payments/payment.js';
 import type { Screening } from './fraud.js';
+import { MAX_QUANTITY, type NewOrderLine } from './new-line.js';
 
-export const MAX_QUANTITY = 1_000_000;
-
-export interface NewOrderLine {
-  readonly sku: string;
-  readonly name?: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-  /** The item needs an admin's approval before it can be paid for (nuTickets). */
-  readonly requiresApproval?: boolean;
-}
+export { MAX_QUANTITY, type NewOrderLine };
 
 export interface NewOrder {
   readonly currency: string;

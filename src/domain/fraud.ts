@@ -5,6 +5,9 @@
  */
 import type { Order } from './order.js';
 import { totalsOf } from './totals.js';
+import type { Screening } from './screening.js';
+
+export type { Screening } from './screening.js';
 
 export interface FraudRules {
   /** Flag orders whose total is above this many minor units. */
@@ -13,12 +16,6 @@ export interface FraudRules {
   readonly emailDomains?: readonly string[];
 }
 
-export interface Screening {
-  readonly flagged: boolean;
-  readonly reasons: readonly string[];
-  /** A reviewer let the order go on: the flag no longer sends it to review. */
-  readonly accepted?: boolean;
-}
 
 export function screenByRules(order: Order, rules: FraudRules): Screening {
   const reasons: string[] = [];

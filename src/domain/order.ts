@@ -2,10 +2,10 @@
  * The order aggregate as the domain sees it: plain, immutable data. Every change goes
  * through `decide` and yields a new order value with `version + 1`.
  */
-import type { Fulfillment } from './fulfillments/fulfillment.js';
-import type { OrderReturn } from './returns.js';
-import type { CancellationNotice, Completion } from './completion.js';
-import type { Screening } from './fraud.js';
+import type { Fulfillment } from './fulfillments/parcel.js';
+import type { OrderReturn } from './return-record.js';
+import type { CancellationNotice, Completion } from './completion-state.js';
+import type { Screening } from './screening.js';
 import type { Payment, Refund } from './payments/payment.js';
 
 export type StatusMap = Readonly<Record<string, string>>;

@@ -9,9 +9,9 @@ import type { Order, OrderLine } from './order.js';
 import { accept, reject, type Result } from './result.js';
 import { committedOf, type StockMovement } from './stock.js';
 import { fulfilledOf } from './fulfillments/fulfillment.js';
+import type { OrderReturn, ReturnLine, ReturnState } from './return-record.js';
 
-export const RETURN_STATES = ['requested', 'received', 'refunded', 'rejected'] as const;
-export type ReturnState = (typeof RETURN_STATES)[number];
+export { RETURN_STATES, type OrderReturn, type ReturnLine, type ReturnState } from './return-record.js';
 
 const NEXT: Readonly<Record<ReturnState, readonly ReturnState[]>> = {
   requested: ['received', 'rejected'],
@@ -20,21 +20,6 @@ const NEXT: Readonly<Record<ReturnState, readonly ReturnState[]>> = {
   rejected: [],
 };
 
-export interface ReturnLine {
-  readonly lineId: string;
-  readonly quantity: number;
-}
-
-export interface OrderReturn {
-  readonly id: string;
-  readonly lines: readonly ReturnLine[];
-  readonly reason: string;
-  readonly state: ReturnState;
-  /** Units put back in stock when the return was received. */
-  readonly restocked: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
 
 export interface CreateReturnCommand {
   readonly type: 'create_return';

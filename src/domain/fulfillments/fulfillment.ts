@@ -3,33 +3,9 @@
  * The order's fulfillment status follows from them, as a fact the workflows react to.
  */
 import type { Order } from '../order.js';
+import type { FulfillmentState } from './parcel.js';
 
-export const FULFILLMENT_STATES = ['pending', 'shipped', 'delivered', 'cancelled'] as const;
-export type FulfillmentState = (typeof FULFILLMENT_STATES)[number];
-
-/** pending -> shipped -> delivered, and cancelled from any but itself (its quantities become fulfillable again). */
-export const FULFILLMENT_TRANSITIONS: Readonly<Record<FulfillmentState, readonly FulfillmentState[]>> = {
-  pending: ['shipped', 'delivered', 'cancelled'],
-  shipped: ['delivered', 'cancelled'],
-  delivered: ['cancelled'],
-  cancelled: [],
-};
-
-export interface FulfillmentLine {
-  readonly lineId: string;
-  readonly quantity: number;
-}
-
-export interface Fulfillment {
-  readonly id: string;
-  readonly lines: readonly FulfillmentLine[];
-  readonly carrier: string | null;
-  readonly trackingNumber: string | null;
-  readonly trackingUrl: string | null;
-  readonly state: FulfillmentState;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export { FULFILLMENT_STATES, FULFILLMENT_TRANSITIONS, type Fulfillment, type FulfillmentLine, type FulfillmentState } from './parcel.js';
 
 /** How far the goods have gone, least first. */
 export const FULFILLMENT_FACTS = ['unfulfilled', 'partially_shipped', 'shipped', 'partially_delivered', 'delivered'] as const;
