@@ -11,7 +11,12 @@ export interface Config {
   readonly logLevel: string;
   /** `test`: time moves only through POST /v1/clock/advance. */
   readonly clock: 'system' | 'test';
+  /** The embedded server's database: a rehearsal on the test clock keeps its orders out of the real one. */
+  readonly embeddedDatabase: string;
 }
+
+/** The embedded database a rehearsal (ORDO_CLOCK=test) uses, on the same server as the real `ordo`. */
+export const REHEARSAL_DATABASE = 'ordo_rehearsal';
 
 function integer(name: string, value: string | undefined, fallback?: number): number | undefined {
   if (value === undefined || value === '') return fallback;
@@ -21,6 +26,7 @@ function integer(name: string, value: string | undefined, fallback?: number): nu
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clock = clockOf(env.ORDO_CLOCK);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.ORDO_DATA_DIR || '.ordo'),
@@ -29,7 +35,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '127.0.0.1',
     adminKey: env.ORDO_ADMIN_KEY || undefined,
     logLevel: env.LOG_LEVEL || 'warn',
-    clock: clockOf(env.ORDO_CLOCK),
+    clock,
+    embeddedDatabase: clock === 'test' ? REHEARSAL_DATABASE : 'ordo',
   };
 }
 

@@ -4,11 +4,12 @@ import { Command } from 'commander';
 import { progressBar } from './progress.js';
 import { toMarkdown } from '../domain/workflow/markdown.js';
 import { toMermaid } from '../domain/workflow/mermaid.js';
-import { findWorkflow, presets } from '../workflows/index.js';
+import { presets } from '../workflows/index.js';
 import { readConfig } from './config.js';
 import { failureLine } from './failure.js';
 import { distributeDatabase } from './db.js';
 import { serve, withOrdo } from './serve.js';
+import { workflowToShow } from './workflow-show.js';
 
 const program = new Command('ordo').description('Ordo, a headless order-processing engine').showHelpAfterError();
 
@@ -60,12 +61,13 @@ const workflow = program.command('workflow').description('show the workflows');
 workflow.command('list').description('list the workflows').action(() => {
   for (const wf of presets.values()) console.log(`${wf.name.padEnd(12)} ${wf.label} — tracks: ${wf.tracks.map((t) => t.id).join(', ')}`);
 });
-workflow.command('show <name>').description('print a workflow as JSON, a Mermaid diagram, or a Markdown page')
+workflow.command('show <name>').description("print a workflow as this deployment runs it (with DATABASE_URL, or beside a running ordo serve), as JSON, a Mermaid diagram, or a Markdown page")
   .option('--mermaid', 'print a Mermaid state diagram')
   .option('--markdown', 'print the documentation page (diagram, statuses, who may do what, timers)')
-  .action((name: string, opts: { mermaid?: boolean; markdown?: boolean }) => {
-    const wf = findWorkflow(name);
-    if (!wf) throw new Error(`there is no workflow '${name}' (try: ${[...presets.keys()].join(', ')})`);
+  .option('--shipped', "print the workflow as Ordo ships it, without this deployment's changes")
+  .action(async (name: string, opts: { mermaid?: boolean; markdown?: boolean; shipped?: boolean }) => {
+    const { workflow: wf, note } = await workflowToShow(readConfig(), name, opts.shipped === true);
+    if (note) console.error(`ordo: ${note}`);
     process.stdout.write(opts.mermaid ? toMermaid(wf) : opts.markdown ? toMarkdown(wf) : `${JSON.stringify(wf, null, 2)}\n`);
   });
 

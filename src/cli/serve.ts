@@ -8,25 +8,30 @@ import { createOrdo, type Ordo, type OrdoOptions } from '../engine/ordo.js';
 import { buildServer } from '../http/server.js';
 import { DataDirInUseError } from '../store/embedded.js';
 import type { Config } from './config.js';
+import { claimForRehearsal, openOnEmbeddedDatabase } from './rehearsal.js';
 
 /** However the database behaves, a signal ends the process within this. */
 const STOP_LIMIT_MS = 3000;
 
 /** The admin key: ORDO_ADMIN_KEY, else the one made on an earlier start, else a new one kept for next time. */
-async function adminKey(config: Config): Promise<{ key: string; source: string }> {
-  if (config.adminKey) return { key: config.adminKey, source: 'ORDO_ADMIN_KEY' };
+async function adminKey(config: Config): Promise<{ key: string; source: string; made: boolean }> {
+  if (config.adminKey) return { key: config.adminKey, source: 'ORDO_ADMIN_KEY', made: false };
   const file = path.join(config.dataDir, 'admin.key');
-  if (existsSync(file)) return { key: (await readFile(file, 'utf8')).trim(), source: file };
+  if (existsSync(file)) return { key: (await readFile(file, 'utf8')).trim(), source: file, made: false };
   const key = generateKey('admin');
   await mkdir(config.dataDir, { recursive: true });
   await writeFile(file, `${key}\n`, { mode: 0o600 });
-  return { key, source: `new, kept in ${file}` };
+  return { key, source: file, made: true };
 }
 
 export async function serve(config: Config): Promise<void> {
   let ordo: Ordo;
   try {
     ordo = await openOrdo(config, config.clock === 'test' ? { clock: new ManualClock() } : {});
+    if (config.clock === 'test') await claimForRehearsal(ordo.pool).catch(async (err: unknown) => {
+      await ordo.close();
+      throw err;
+    });
   } catch (err) {
     if (!(err instanceof DataDirInUseError)) throw err;
     throw new Error(`another Ordo (pid ${err.pid}) is already running on the data directory ${err.dataDir}: stop it, or give this one its own with ORDO_DATA_DIR=<dir>`);
@@ -67,8 +72,10 @@ export async function serve(config: Config): Promise<void> {
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   console.log(`Ordo is serving ${base}  (API docs: ${base}/docs)`);
   console.log(`Database: ${ordo.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}`);
-  if (config.clock === 'test') console.log(`Test clock at ${ordo.clock.now().toISOString()}: move it with POST /v1/clock/advance { "seconds": N }`);
-  console.log(`Admin key (${admin.source}): ${admin.key}`);
+  if (config.clock === 'test') console.log(`Test clock at ${ordo.clock.now().toISOString()}: move it with POST /v1/clock/advance { "seconds": N }${ordo.embedded ? `; rehearsal orders go to the database ${config.embeddedDatabase}, apart from the real ones` : ''}`);
+  if (ordo.access.simulation) console.log('Payments are simulated (the built-in simulated gateway is on): no money moves. Plug in a real gateway and set ORDO_GATEWAYS for live payments.');
+  // The secret is shown once, when it is made; later starts say only where it is.
+  console.log(admin.made ? `Admin key (new, kept in ${admin.source}): ${admin.key}` : `Admin key: from ${admin.source}`);
 }
 
 /**
@@ -78,6 +85,8 @@ export async function serve(config: Config): Promise<void> {
 async function openOrdo(config: Config, more: OrdoOptions = {}, shareRunning = false): Promise<Ordo> {
   if (config.databaseUrl) return createOrdo({ ...more, databaseUrl: config.databaseUrl });
   try {
+    // A rehearsal's database sits beside the real one on the same server (rehearsal.ts).
+    if (config.embeddedDatabase !== 'ordo') return await openOnEmbeddedDatabase(config, more);
     return await createOrdo({ ...more, dataDir: config.dataDir, ...(config.pgPort ? { pgPort: config.pgPort } : {}) });
   } catch (err) {
     if (!(shareRunning && err instanceof DataDirInUseError)) throw err;

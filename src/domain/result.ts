@@ -64,6 +64,12 @@ export const REJECTION_CODES = [
   'status_not_found',
   'notice_not_due',
   'fulfillment_required',
+  'forbidden_for_caller',
+  'api_key_not_found',
+  'price_required',
+  'price_not_allowed',
+  'price_not_found',
+  'simulation_disabled',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

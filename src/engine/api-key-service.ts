@@ -1,14 +1,18 @@
-/** Making and checking API keys. */
+/** Making, checking, listing and revoking API keys and the customer tokens storefronts issue. */
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
-import { findApiKeyByHash, insertApiKey, type ApiKeyRecord, type ApiKeyRole } from '../store/api-keys.js';
+import { accept, reject, type Result } from '../domain/result.js';
+import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, useApiKey, type ApiKeyRecord, type ApiKeyRole } from '../store/api-keys.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './ids.js';
 
+export type { ApiKeyRecord, ApiKeyRole };
+
 export interface NewApiKey {
-  readonly role: ApiKeyRole;
+  readonly role: Exclude<ApiKeyRole, 'customer'>;
   readonly name: string;
+  /** A storefront key bound to one customer (the model before issue 11); without it, it acts for any customer it names. */
   readonly customerId?: string;
 }
 
@@ -17,29 +21,39 @@ export interface IssuedApiKey extends ApiKeyRecord {
   readonly key: string;
 }
 
+/**
+ * The workflow actor, plus what the engine needs to know of the caller beyond its kind.
+ * Storefront keys and customer tokens are both the workflow's `customer`: neither takes staff actions.
+ */
+export interface Caller extends Actor {
+  /** Which credential acts: a storefront key prices its own lines (unless prices are enforced); a token never does. */
+  readonly via?: 'storefront' | 'token';
+  /** A storefront key for every customer: it acts as the customer of whichever order it touches. */
+  readonly anyCustomer?: true;
+}
+
 export interface Principal {
   readonly keyId: string;
-  readonly actor: Actor;
+  readonly role: ApiKeyRole;
+  readonly actor: Caller;
 }
+
+/** Customer tokens live from a minute to a day; an hour unless asked otherwise. */
+export const TOKEN_TTL = { min: 60, max: 86_400, default: 3600 } as const;
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 
-export const generateKey = (role: ApiKeyRole): string => `ordo_${role === 'admin' ? 'ak' : 'sk'}_${randomBytes(24).toString('base64url')}`;
+const PREFIX: Record<ApiKeyRole, string> = { admin: 'ordo_ak_', storefront: 'ordo_sk_', customer: 'ordo_ct_' };
+export const generateKey = (role: ApiKeyRole): string => `${PREFIX[role]}${randomBytes(24).toString('base64url')}`;
+
+export const isAnyCustomer = (actor: Actor): boolean => (actor as Caller).anyCustomer === true;
+export const viaOf = (actor: Actor): Caller['via'] => (actor as Caller).via;
 
 export class ApiKeyService {
   constructor(private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator }) {}
 
   async create(input: NewApiKey, key: string = generateKey(input.role)): Promise<IssuedApiKey> {
-    const record: ApiKeyRecord = {
-      id: this.deps.newId(),
-      name: input.name,
-      role: input.role,
-      customerId: input.role === 'storefront' ? (input.customerId ?? null) : null,
-      prefix: key.slice(0, 12),
-      createdAt: this.deps.clock.now(),
-    };
-    await insertApiKey(this.deps.pool, record, hash(key));
-    return { ...record, key };
+    return this.#insert({ role: input.role, name: input.name, customerId: input.role === 'storefront' ? (input.customerId ?? null) : null, expiresAt: null, issuedBy: null }, key);
   }
 
   /** Registers a key chosen by the operator (ORDO_ADMIN_KEY); registering it again changes nothing. */
@@ -47,13 +61,56 @@ export class ApiKeyService {
     await this.create(input, key);
   }
 
+  /**
+   * A token for one customer, issued by a storefront key (or an admin's); `ttl` in seconds. A storefront key
+   * bound to a customer issues tokens for that customer only.
+   */
+  async issueCustomerToken(issuer: Principal, customerId: string, ttl: number = TOKEN_TTL.default): Promise<Result<IssuedApiKey>> {
+    if (issuer.role === 'customer') return reject('forbidden_for_caller', 'customer tokens are issued by storefront (or admin) keys');
+    if (!Number.isInteger(ttl) || ttl < TOKEN_TTL.min || ttl > TOKEN_TTL.max) return reject('validation_failed', `ttl must be whole seconds from ${TOKEN_TTL.min} to ${TOKEN_TTL.max}`);
+    if (issuer.actor.customerId && issuer.actor.customerId !== customerId) return reject('forbidden_for_caller', 'this storefront key acts for one customer only');
+    const expiresAt = new Date(this.deps.clock.now().getTime() + ttl * 1000);
+    return accept(await this.#insert({ role: 'customer', name: `token for ${customerId}`, customerId, expiresAt, issuedBy: issuer.keyId }, generateKey('customer')));
+  }
+
   async authenticate(key: string): Promise<Principal | undefined> {
     // Looked up by hash: the stored value reveals nothing, and timing tells nothing about the key.
-    const record = await findApiKeyByHash(this.deps.pool, hash(key));
-    if (!record) return undefined;
-    const actor: Actor = record.role === 'admin'
-      ? { kind: 'admin', id: `key:${record.id}` }
-      : { kind: 'customer', id: `key:${record.id}`, customerId: record.customerId ?? '' };
-    return { keyId: record.id, actor };
+    const record = await useApiKey(this.deps.pool, hash(key), this.deps.clock.now());
+    return record ? principalOf(record) : undefined;
+  }
+
+  list(): Promise<ApiKeyRecord[]> {
+    return listApiKeys(this.deps.pool, this.deps.clock.now());
+  }
+
+  /** Revokes a key or token; at once everywhere, since every check reads the database. */
+  async revoke(id: string): Promise<Result<ApiKeyRecord>> {
+    const found = isUuid(id) ? await findApiKey(this.deps.pool, id) : undefined;
+    if (!found || !(await revokeApiKey(this.deps.pool, id, this.deps.clock.now()))) return reject('api_key_not_found', `there is no key '${id}'`);
+    return accept(found);
+  }
+
+  /** Revokes a customer token that `issuer` may manage: one it issued, or (an admin) any. */
+  async revokeCustomerToken(issuer: Principal, id: string): Promise<Result<ApiKeyRecord>> {
+    const found = isUuid(id) ? await findApiKey(this.deps.pool, id) : undefined;
+    const mine = found?.role === 'customer' && (issuer.role === 'admin' || found.issuedBy === issuer.keyId);
+    if (!mine) return reject('api_key_not_found', `there is no customer token '${id}'`);
+    return this.revoke(id);
+  }
+
+  async #insert(fields: Pick<ApiKeyRecord, 'role' | 'name' | 'customerId' | 'expiresAt' | 'issuedBy'>, key: string): Promise<IssuedApiKey> {
+    const record: ApiKeyRecord = { ...fields, id: this.deps.newId(), prefix: key.slice(0, 12), createdAt: this.deps.clock.now(), lastUsedAt: null };
+    await insertApiKey(this.deps.pool, record, hash(key));
+    return { ...record, key };
   }
 }
+
+function principalOf(record: ApiKeyRecord): Principal {
+  const base = { keyId: record.id, role: record.role };
+  if (record.role === 'admin') return { ...base, actor: { kind: 'admin', id: `key:${record.id}` } };
+  if (record.role === 'customer') return { ...base, actor: { kind: 'customer', id: `token:${record.id}`, customerId: record.customerId ?? '', via: 'token' } };
+  // A storefront key bound to a customer keeps its old scope; an unbound one acts for whichever customer it names.
+  return { ...base, actor: record.customerId ? { kind: 'customer', id: `key:${record.id}`, customerId: record.customerId, via: 'storefront' } : { kind: 'customer', id: `key:${record.id}`, via: 'storefront', anyCustomer: true } };
+}
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

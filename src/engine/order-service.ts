@@ -8,7 +8,7 @@
  */
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
-import { decideCreate, type NewOrder } from '../domain/create-order.js';
+import { decideCreate, type NewOrder, type NewOrderLine } from '../domain/create-order.js';
 import { decide, decideBackorder, type OrderCommand, type RecordMoneyOnlyCommand } from '../domain/decide.js';
 import type { PaymentCommand } from '../domain/payments/decide-payment.js';
 import type { BasketChange } from '../domain/basket.js';
@@ -33,6 +33,8 @@ import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
+import { isAnyCustomer, viaOf } from './api-key-service.js';
+import type { AskedLine, PriceService } from './price-service.js';
 
 /** How often a command is decided on an unlocked read before it decides under the order's row lock (default). */
 const OPTIMISTIC_ATTEMPTS = 2;
@@ -48,12 +50,18 @@ export interface OrderServiceDeps {
   readonly screen?: (order: Order) => Promise<Screening>;
   /** Hears what failed after a change was saved (a gateway down for an automatic capture): the change stands. */
   readonly onError?: (err: unknown) => void;
+  /** The gateway that takes card, link and local payments (default `simulated`). */
+  readonly onlineGateway?: string;
   /** Races a command may lose on an unlocked read before it takes the order's row lock (default 2; 0: always locked). */
   readonly optimisticAttempts?: number;
+  /** Prices lines the caller may not (or did not) price itself; without it every line must carry its price. */
+  readonly prices?: Pick<PriceService, 'price'>;
 }
 
-export interface CreateOrderInput extends NewOrder {
+export interface CreateOrderInput extends Omit<NewOrder, 'lines'> {
   readonly workflow?: string;
+  /** A line without unitPrice takes the SKU's price on file; a customer token's lines always do. */
+  readonly lines: readonly AskedLine[];
 }
 
 export interface CommandOptions {
@@ -87,6 +95,11 @@ export class OrderService {
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
+  /** The gateway that takes card, link and local payments: the first one this deployment enabled. */
+  get onlineGateway(): string {
+    return this.deps.onlineGateway ?? 'simulated';
+  }
+
   /** Wiring only: createOrdo registers what must follow a saved change. */
   onSaved(fn: AfterSave): void {
     this.#afterSave.push(fn);
@@ -110,11 +123,16 @@ export class OrderService {
     return changed;
   }
 
-  async create(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
-    const wf = await this.deps.workflows.get(input.workflow ?? DEFAULT_WORKFLOW);
-    if (!wf) return reject('unknown_workflow', `there is no workflow '${input.workflow}'`, { workflow: input.workflow });
+  async create(asked: CreateOrderInput, caller: Actor): Promise<Result<OrderView>> {
+    const wf = await this.deps.workflows.get(asked.workflow ?? DEFAULT_WORKFLOW);
+    if (!wf) return reject('unknown_workflow', `there is no workflow '${asked.workflow}'`, { workflow: asked.workflow });
+    const lines = this.deps.prices ? await this.deps.prices.price(asked.lines, asked.currency, caller) : pricedAsSent(asked.lines);
+    if (!lines.ok) return lines;
+    const input = { ...asked, lines: lines.value };
+    // A storefront key for every customer acts as the customer the order names.
+    const actor: Actor = isAnyCustomer(caller) && asked.customer?.id ? { ...caller, customerId: asked.customer.id } : caller;
     const now = this.deps.clock.now();
-    const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method) } : undefined;
+    const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method, this.onlineGateway) } : undefined;
     const ctx = { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now, ...(payment ? { payment } : {}) };
     let decided = decideCreate(wf, input, ctx);
     if (!decided.ok) return decided;
@@ -152,7 +170,7 @@ export class OrderService {
       ...(statuses ? { statuses } : {}),
       ...(query.q ? { q: query.q } : {}),
       ...(query.cursor ? { after: query.cursor } : {}),
-      ...(actor.kind === 'customer' ? { customerId: actor.customerId ?? '' } : {}),
+      ...(actor.kind === 'customer' && !isAnyCustomer(actor) ? { customerId: actor.customerId ?? '' } : {}),
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -255,9 +273,20 @@ export class OrderService {
   }
 
   /** Adds, re-counts and removes basket lines, where the workflow lets the basket be edited. */
-  changeBasket(id: string, change: BasketChange, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    const newLineIds = (change.addLines ?? []).map(() => this.deps.newId());
-    return this.execute(id, { type: 'change_basket', ...change, newLineIds }, actor, opts);
+  async changeBasket(id: string, change: BasketChange, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    // A customer token never prices a line; added lines are priced as at creation (on file, where prices are enforced).
+    if (viaOf(actor) === 'token' && change.addLines?.length) return reject('price_not_allowed', 'a customer token does not add priced lines to a basket');
+    let addLines = change.addLines;
+    if (addLines?.length && this.deps.prices) {
+      const order = await this.find(id);
+      if (order) {
+        const priced = await this.deps.prices.price(addLines, order.currency, actor);
+        if (!priced.ok) return priced;
+        addLines = priced.value;
+      }
+    }
+    const newLineIds = (addLines ?? []).map(() => this.deps.newId());
+    return this.execute(id, { type: 'change_basket', ...change, ...(addLines ? { addLines } : {}), newLineIds }, actor, opts);
   }
 
   /**
@@ -336,7 +365,7 @@ export class OrderService {
     const found = isUuid(id) ? await findOrderForCommand(tx ?? this.deps.pool, id, tx !== undefined) : undefined;
     const order = found?.order;
     // A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one.
-    if (!order || order.removedAt !== undefined || (actor.kind === 'customer' && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
+    if (!order || order.removedAt !== undefined || (actor.kind === 'customer' && !isAnyCustomer(actor) && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
     const wf = this.deps.workflows.resolve(order.workflow, found.customization);
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });
@@ -372,8 +401,14 @@ const screens = (wf: WorkflowDefinition): boolean => {
   return wf.tracks.some((t) => [...t.transitions, ...(t.reactions ?? [])].some((x) => (x.guards ?? []).some(uses)));
 };
 
-/** Cards, links and local vouchers are paid through the gateway; the rest by hand. */
-export const gatewayFor = (method: string) => (isOffline(method as PaymentMethod) ? 'manual' : 'simulated');
+/** Cards, links and local vouchers are paid through the deployment's gateway (the first of ORDO_GATEWAYS); the rest by hand. */
+export const gatewayFor = (method: string, online: string) => (isOffline(method as PaymentMethod) ? 'manual' : online);
+
+/** Without a price service, a line must carry its own price. */
+const pricedAsSent = (lines: readonly AskedLine[]): Result<NewOrderLine[]> => {
+  const i = lines.findIndex((l) => l.unitPrice === undefined);
+  return i < 0 ? accept(lines as NewOrderLine[]) : reject('price_required', `line ${i + 1}: give unitPrice`, { line: i });
+};
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 

@@ -25,6 +25,7 @@ import { PaymentService } from './payment-service.js';
 import type { PaymentGateway } from '../gateways/port.js';
 import { SimulatedGateway } from '../gateways/simulated.js';
 import { StockService } from './stock-service.js';
+import { PriceService } from './price-service.js';
 import { Sweeper } from './sweeper.js';
 import { WorkflowCatalog } from './workflow-catalog.js';
 
@@ -49,6 +50,18 @@ export interface OrdoOptions {
   readonly completionHandler?: CompletionHandler;
   /** Gateways of your own, or in place of the built-in `simulated` one (same name). */
   readonly gateways?: (pool: pg.Pool) => readonly PaymentGateway[];
+  /**
+   * The gateways switched on, by name (default: ORDO_GATEWAYS, comma-separated; else the ones
+   * given in `gateways`, else `simulated`). The built-in simulated gateway runs only when named here
+   * or when nothing else is configured: once a real gateway is given, rehearsal is opt-in.
+   */
+  readonly enabledGateways?: readonly string[];
+  /** Every line takes the price on file, storefront keys' included (default: ORDO_ENFORCE_PRICES=1). */
+  readonly enforcePrices?: boolean;
+  /** Browser origins allowed to call the API with a customer token (default: ORDO_CORS_ORIGINS, comma-separated; none). */
+  readonly corsOrigins?: readonly string[];
+  /** Requests per minute per key and per client address on the routes customer tokens use (default: ORDO_RATE_LIMIT, else 300). */
+  readonly rateLimitPerMinute?: number;
   readonly clock?: Clock;
   readonly newId?: IdGenerator;
   /** Hears what failed after a change was saved (default: the console); the change itself stands. */
@@ -76,6 +89,9 @@ export interface Ordo {
   readonly stock: StockService;
   readonly sweeper: Sweeper;
   readonly apiKeys: ApiKeyService;
+  readonly prices: PriceService;
+  /** How this deployment lets callers in: read by the HTTP shell and `ordo serve`. */
+  readonly access: AccessSettings;
   readonly idempotency: IdempotencyService;
   /** The workflows as this deployment runs them: presets with the merchant's settings and statuses. */
   readonly workflows: WorkflowCatalog;
@@ -88,6 +104,14 @@ export interface Ordo {
   readonly embedded: boolean;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface AccessSettings {
+  readonly enforcePrices: boolean;
+  /** The built-in simulated gateway is on: payments are a rehearsal. */
+  readonly simulation: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly rateLimitPerMinute: number;
 }
 
 export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
@@ -113,14 +137,24 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const workflows = new WorkflowCatalog({ pool, clock });
   const deps = { pool, clock, newId: options.newId ?? defaultNewId, workflows, dialect };
   const rules = options.fraud?.rules ?? fraudRulesFromEnv();
-  const orders = new OrderService({ ...deps, ...(options.onError ? { onError: options.onError } : {}), ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
+  const access = accessFromEnv(options);
+  const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];
+  const own = options.gateways?.(pool) ?? [];
+  const enabled = options.enabledGateways ?? list(process.env.ORDO_GATEWAYS) ?? (own.length ? own.map((g) => g.name) : ['simulated']);
+  const all = new Map([new SimulatedGateway(pool, secret('simulated')), ...own].map((g) => [g.name, g]));
+  const unknown = enabled.filter((name) => !all.has(name));
+  if (unknown.length) {
+    await pool.end();
+    await server?.stop();
+    throw new Error(`ORDO_GATEWAYS names ${unknown.join(', ')}, which this Ordo does not have (it has ${[...all.keys()].join(', ')})`);
+  }
+  const gateways: ReadonlyMap<string, PaymentGateway> = new Map(enabled.map((name) => [name, all.get(name)!]));
+  const prices = new PriceService({ pool, clock, enforcePrices: access.enforcePrices });
+  const orders = new OrderService({ ...deps, prices, onlineGateway: enabled[0] ?? 'simulated', ...(options.onError ? { onError: options.onError } : {}), ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
   const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
   orders.onSaved((order, wf) => completions.afterSave(order, wf));
-  const secret = (name: string) => options.gatewaySecrets?.[name] ?? process.env[`ORDO_GATEWAY_SECRET_${name.toUpperCase()}`];
-  const gateways: ReadonlyMap<string, PaymentGateway> = new Map(
-    [new SimulatedGateway(pool, secret('simulated')), ...(options.gateways?.(pool) ?? [])].map((g) => [g.name, g]),
-  );
-  const payments = new PaymentService({ ...deps, orders, gateways, ...(options.onError ? { onError: options.onError } : {}) });
+  const settings: AccessSettings = { ...access, simulation: gateways.get('simulated') instanceof SimulatedGateway };
+  const payments = new PaymentService({ ...deps, orders, gateways, simulation: settings.simulation, ...(options.onError ? { onError: options.onError } : {}) });
   orders.onSaved((order, wf) => payments.afterSave(order, wf));
   const cancellations = new CancellationService({ orders, payments });
   orders.onSaved((order, wf) => cancellations.afterSave(order, wf));
@@ -137,6 +171,8 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     stock: new StockService(deps),
     sweeper: new Sweeper({ ...deps, orders, payments, completions }),
     apiKeys: new ApiKeyService(deps),
+    prices,
+    access: settings,
     idempotency: new IdempotencyService(deps),
     workflows,
     clock,
@@ -158,4 +194,20 @@ function fraudRulesFromEnv(): FraudRules {
   const amount = Number(process.env.ORDO_FRAUD_AMOUNT_ABOVE);
   const domains = (process.env.ORDO_FRAUD_EMAIL_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
   return { ...(Number.isSafeInteger(amount) && amount > 0 ? { amountAbove: amount } : {}), ...(domains.length ? { emailDomains: domains } : {}) };
+}
+
+const list = (value: string | undefined): string[] | undefined => {
+  const items = (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+};
+
+/** The access settings from the options, else the environment. */
+function accessFromEnv(options: OrdoOptions): Omit<AccessSettings, 'simulation'> {
+  const limit = options.rateLimitPerMinute ?? Number(process.env.ORDO_RATE_LIMIT || 300);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`ORDO_RATE_LIMIT must be a whole number of requests per minute >= 1, not '${process.env.ORDO_RATE_LIMIT}'`);
+  return {
+    enforcePrices: options.enforcePrices ?? ['1', 'true'].includes(process.env.ORDO_ENFORCE_PRICES ?? ''),
+    corsOrigins: options.corsOrigins ?? list(process.env.ORDO_CORS_ORIGINS) ?? [],
+    rateLimitPerMinute: limit,
+  };
 }

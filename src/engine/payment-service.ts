@@ -54,16 +54,24 @@ const gatewayActor = (name: string): Actor => ({ kind: 'gateway', id: name });
 
 export class PaymentService {
   constructor(
-    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway>; onError?: (err: unknown) => void },
+    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway>; onError?: (err: unknown) => void; simulation?: boolean },
   ) {}
 
+  /** Rehearsal outcomes are for staff only once the simulated gateway is off: a shop or a customer cannot make money appear. */
+  private simulationRefused(simulate: string | undefined, actor: Actor) {
+    if (!simulate || actor.kind !== 'customer' || this.deps.simulation !== false) return undefined;
+    return reject('simulation_disabled', 'payments are not simulated on this deployment: leave out simulate');
+  }
+
   async add(orderId: string, input: NewPayment, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    const refused = this.simulationRefused(input.simulate, actor);
+    if (refused) return refused;
     return this.followUp(actor, await this.deps.orders.execute(orderId, {
       type: 'add_payment',
       paymentId: this.deps.newId(),
       intentKey: this.deps.newId(),
       method: input.method,
-      gateway: gatewayFor(input.method),
+      gateway: gatewayFor(input.method, this.deps.orders.onlineGateway),
       ...(input.amount !== undefined ? { amount: input.amount } : {}),
       ...(input.deposit !== undefined ? { deposit: input.deposit } : {}),
       ...(input.capture !== undefined ? { capture: input.capture } : {}),
@@ -76,6 +84,8 @@ export class PaymentService {
 
   /** Creates an order; a payment it is created with goes to the gateway right after the order is written. */
   async createOrder(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
+    const refused = this.simulationRefused(input.payment?.options?.simulate, actor);
+    if (refused) return refused;
     return this.followUp(actor, await this.deps.orders.create(input, actor));
   }
 
@@ -97,6 +107,8 @@ export class PaymentService {
   }
 
   async refund(orderId: string, input: NewRefund, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    const refused = this.simulationRefused(input.simulate, actor);
+    if (refused) return refused;
     return this.followUp(actor, await this.deps.orders.execute(orderId, {
       type: 'request_refund',
       refundId: this.deps.newId(),

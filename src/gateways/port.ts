@@ -39,7 +39,7 @@ export interface GatewayCallback {
 /** The callback's signature or timestamp does not check out: answered 401, nothing recorded. */
 export class CallbackRejected extends Error {}
 
-/** Signed correctly, but not a callback this gateway sends: answered 422. */
+/** Signed correctly, but not a callback this gateway sends: answered 400 (a gateway must not retry it). */
 export class CallbackInvalid extends Error {}
 
 export interface PaymentGateway {

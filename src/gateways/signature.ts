@@ -27,3 +27,10 @@ export function verifySigned(webhook: Webhook, headers: Readonly<Record<string, 
     throw new CallbackRejected(err instanceof Error ? err.message : 'the signature does not check out');
   }
 }
+
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+
+/** Text PostgreSQL can store (no U+0000, no unpaired surrogate), of 1 to `max` characters. */
+// eslint-disable-next-line no-control-regex -- finding U+0000 is the point
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const isStorableText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max && !UNSTORABLE.test(v);

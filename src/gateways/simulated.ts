@@ -9,7 +9,7 @@ import type { Webhook } from 'standardwebhooks';
 import { CALLBACK_TYPES, type CallbackType } from '../domain/payments/decide-payment.js';
 import type { GatewayOutcome } from '../domain/payments/payment.js';
 import { CallbackInvalid, CallbackRejected, type GatewayAnswer, type GatewayCall, type GatewayCallback, type PaymentGateway, type RefundAnswer } from './port.js';
-import { verifySigned, webhookFor } from './signature.js';
+import { isStorableText, isUuid, verifySigned, webhookFor } from './signature.js';
 
 export const SIMULATED_OUTCOMES = ['settle', 'authorize', 'decline', 'pending', 'unknown', 'fail'] as const;
 export type SimulatedOutcome = (typeof SIMULATED_OUTCOMES)[number];
@@ -54,10 +54,15 @@ export class SimulatedGateway implements PaymentGateway {
   parseCallback(headers: Readonly<Record<string, string | string[] | undefined>>, rawBody: string): GatewayCallback {
     if (!this.#webhook) throw new CallbackRejected('no secret is configured for the simulated gateway (ORDO_GATEWAY_SECRET_SIMULATED)');
     const { id, body } = verifySigned(this.#webhook, headers, rawBody);
+    // Signed, but possibly anything: every field is checked before it reaches a query, so a bad one is a 400, never a 500 the gateway retries.
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CallbackInvalid('the body must be a JSON object');
     const b = body as Record<string, unknown>;
     if (!CALLBACK_TYPES.includes(b.type as CallbackType)) throw new CallbackInvalid(`unknown event type ${JSON.stringify(b.type)}; expected one of ${CALLBACK_TYPES.join(', ')}`);
-    if (typeof b.paymentId !== 'string') throw new CallbackInvalid('paymentId is missing');
+    if (!isUuid(b.paymentId)) throw new CallbackInvalid('paymentId must be a payment id (a UUID)');
+    if (b.refundId !== undefined && !isUuid(b.refundId)) throw new CallbackInvalid('refundId must be a refund id (a UUID)');
     if (b.amount !== undefined && (!Number.isSafeInteger(b.amount) || (b.amount as number) < 1)) throw new CallbackInvalid('amount must be whole minor units >= 1');
+    if (b.reference !== undefined && !isStorableText(b.reference, 200)) throw new CallbackInvalid('reference must be text of 1 to 200 characters, without NUL or lone surrogates');
+    if (!isStorableText(id, 255)) throw new CallbackInvalid('webhook-id must be 1 to 255 characters');
     return {
       eventId: id,
       type: b.type as CallbackType,

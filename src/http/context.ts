@@ -1,8 +1,11 @@
 /** What the HTTP layer knows about a request beyond Fastify's own fields. */
 import type { Principal } from '../engine/api-key-service.js';
 
-/** Who may call a route: anyone, any valid key, or admin keys only. */
-export type Access = 'public' | 'authenticated' | 'admin';
+/**
+ * Who may call a route: anyone; any valid key or customer token; storefront and admin keys
+ * (never a customer token); or admin keys only.
+ */
+export type Access = 'public' | 'authenticated' | 'storefront' | 'admin';
 
 declare module 'fastify' {
   interface FastifyRequest {

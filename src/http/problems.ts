@@ -49,7 +49,7 @@ const STATUS_OF = {
   fulfillment_not_found: 404,
   fulfillment_exceeds_line: 422,
   gateway_not_found: 404,
-  invalid_callback: 422,
+  invalid_callback: 400,
   cancellation_exceeds_line: 422,
   nothing_to_cancel: 409,
   return_not_found: 404,
@@ -67,6 +67,12 @@ const STATUS_OF = {
   status_not_found: 404,
   notice_not_due: 409,
   fulfillment_required: 409,
+  forbidden_for_caller: 403,
+  api_key_not_found: 404,
+  price_required: 422,
+  price_not_allowed: 422,
+  price_not_found: 404,
+  simulation_disabled: 422,
 } as const satisfies Record<RejectionCode, number>;
 
 /** Problems the HTTP layer itself raises, besides the domain's rejections. */
@@ -80,7 +86,13 @@ export type HttpProblemCode =
   | 'idempotency_key_reused'
   | 'idempotency_key_in_progress'
   | 'database_unavailable'
-  | 'internal_error';
+  | 'rate_limited'
+  | 'internal_error'
+  | 'method_not_allowed'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'request_timeout'
+  | 'rate_limited';
 
 const titleOf = (code: string) => code.charAt(0).toUpperCase() + code.slice(1).replace(/_/g, ' ');
 

@@ -39,11 +39,14 @@ const NewLine = Type.Object({
   requiresApproval: Type.Optional(Type.Boolean({ description: 'the item needs an admin\'s approval before it is paid for (nuTickets)' })),
 }, strict);
 
+/** A line of a new order: without unitPrice it takes the SKU's price on file (a customer token must leave it out). */
+const AskedLine = Type.Object({ ...NewLine.properties, unitPrice: Type.Optional(NewLine.properties.unitPrice) }, strict);
+
 export const CreateOrderBody = Type.Object({
   workflow: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a workflow name; default standard' })),
   currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
   customer: Type.Optional(Customer),
-  lines: Type.Array(NewLine, { maxItems: 500 }),
+  lines: Type.Array(AskedLine, { maxItems: 500 }),
   shipping: Type.Optional(Shipping),
   billingAddress: Type.Optional(Address),
   draft: Type.Optional(Type.Boolean({ description: 'keep it as a cart being built' })),
@@ -318,3 +321,27 @@ export const ApprovalBody = Type.Object({
     reason: Type.String({ minLength: 1, maxLength: 1000 }),
   }, { additionalProperties: false }), { minItems: 1, maxItems: 500 }),
 }, { additionalProperties: false });
+
+// Who may do what (issue 11): key listing, customer tokens, prices on file.
+export const ApiKeyIdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export const ListedKey = Type.Object({
+  id: Id, name: Type.String(), role: Enum(['admin', 'storefront', 'customer'] as const), customerId: Nullable(Type.String()), prefix: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  expiresAt: Nullable(Type.String({ format: 'date-time', description: 'customer tokens only' })),
+  issuedBy: Nullable(Type.String({ description: 'the key that issued a customer token' })),
+  lastUsedAt: Nullable(Type.String({ format: 'date-time', description: 'to the minute' })),
+});
+export const ApiKeyList = Type.Object({ items: Type.Array(ListedKey) });
+export const CustomerTokenBody = Type.Object({
+  customerId: Text(),
+  ttl: Type.Optional(Type.Integer({ minimum: 60, maximum: 86_400, description: 'seconds the token lives; default 3600' })),
+}, strict);
+export const CustomerTokenView = Type.Object({
+  id: Id, token: Type.String({ description: 'the secret; shown only in this answer' }), customerId: Type.String(), expiresAt: Type.String({ format: 'date-time' }),
+});
+export const SetPriceBody = Type.Object({
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' }),
+  unitPrice: MinorUnits('price of one unit in minor units'),
+}, strict);
+export const PriceView = Type.Object({ sku: Type.String(), currency: Type.String(), unitPrice: Type.Integer(), updatedAt: Type.String({ format: 'date-time' }) });
+export const SkuPrices = Type.Object({ sku: Type.String(), prices: Type.Array(PriceView) });

@@ -2,14 +2,21 @@
  * The HTTP API: Fastify with JSON-schema validation, Bearer auth, idempotency keys, RFC 9457
  * errors, and an OpenAPI document generated from the route schemas.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { isDatabaseUnavailable, type Ordo } from '../engine/ordo.js';
 import { registerAuth } from './auth.js';
+import { registerCors, registerRateLimits } from './cors-and-limits.js';
+import { customerTokenRoutes } from './routes/customer-tokens.js';
+import { priceRoutes } from './routes/prices.js';
 import { registerIdempotency } from './idempotency.js';
 import { databaseUnavailableProblem, httpProblem } from './problems.js';
 import { hasUnstorableText } from './text.js';
+import { registerJsonParser } from './body-parser.js';
+import { answerClientError, frameworkProblem, MAX_HEADER_SIZE } from './transport-errors.js';
+import { registerMethodNotAllowed } from './method-not-allowed.js';
+import { documentRoute, type RouteSchema } from './openapi.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { clockRoutes } from './routes/clock.js';
 import { inventoryRoutes } from './routes/inventory.js';
@@ -36,6 +43,10 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // Wrong types are errors, not values to guess at; unknown fields are refused by the schemas.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    http: { maxHeaderSize: MAX_HEADER_SIZE },
+    // What the router and Node's HTTP parser refuse is answered as problem+json too.
+    frameworkErrors: frameworkProblem,
+    clientErrorHandler: answerClientError,
   });
 
   await app.register(swagger, {
@@ -45,6 +56,8 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an Ordo API key' } } },
       security: [{ bearer: [] }],
     },
+    // The errors, their content type and codes, and public routes' lack of a key, per operation.
+    transform: ({ schema, url, route }) => ({ schema: documentRoute(schema as RouteSchema, route, { rateLimited: app.hasPlugin('@fastify/rate-limit') }) as FastifySchema, url }),
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -68,18 +81,24 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
 
   // JSON only: a text/plain body is refused (415) rather than parsed as a string.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
+  registerMethodNotAllowed(app);
   // PostgreSQL cannot store U+0000 or a lone UTF-16 surrogate: refuse them up front as bad input.
   app.addHook('preValidation', async (request, reply) => {
     for (const [where, value] of [['body', request.body], ['query', request.query], ['params', request.params]] as const) {
       if (hasUnstorableText(value)) return httpProblem(reply, 400, 'invalid_request', `${where} contains a NUL character or a lone surrogate, which cannot be stored`);
     }
   });
+  await registerCors(app, ordo);
+  await registerRateLimits(app, ordo);
   registerAuth(app, ordo);
   registerIdempotency(app, ordo);
   healthRoutes(app, ordo);
   orderRoutes(app, ordo);
   workflowRoutes(app, ordo);
   apiKeyRoutes(app, ordo);
+  customerTokenRoutes(app, ordo);
+  priceRoutes(app, ordo);
   inventoryRoutes(app, ordo);
   paymentRoutes(app, ordo);
   fulfillmentRoutes(app, ordo);

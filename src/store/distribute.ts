@@ -31,11 +31,14 @@ export const LAYOUT: readonly Placement[] = [
   // Stock: a SKU's level and its ledger together.
   { table: 'inventory', by: 'sku' },
   { table: 'stock_movements', by: 'sku', colocateWith: 'inventory' },
+  // Prices on file are read per SKU by the create path, like its stock.
+  { table: 'prices', by: 'sku', colocateWith: 'inventory' },
   // Small, read by every command or request, written rarely: a copy on every node.
   { table: 'api_keys', reference: true },
   { table: 'workflow_customizations', reference: true },
   { table: 'idempotency_keys', reference: true },
   { table: 'simulated_gateway_operations', reference: true },
+  { table: 'ordo_clock', reference: true },
 ];
 
 /** Migration bookkeeping: only the coordinator runs migrations. */

@@ -296,9 +296,9 @@ describe('ordo.orders.list', () => {
 describe('ordo.apiKeys', () => {
   it('makes keys that authenticate as their role, and refuses others', async () => {
     const shop = await ordo.apiKeys.create({ role: 'storefront', name: 'engine shop', customerId: 'cust-k' });
-    expect(await ordo.apiKeys.authenticate(shop.key)).toEqual({ keyId: shop.id, actor: { kind: 'customer', id: `key:${shop.id}`, customerId: 'cust-k' } });
+    expect(await ordo.apiKeys.authenticate(shop.key)).toEqual({ keyId: shop.id, role: 'storefront', actor: { kind: 'customer', id: `key:${shop.id}`, customerId: 'cust-k', via: 'storefront' } });
     const boss = await ordo.apiKeys.create({ role: 'admin', name: 'engine admin' });
-    expect(await ordo.apiKeys.authenticate(boss.key)).toEqual({ keyId: boss.id, actor: { kind: 'admin', id: `key:${boss.id}` } });
+    expect(await ordo.apiKeys.authenticate(boss.key)).toEqual({ keyId: boss.id, role: 'admin', actor: { kind: 'admin', id: `key:${boss.id}` } });
     expect(await ordo.apiKeys.authenticate(`${boss.key}x`)).toBeUndefined();
     expect(await ordo.apiKeys.authenticate('')).toBeUndefined();
   });

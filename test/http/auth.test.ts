@@ -94,13 +94,12 @@ describe('POST /v1/api-keys', () => {
     }
   });
 
-  it('requires a customerId for a storefront key (422) and makes no key', async () => {
+  it('makes a storefront key without customerId: it acts for any customer (issue 11)', async () => {
     const before = await apiKeyCount();
-    const res = await t.call('POST', '/v1/api-keys', { role: 'storefront', name: 'nobody' });
-    expectProblem(res, 422, 'invalid_request');
-    expect(res.body.detail).toContain('customerId');
-    expect(res.body.key).toBeUndefined();
-    expect(await apiKeyCount()).toBe(before);
+    const res = await t.call('POST', '/v1/api-keys', { role: 'storefront', name: 'any customer' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ role: 'storefront', customerId: null });
+    expect(await apiKeyCount()).toBe(before + 1);
   });
 
   it('refuses an unknown role and unknown fields with 400', async () => {

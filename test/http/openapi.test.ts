@@ -58,7 +58,9 @@ describe('/openapi.json', () => {
     expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
     expect(schema.required).toEqual(expect.arrayContaining(['currency', 'lines']));
     expect(schema.properties.currency).toMatchObject({ type: 'string', pattern: '^[A-Z]{3}$' });
-    expect(schema.properties.lines.items.required).toEqual(expect.arrayContaining(['sku', 'quantity', 'unitPrice']));
+    // unitPrice may be left out: the line then takes the price on file (a customer token must leave it out).
+    expect(schema.properties.lines.items.required).toEqual(expect.arrayContaining(['sku', 'quantity']));
+    expect(schema.properties.lines.items.properties.unitPrice).toBeDefined();
     expect(schema.properties.lines.items.properties.quantity).toMatchObject({ type: 'integer', minimum: 1 });
     expect(schema.properties.lines.items.properties.unitPrice).toMatchObject({ type: 'integer', minimum: 0 });
     expect(doc.paths['/v1/orders'].post.responses['201']).toBeDefined();
@@ -126,6 +128,52 @@ describe('/healthz', () => {
     } finally {
       await app.close();
       await ordo.close();
+    }
+  });
+});
+
+describe('the document says the truth about errors (issue 11)', () => {
+  const operations = () => Object.entries(doc.paths as Record<string, Record<string, Doc>>).flatMap(([path, ms]) => Object.entries(ms).map(([m, op]) => ({ label: `${m.toUpperCase()} ${path}`, op })));
+
+  it('lists every error as application/problem+json with the problem schema and its codes', () => {
+    for (const { label, op } of operations()) {
+      for (const [status, response] of Object.entries(op.responses as Record<string, Doc>)) {
+        if (Number(status) < 400 || label === 'GET /healthz' && status === '503') continue;
+        expect(Object.keys(response.content ?? {}), `${label} ${status}`).toEqual(['application/problem+json']);
+        const schema = response.content['application/problem+json'].schema;
+        expect(schema.required, `${label} ${status}`).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']));
+        expect(schema.properties.code.enum ?? schema.properties.code.examples, `${label} ${status}`).toEqual(expect.arrayContaining([expect.any(String)]));
+      }
+    }
+  });
+
+  it('lists the statuses any route can answer', () => {
+    for (const { label, op } of operations()) {
+      for (const status of ['400', '431', '500']) expect(op.responses[status], `${label} ${status}`).toBeDefined();
+      if (label.includes('{')) expect(op.responses['414'], `${label} 414`).toBeDefined();
+      if (op.security === undefined) for (const status of ['401', '503']) expect(op.responses[status], `${label} ${status}`).toBeDefined();
+      if (op.parameters?.some((p: Doc) => p.name === 'if-match')) expect(op.responses['412'], `${label} 412`).toBeDefined();
+    }
+    const create = doc.paths['/v1/orders'].post.responses;
+    expect(create['415'].content['application/problem+json'].schema.properties.code.enum).toEqual(['unsupported_media_type']);
+    expect(create['503'].content['application/problem+json'].schema.properties.code.enum).toEqual(['database_unavailable']);
+    expect(doc.paths['/v1/api-keys'].post.responses['403'].content['application/problem+json'].schema.properties.code.enum).toContain('forbidden');
+  });
+
+  it('needs no key for /healthz and the gateway callbacks', () => {
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/v1/gateways/{gateway}/events'].post.security).toEqual([]);
+    expect(doc.paths['/v1/orders'].get.security).toBeUndefined();
+  });
+
+  it('describes every operation, with an example answer, and an example request where it takes a body', () => {
+    for (const { label, op } of operations()) {
+      expect(op.description, label).toEqual(expect.any(String));
+      const success = Object.entries(op.responses as Record<string, Doc>).find(([s]) => Number(s) < 300)![1];
+      const media = Object.values(success.content ?? {}) as Doc[];
+      expect(media.some((m) => m.example !== undefined || m.examples !== undefined || m.schema?.examples !== undefined), `${label} answer`).toBe(true);
+      const body = Object.values(op.requestBody?.content ?? {}) as Doc[];
+      if (body.length > 0) expect(body.some((m) => m.example !== undefined || m.examples !== undefined), `${label} request`).toBe(true);
     }
   });
 });

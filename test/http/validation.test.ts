@@ -145,8 +145,8 @@ describe('other routes refuse bad input too', () => {
     expectProblem(await t.call('POST', `/v1/orders/${created.body.id}/transitions`, { to: 'cancelled', reason: 'a\u0000b' }), 400, 'invalid_request');
   });
 
-  it('unknown routes answer 404 problem+json', async () => {
+  it('unknown routes answer 404 problem+json; a known path with a wrong method 405', async () => {
     expectProblem(await t.call('GET', '/v1/nothing-here'), 404, 'not_found');
-    expectProblem(await t.call('DELETE', '/v1/orders'), 404, 'not_found');
+    expectProblem(await t.call('DELETE', '/v1/orders'), 405, 'method_not_allowed');
   });
 });

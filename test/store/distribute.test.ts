@@ -87,10 +87,12 @@ describe('on a Citus coordinator (simulated)', () => {
       ['distributed', 'order_refs', 'id', 'none'],
       ['distributed', 'inventory', 'sku', 'none'],
       ['distributed', 'stock_movements', 'sku', 'inventory'],
+      ['distributed', 'prices', 'sku', 'inventory'],
       ['reference', 'api_keys'],
       ['reference', 'workflow_customizations'],
       ['reference', 'idempotency_keys'],
       ['reference', 'simulated_gateway_operations'],
+      ['reference', 'ordo_clock'],
     ]);
     expect(report.done).toContain('outbox: distributed by order_id, co-located with orders');
     expect(report.done).toContain('api_keys: reference table (a copy on every node)');

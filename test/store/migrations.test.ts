@@ -11,6 +11,8 @@ import { migrate, MIGRATIONS_DIR } from '../../src/store/migrate.js';
 import { emptyDatabase } from '../support/database.js';
 
 const KEYS = '1700000000009_citus_ready_keys';
+/** The newest migration in the tree. */
+const latest = async () => (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort().at(-1)!.replace(/\.sql$/, '');
 const open: pg.Client[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.end()));
@@ -77,7 +79,8 @@ describe('migrations', () => {
   it('on a fresh database, apply in order and end with the Citus-ready keys', async () => {
     const url = await emptyDatabase();
     const applied = await migrate(url);
-    expect(applied.at(-1)).toBe(KEYS);
+    expect(applied).toContain(KEYS);
+    expect(applied.at(-1)).toBe(await latest());
     expect(applied).toEqual([...applied].sort());
     expect(await migrate(url)).toEqual([]);
     await expectCitusReadyKeys(await connect(url));
@@ -111,7 +114,7 @@ describe('migrations', () => {
     const before = await db.query<{ code: number }>('SELECT code::int AS code FROM orders');
 
     const applied = await migrate(url);
-    expect(applied.at(-1)).toBe(KEYS);
+    expect(applied).toContain(KEYS);
     await expectCitusReadyKeys(db);
     const counts = await db.query<Record<string, number>>(
       `SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM order_history) AS history, (SELECT count(*)::int FROM outbox) AS outbox,
@@ -131,7 +134,8 @@ describe('migrations', () => {
     // As a branch merged after this one would deliver it: the real 008 if the tree has one.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ordo-migrations-'));
     try {
-      const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql'));
+      // The tree as it stood when 009 was the newest: later migrations are not part of this story.
+      const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql') && f <= `${KEYS}.sql`);
       const late = files.find((f) => f.startsWith('1700000000008_'));
       for (const f of files) if (f !== late) await copyFile(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
       const url = await emptyDatabase();

@@ -16,6 +16,14 @@ describe('docs/workflows', () => {
     expect(page).toContain('| `awaiting_payment_link` | Awaiting payment link | temporary | reserve |');
     expect(page).toMatch(/\| `active` \| `awaiting_invoice` \| customer, admin \|/);
     expect(page).toContain("| `payment-link` | `awaiting_payment_link` | the order's `payment` deadline, else after `paymentLinkExpiry` (72h) |");
-    expect(page).toContain('## Inferred choices');
+  });
+
+  it('reads for merchants: the sources and inferred choices only in the last section, "Where this comes from"', () => {
+    const page = toMarkdown(presets.get('nutickets')!);
+    const [body, sources] = page.split('## Where this comes from\n');
+    expect(body).not.toMatch(/inferred|Generated from/i);
+    expect(body).toContain('| `depositPercent` | 25 | the share of the total a deposit takes |');
+    expect(sources).toContain('Follows Nu Web Group\'s nuTickets order lifecycle page (seed 002).');
+    expect(sources).toContain('- setting `depositPercent`: 25 %, the page gives no default');
   });
 });

@@ -13,7 +13,7 @@ export function clockRoutes(app: FastifyInstance, ordo: Ordo): void {
   if (!(clock instanceof ManualClock)) return;
   app.withTypeProvider<RequestTypeProvider>().post('/v1/clock/advance', {
     config: { access: 'admin' },
-    schema: { tags: ['test clock'], summary: 'Move the test clock forward and fire what became due', body: AdvanceClockBody, response: { 200: ClockView, 400: Problem, 401: Problem, 403: Problem } },
+    schema: { tags: ['test clock'], summary: 'Move the test clock forward and fire what became due', description: 'Exists only when Ordo runs with ORDO_CLOCK=test. Timers that came due fire now; the answer counts them.', body: AdvanceClockBody, response: { 200: ClockView, 400: Problem, 401: Problem, 403: Problem } },
   }, async (req) => {
     const now = clock.advance(req.body.seconds);
     const swept = await ordo.sweeper.sweep();

@@ -24,7 +24,7 @@ export function fulfillmentRoutes(app: FastifyInstance, ordo: Ordo): void {
 
   r.post('/v1/fulfillments/:id/transitions', {
     config: { access: 'admin' },
-    schema: { tags, summary: 'Move a parcel: pending -> shipped -> delivered, or cancelled', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), headers: orderWriteHeaders, body: FulfillmentTransitionBody, response: { 200: OrderView, ...problems } },
+    schema: { tags, summary: 'Move a parcel: pending -> shipped -> delivered, or cancelled', description: 'The order\'s status follows where its workflow reacts to parcels (all delivered: complete). A cancelled parcel\'s units can be shipped again.', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), headers: orderWriteHeaders, body: FulfillmentTransitionBody, response: { 200: OrderView, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);
     return opts ? sendOrder(reply, await ordo.fulfillments.transition(req.params.id, req.body.to, actorOf(req.principal), opts)) : reply;

@@ -5,15 +5,22 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Ordo } from '../../engine/ordo.js';
+import { decodeUtf8 } from '../body-parser.js';
 import { httpProblem, rejectionProblem } from '../problems.js';
 import { CallbackView, Problem } from '../schemas.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
 export async function gatewayEventRoutes(app: FastifyInstance, ordo: Ordo): Promise<void> {
   await app.register(async (scope) => {
-    // The signature covers the bytes as sent: keep the body as text here.
+    // The signature covers the body as sent: keep it as text here, refusing bytes that are not UTF-8.
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+      try {
+        done(null, decodeUtf8(body as Buffer));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
     scope.withTypeProvider<RequestTypeProvider>().post('/v1/gateways/:gateway/events', {
       config: { access: 'public' },
       schema: {

@@ -9,13 +9,15 @@ import { sendOrder } from '../send-order.js';
 import { BasketChangeBody, CreateOrderBody, HistoryPage, ListOrdersQuery, OrderIdParams, OrderPage, OrderView as OrderViewSchema, Problem, TimerParams, TransitionBody } from '../schemas.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
+/** What a read can be refused with: it changes nothing, so no conflict or version check. */
+const readProblems = { 400: Problem, 401: Problem, 404: Problem };
 export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
   const r = app.withTypeProvider<RequestTypeProvider>();
   const tags = ['orders'];
 
   r.post('/v1/orders', {
     config: { access: 'authenticated', successStatus: 201 },
-    schema: { tags, summary: 'Create an order', headers: orderWriteHeaders, body: CreateOrderBody, response: { 201: OrderViewSchema, ...problems } },
+    schema: { tags, summary: 'Create an order', description: 'Lines, customer, shipping and, optionally, a first payment, in one command. Stock is held as the workflow says; an unknown currency or workflow is 422, too little stock 409 insufficient_stock. The answer carries the order with its version as the ETag.', headers: orderWriteHeaders, body: CreateOrderBody, response: { 201: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
     const { payment, ...order } = req.body;
     const withPayment = payment && (({ simulate, ...rest }) => ({ ...rest, ...(simulate ? { options: { simulate } } : {}) }))(payment);
@@ -24,7 +26,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
 
   r.get('/v1/orders', {
     config: { access: 'authenticated' },
-    schema: { tags, summary: 'List orders, newest first', querystring: ListOrdersQuery, response: { 200: OrderPage, ...problems } },
+    schema: { tags, summary: 'List orders, newest first', description: 'Filters by status (`state` or `track:state`), workflow and a search (`q`: code, id, customer email or name). Pages with `cursor` (the previous page\'s nextCursor) and `limit`. A storefront key sees its customer\'s orders only.', querystring: ListOrdersQuery, response: { 200: OrderPage, 400: Problem, 401: Problem } },
   }, async (req) => {
     const { limit, ...rest } = req.query;
     return ordo.orders.list({ ...rest, ...(limit ? { limit: Number(limit) } : {}) }, actorOf(req.principal));
@@ -32,12 +34,12 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
 
   r.get('/v1/orders/:id', {
     config: { access: 'authenticated' },
-    schema: { tags, summary: 'Read an order', params: OrderIdParams, response: { 200: OrderViewSchema, ...problems } },
+    schema: { tags, summary: 'Read an order', description: 'The order with its lines, totals, payments, refunds, parcels, returns, timers and `next`: the statuses this caller may move it to now. The ETag is its version.', params: OrderIdParams, response: { 200: OrderViewSchema, ...readProblems } },
   }, async (req, reply) => sendOrder(reply, await ordo.orders.get(req.params.id, actorOf(req.principal))));
 
   r.get('/v1/orders/:id/history', {
     config: { access: 'authenticated' },
-    schema: { tags, summary: 'What happened to an order, oldest first', params: OrderIdParams, response: { 200: HistoryPage, ...problems } },
+    schema: { tags, summary: 'What happened to an order, oldest first', description: 'One entry per change: status changes, payments, stock, timers, with who did it and why.', params: OrderIdParams, response: { 200: HistoryPage, ...readProblems } },
   }, async (req, reply) => {
     const result = await ordo.orders.history(req.params.id, actorOf(req.principal));
     return result.ok ? { items: result.value } : rejectionProblem(reply, result);
@@ -65,7 +67,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
 
   r.post('/v1/orders/:id/timers/:name/extend', {
     config: { access: 'authenticated' },
-    schema: { tags, summary: 'Ask for more time, once (pushes the timer back by its own duration)', params: TimerParams, headers: orderWriteHeaders, response: { 200: OrderViewSchema, ...problems } },
+    schema: { tags, summary: 'Ask for more time, once (pushes the timer back by its own duration)', description: 'Only for timers the workflow marks extendable, and only once: a second ask is 409 timer_already_extended.', params: TimerParams, headers: orderWriteHeaders, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);
     if (!opts) return reply;

@@ -14,7 +14,7 @@ export function returnRoutes(app: FastifyInstance, ordo: Ordo): void {
   const r = app.withTypeProvider<RequestTypeProvider>();
   r.post('/v1/orders/:id/returns', {
     config: { access: 'authenticated', successStatus: 201 },
-    schema: { tags: ['returns'], summary: 'Ask to send sent units back (an RMA)', params: OrderIdParams, headers: orderWriteHeaders, body: NewReturnBody, response: { 201: OrderView, ...problems } },
+    schema: { tags: ['returns'], summary: 'Ask to send sent units back (an RMA)', description: 'Only units that were sent, and not more than were (422 return_exceeds_sent). A customer may ask for its own order.', params: OrderIdParams, headers: orderWriteHeaders, body: NewReturnBody, response: { 201: OrderView, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);
     return opts ? sendOrder(reply, await ordo.returns.create(req.params.id, req.body, actorOf(req.principal), opts), 201) : reply;

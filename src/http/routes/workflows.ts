@@ -24,7 +24,7 @@ export function workflowRoutes(app: FastifyInstance, ordo: Ordo): void {
 
   r.get('/v1/workflows', {
     config: { access: 'authenticated' },
-    schema: { tags, summary: 'List the workflows', response: { 200: WorkflowList, 401: Problem } },
+    schema: { tags, summary: 'List the workflows', description: 'Every workflow this deployment runs (the presets and standard), with its tracks.', response: { 200: WorkflowList, 401: Problem } },
   }, async () => ({
     items: (await ordo.workflows.list()).map((w) => ({ name: w.name, version: w.version, label: w.label, description: w.description, tracks: w.tracks.map((t) => t.id) })),
   }));
@@ -37,7 +37,10 @@ export function workflowRoutes(app: FastifyInstance, ordo: Ordo): void {
       description: "As this deployment runs it, the merchant's changes included. With ?format=mermaid, as a Mermaid state diagram (text/vnd.mermaid).",
       params: Name,
       querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('mermaid')])) }, { additionalProperties: false }),
-      response: { 200: Workflow, 401: Problem, 404: Problem },
+      response: {
+        200: { description: 'The workflow, as JSON or (format=mermaid) as a Mermaid diagram', content: { 'application/json': { schema: Workflow }, 'text/vnd.mermaid': { schema: Type.String({ examples: ['stateDiagram-v2\n  [*] --> order_draft'] }) } } },
+        400: Problem, 401: Problem, 404: Problem,
+      },
     },
   }, async (req, reply) => {
     const wf = await ordo.workflows.get(req.params.name);
