@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../../src/store/embedded.js';
 import { migrate } from '../../src/store/migrate.js';
+import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 
 export const TEMPLATE = 'ordo_template';
 
@@ -19,6 +20,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The suites that start `ordo` as a process run the compiled build: make it once, here, if the sources changed.
+  buildIfStale((line) => console.log(line));
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordo-test-'));
   const server = await startEmbedded({ dataDir, persistent: false, database: TEMPLATE });
   await migrate(server.url);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../../../src/store/embedded.js';
+import { buildIfStale } from '../../../scripts/build-if-stale.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The suites that start `ordo` as a process run the compiled build: make it once, here, if the sources changed.
+  buildIfStale((line) => console.log(line));
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordo-faults-'));
   const server = await startEmbedded({ dataDir, persistent: false, database: 'postgres' });
   project.provide('faultsPgUrl', server.urlFor('postgres'));

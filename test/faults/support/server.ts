@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import { freePort } from '../../../src/store/embedded.js';
 import { afterAll, beforeAll } from 'vitest';
 import { OrdoClient } from './client.js';
+import { entry } from '../../../scripts/build-if-stale.mjs';
 
 export const ADMIN_KEY = 'faults-admin-key-0123456789';
 export const GATEWAY_SECRET = 'whsec_' + Buffer.from('fault-suite-secret-of-the-simulated-gateway').toString('base64');
@@ -69,7 +70,7 @@ export async function ordoProcess(): Promise<OrdoProcess> {
   const start = async () => {
     if (child) throw new Error('the Ordo server is already running');
     // FAULTS_LOG_LEVEL=info shows the server's request log, to follow a failure request by request.
-    const c = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const c = spawn(process.execPath, [entry, 'serve'], {
       cwd: ROOT,
       env: {
         ...process.env,

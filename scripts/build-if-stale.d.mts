@@ -1,0 +1,4 @@
+/** See build-if-stale.mjs. */
+export declare const root: string;
+export declare const entry: string;
+export declare function buildIfStale(say?: (line: string) => void): boolean;
