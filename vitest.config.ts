@@ -7,6 +7,10 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/faults/**'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    // Suites wait on PostgreSQL and on the processes they start far more than they compute: three
+    // at once keep two cores busy (the default, one fewer than the cores, runs them one by one here).
+    maxWorkers: 3,
+    minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
