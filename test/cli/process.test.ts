@@ -3,7 +3,6 @@
  * and one-off commands on the same data directory, and a bounded shutdown whatever the
  * database's state. The steps run in order on one data directory (each start runs initdb once).
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,29 +10,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/store/embedded.js';
-import { runOrdo, spawnOrdo } from '../support/cli.js';
+import { runOrdo, serveOrdo, type Serving } from '../support/cli.js';
 
-const ordo = spawnOrdo;
 const run = runOrdo;
 
-interface Serving {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly base: string;
-  readonly closed: Promise<number | null>;
-}
-
-async function startServing(env: Record<string, string>): Promise<Serving> {
-  const port = await freePort();
-  const child = ordo(['serve'], { ...env, PORT: String(port) });
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  let out = '';
-  child.stderr.on('data', (d: Buffer) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => ((out += d), out.includes('Admin key') && resolve()));
-    void closed.then((code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}`, closed };
-}
+const startServing = serveOrdo;
 
 /** Whether the process runs (a zombie, dead but not yet reaped by whoever adopted it, does not). */
 const alive = (pid: number) => {

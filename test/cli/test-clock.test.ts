@@ -3,38 +3,19 @@
  * ones: on the embedded server in a database of its own, ordo_rehearsal; on DATABASE_URL only a
  * database holding no orders made on the system clock is taken (and marked as a rehearsal's).
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdo } from '../../src/engine/ordo.js';
 import { freePort } from '../../src/store/embedded.js';
-import { runOrdo, spawnOrdo } from '../support/cli.js';
+import { runOrdo, serveOrdo, type Serving } from '../support/cli.js';
 import { freshDatabase } from '../support/database.js';
 
 const KEY = 'test-clock-key';
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 
-interface Serving {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly base: string;
-  readonly out: () => string;
-  stop(): Promise<number | null>;
-}
-
-async function serve(env: Record<string, string>): Promise<Serving> {
-  const port = await freePort();
-  const child = spawnOrdo(['serve'], { ORDO_ADMIN_KEY: KEY, ORDO_PG_PORT: '', ...env, PORT: String(port) });
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  let out = '';
-  child.stderr.on('data', (d: Buffer) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => ((out += d), out.includes('Admin key') && resolve()));
-    void closed.then((code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}`, out: () => out, stop: () => (child.kill('SIGINT'), closed) };
-}
+const serve = (env: Record<string, string>) => serveOrdo({ ORDO_ADMIN_KEY: KEY, ORDO_PG_PORT: '', ...env });
 
 const createOrder = async (s: Serving, sku: string) => {
   const r = await fetch(`${s.base}/v1/orders`, { method: 'POST', headers: auth, body: JSON.stringify({ currency: 'EUR', lines: [{ sku, quantity: 1, unitPrice: 500 }] }) });

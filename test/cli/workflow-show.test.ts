@@ -9,8 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdo } from '../../src/engine/ordo.js';
-import { freePort } from '../../src/store/embedded.js';
-import { runOrdo, spawnOrdo } from '../support/cli.js';
+import { runOrdo, serveOrdo } from '../support/cli.js';
 import { freshDatabase } from '../support/database.js';
 
 const settingOf = (json: string, name: string) => (JSON.parse(json) as { settings: Record<string, unknown> }).settings[name];
@@ -67,17 +66,10 @@ describe('ordo workflow show without a database', () => {
   }, 30_000);
 
   it("reads a running server's embedded database", async () => {
-    const port = await freePort();
     const env = { DATABASE_URL: '', ORDO_DATA_DIR: dataDir, ORDO_ADMIN_KEY: 'show-key', ORDO_PG_PORT: '', ORDO_CLOCK: '' };
-    const server = spawnOrdo(['serve'], { ...env, PORT: String(port) });
-    const closed = new Promise<number | null>((resolve) => server.on('close', resolve));
+    const server = await serveOrdo(env);
     try {
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        server.stdout.on('data', (d: Buffer) => ((out += d), out.includes('Admin key') && resolve()));
-        void closed.then((code) => reject(new Error(`serve exited ${code}: ${out}`)));
-      });
-      const patched = await fetch(`http://127.0.0.1:${port}/v1/workflows/nutickets/settings`, {
+      const patched = await fetch(`${server.base}/v1/workflows/nutickets/settings`, {
         method: 'PATCH', headers: { authorization: 'Bearer show-key', 'content-type': 'application/json' }, body: JSON.stringify({ basketTimeout: '25m' }),
       });
       expect(patched.status).toBe(200);
@@ -85,8 +77,7 @@ describe('ordo workflow show without a database', () => {
       expect(res.stderr).toBe('');
       expect(settingOf(res.stdout, 'basketTimeout')).toBe('25m');
     } finally {
-      server.kill('SIGINT');
-      await closed;
+      await server.stop();
     }
   }, 90_000);
 });
