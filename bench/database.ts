@@ -1,6 +1,7 @@
 /**
  * The database a benchmark runs on: a throwaway embedded PostgreSQL in a temp dir, or, with
- * DATABASE_URL, a database of its own on that server. Either way it is gone afterwards.
+ * --database-url, a database of its own on that server. Either way it is gone afterwards, and
+ * no database the bench did not create is ever written to.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,16 +17,8 @@ export interface BenchDatabase {
   dispose(): Promise<void>;
 }
 
-export async function benchDatabase(): Promise<BenchDatabase> {
-  const external = process.env.DATABASE_URL;
-  if (external) {
-    // A database of our own, so that truncating tables between runs touches nobody's data.
-    const name = `ordo_bench_${randomBytes(4).toString('hex')}`;
-    await onServer(external, `CREATE DATABASE ${name}`);
-    const url = new URL(external);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), kind: 'external', dispose: () => onServer(external, `DROP DATABASE IF EXISTS ${name}`) };
-  }
+export async function benchDatabase(serverUrl?: string): Promise<BenchDatabase> {
+  if (serverUrl) return ownDatabaseOn(serverUrl);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ordo-bench-'));
   const removeDir = () => rm(dataDir, { recursive: true, force: true });
   try {
@@ -42,6 +35,16 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     await removeDir();
     throw err;
   }
+}
+
+/** A database `ordo_bench_<random>` of our own on that server, so that nobody's data is touched. */
+export async function ownDatabaseOn(serverUrl: string): Promise<BenchDatabase> {
+  const name = `ordo_bench_${randomBytes(4).toString('hex')}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  // WITH (FORCE): a server that failed to stop must not keep the database from going.
+  return { url: url.toString(), kind: 'external', dispose: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function onServer(url: string, sql: string): Promise<void> {

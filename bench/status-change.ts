@@ -2,8 +2,8 @@
  * Status changes per second: Ordo's engine in-process against the raw PostgreSQL ceiling for
  * the same transaction shape, on the same database, tables and seeded orders, side by side.
  *
- *   npm run bench [-- --duration 5 --runs 5 --clients 8 --warmup 3]
- *   (or BENCH_DURATION, BENCH_RUNS, BENCH_CLIENTS, BENCH_WARMUP; DATABASE_URL for an external server)
+ *   npm run bench -- status-change [--duration 5 --runs 5 --clients 8 --warmup 3 --database-url URL]
+ *   (or BENCH_DURATION, BENCH_RUNS, BENCH_CLIENTS, BENCH_WARMUP)
  *
  * See bench/README.md for what is measured and the latest figures.
  */
@@ -11,27 +11,28 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { createOrdo, type Ordo } from '../src/engine/ordo.js';
 import type { Actor } from '../src/domain/actor.js';
 import { benchDatabase } from './database.js';
 import { progress, type Progress } from './progress.js';
+import type { SectionReport } from './section.js';
 
 const ADMIN: Actor = { kind: 'admin', id: 'bench' };
 
 /**
  * What every seeded order goes through: six status changes an admin may take in the standard
- * workflow, each yielding exactly one history and one outbox row. Payment comes last, after
- * `returned`, so that no reaction (placed -> completed) adds a second change to any command.
+ * workflow, each yielding exactly one history and one outbox row. An admin holds the order for
+ * review and accepts it, three times over (the goods' track moves only with parcels now), then
+ * records the payment, whose stock effect (commit) takes the engine's transaction path.
  */
 const STEPS = [
-  { track: 'fulfillment', to: 'partially_shipped' },
-  { track: 'fulfillment', to: 'shipped' },
-  { track: 'fulfillment', to: 'partially_delivered' },
-  { track: 'fulfillment', to: 'delivered' },
-  { track: 'fulfillment', to: 'returned' },
+  { track: 'order', to: 'in_review' },
+  { track: 'order', to: 'placed' },
+  { track: 'order', to: 'in_review' },
+  { track: 'order', to: 'placed' },
+  { track: 'order', to: 'in_review' },
   { track: 'payment', to: 'paid' },
 ] as const;
 type Step = (typeof STEPS)[number];
@@ -44,29 +45,13 @@ type Side = 'ordo' | 'raw';
 /** One status change on one order by one of the concurrent clients. */
 type Change = (client: number, orderId: string, step: Step) => Promise<void>;
 
-interface Options {
+export interface StatusChangeOptions {
   readonly durationSeconds: number;
   readonly runs: number;
   readonly clients: number;
   readonly warmupSeconds: number;
-}
-
-function readOptions(): Options {
-  const { values } = parseArgs({
-    options: { duration: { type: 'string' }, runs: { type: 'string' }, clients: { type: 'string' }, warmup: { type: 'string' } },
-  });
-  const pick = (name: keyof typeof values, env: string, fallback: number, integer: boolean) => {
-    const raw = values[name] ?? process.env[env];
-    const n = raw === undefined ? fallback : Number(raw);
-    if (!(n > 0) || (integer && !Number.isInteger(n))) throw new Error(`--${name} (or ${env}) must be a positive ${integer ? 'integer' : 'number'}, not '${raw}'`);
-    return n;
-  };
-  return {
-    durationSeconds: pick('duration', 'BENCH_DURATION', 5, false),
-    runs: pick('runs', 'BENCH_RUNS', 5, true),
-    clients: pick('clients', 'BENCH_CLIENTS', 8, true),
-    warmupSeconds: pick('warmup', 'BENCH_WARMUP', 3, false),
-  };
+  /** A server to create the bench's own database on (else embedded PostgreSQL in a temp dir). */
+  readonly databaseUrl?: string;
 }
 
 /** Through the engine's public API, whatever it does per command; any refusal ends the benchmark. */
@@ -94,10 +79,12 @@ const rawChange = (clients: readonly pg.Client[]): Change => async (client, id, 
     const now = new Date();
     const updated = await db.query({
       name: 'raw_update',
-      text: 'UPDATE orders SET status = $3, status_tags = $4, version = version + 1, updated_at = $5 WHERE id = $1 AND version = $2',
+      // The order counts its events: the outbox row takes the next number (migration 012).
+      text: 'UPDATE orders SET status = $3, status_tags = $4, version = version + 1, updated_at = $5, events = events + 1 WHERE id = $1 AND version = $2 RETURNING events, code',
       values: [id, row.version, JSON.stringify(status), tags, now],
     });
     if (updated.rowCount !== 1) throw new Error(`raw: order ${id} moved on under its lock`);
+    const { events, code } = updated.rows[0] as { events: number; code: number | null };
     await db.query({
       name: 'raw_history',
       text: `INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, at)
@@ -107,8 +94,8 @@ const rawChange = (clients: readonly pg.Client[]): Change => async (client, id, 
     const payload = { orderId: id, workflow: row.workflow, version: row.version + 1, status, actor: { kind: 'admin', id: 'bench' }, track: step.track, from, to: step.to };
     await db.query({
       name: 'raw_outbox',
-      text: `INSERT INTO outbox (id, order_id, type, payload, created_at) VALUES ($1, $2, 'order.status_changed', $3, $4)`,
-      values: [uuidv7(), id, JSON.stringify(payload), now],
+      text: `INSERT INTO outbox (id, order_id, type, payload, created_at, sequence, order_code) VALUES ($1, $2, 'order.status_changed', $3, $4, $5, $6)`,
+      values: [uuidv7(), id, JSON.stringify(payload), now, events, code],
     });
     await db.query('COMMIT');
   } catch (err) {
@@ -221,10 +208,9 @@ const summary = (runs: readonly RunResult[]) => {
   };
 };
 
-async function main() {
-  const opts = readOptions();
+export async function runStatusChange(opts: StatusChangeOptions): Promise<SectionReport> {
   const loadAtStart = os.loadavg().map((l) => round(l, 2));
-  const db = await benchDatabase();
+  const db = await benchDatabase(opts.databaseUrl);
   let ordo: Ordo | undefined;
   const rawClients: pg.Client[] = [];
   let bar: Progress | undefined;
@@ -278,7 +264,7 @@ async function main() {
       benchmark: 'status-change',
       date: new Date().toISOString(),
       unit: 'status changes per second',
-      options: { ...opts, stepsPerOrder: STEPS.length },
+      options: { ...opts, databaseUrl: undefined, stepsPerOrder: STEPS.length },
       machine: {
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -301,20 +287,25 @@ async function main() {
 
     const line = (name: string, s: ReturnType<typeof summary>) =>
       `  ${name.padEnd(18)} ${fmt(s.median).padStart(7)}/s   (min ${fmt(s.min)}, max ${fmt(s.max)}; Node CPU ${s.nodeCpuMicrosPerChange} µs/change)`;
-    console.log([
+    const text = [
       `status changes per second, ${opts.clients} clients, median of ${opts.runs} runs of ${opts.durationSeconds} s`,
       `(PostgreSQL ${pgInfo.server_version} ${db.kind}, Node ${process.version}, ${os.cpus().length} CPUs)`,
       line('Ordo engine', ordoSummary),
       line('raw pg ceiling', rawSummary),
       `  ratio Ordo / ceiling: ${ratio.toFixed(2)}`,
       `results: ${path.relative(process.cwd(), fileURLToPath(out))}`,
-    ].join('\n'));
+    ].join('\n');
+    const markdown = [
+      `In-process status changes per second (engine vs raw pg ceiling, same transaction shape), ${opts.clients} clients, median (min–max) of ${opts.runs} runs of ${opts.durationSeconds} s:`,
+      '',
+      '| side | changes/s | Node CPU µs / change |',
+      '| --- | ---: | ---: |',
+      `| Ordo engine | ${fmt(ordoSummary.median)} (${fmt(ordoSummary.min)}–${fmt(ordoSummary.max)}) | ${ordoSummary.nodeCpuMicrosPerChange} |`,
+      `| raw pg ceiling | ${fmt(rawSummary.median)} (${fmt(rawSummary.min)}–${fmt(rawSummary.max)}) | ${rawSummary.nodeCpuMicrosPerChange} |`,
+      `| **ratio** | **${ratio.toFixed(2)}** | |`,
+    ].join('\n');
+    return { section: 'status-change', markdown, figures: report, text };
   } finally {
     await cleanUp();
   }
 }
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});

@@ -4,9 +4,11 @@ import console from 'node:console';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { buildIfStale, entry } from './build-if-stale.mjs';
+import { buildAdminIfStale } from './build-admin-if-stale.mjs';
 
 try {
   buildIfStale((line) => console.log(line));
+  buildAdminIfStale((line) => console.log(line));
 } catch (err) {
   console.error(`ordo: ${err.message}`);
   process.exit(1);

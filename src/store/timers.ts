@@ -72,6 +72,12 @@ export async function countDueTimers(db: Db, now: Date): Promise<number> {
   return res.rows[0]!.n;
 }
 
+/** Timers due at least `seconds` ago and not yet fired (0: all that are due). */
+export async function countTimersBehind(db: Db, now: Date, seconds: number): Promise<number> {
+  const res = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM timers WHERE due_at <= $1', [new Date(now.getTime() - seconds * 1000)]);
+  return res.rows[0]!.n;
+}
+
 /** Drops an index row whose timer the order no longer has (it was reset or left behind). */
 export async function dropTimer(db: Db, t: DueTimer): Promise<void> {
   await db.query('DELETE FROM timers WHERE order_id = $1 AND name = $2 AND due_at = $3', [t.orderId, t.name, t.dueAt]);

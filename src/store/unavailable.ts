@@ -15,8 +15,10 @@ const MESSAGES = [/^Connection terminated/i, /timeout exceeded when trying to co
 
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (depth > 4 || typeof err !== 'object' || err === null) return false;
-  const { code, message, cause, errors } = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { code, message, cause, errors, syscall } = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; syscall?: unknown };
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  // The embedded server's Unix socket is gone while it is stopped.
+  if (code === 'ENOENT' && syscall === 'connect') return true;
   if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
   // A failed connection to every address of a host is an AggregateError; a wrapper keeps its cause.
   if (Array.isArray(errors) && errors.some((e) => isDatabaseUnavailable(e, depth + 1))) return true;

@@ -1,0 +1,36 @@
+/**
+ * The raw PostgreSQL ceiling: the smallest write transaction (one INSERT, committed on its
+ * own, one round trip), by plain `pg` clients on their own connections. What a lifecycle's
+ * commits would cost if nothing but the commits themselves took time.
+ */
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+
+/** The next transaction id: how many write transactions ran between two reads (read-only ones take none). */
+export async function nextXid(db: pg.Client | pg.Pool): Promise<number> {
+  const res = await db.query<{ x: string }>('SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x');
+  return Number(res.rows[0]!.x);
+}
+
+/** Runs `commits` minimal write transactions over `clients` connections; the seconds it took. */
+export async function ceilingSeconds(databaseUrl: string, clients: number, commits: number): Promise<number> {
+  const conns = await Promise.all(Array.from({ length: clients }, async () => {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    return c;
+  }));
+  try {
+    await conns[0]!.query('CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, at timestamptz NOT NULL)');
+    let left = commits;
+    const started = performance.now();
+    await Promise.all(conns.map(async (c) => {
+      while (left > 0) {
+        left--;
+        await c.query({ name: 'bench_commit', text: 'INSERT INTO bench_ceiling (id, at) VALUES ($1, now())', values: [randomUUID()] });
+      }
+    }));
+    return (performance.now() - started) / 1000;
+  } finally {
+    await Promise.allSettled(conns.map((c) => c.end()));
+  }
+}
