@@ -1,0 +1,120 @@
+/**
+ * The admin's questions about many orders at once: a search with every filter the admin screens
+ * offer, the orders that look stuck, and the SKUs whose stock is tracked. Reads only.
+ */
+import type { Order } from '../domain/order.js';
+import type { Db } from './database.js';
+import { ORDER_COLUMNS, toOrder, type OrderRow } from './order-rows.js';
+
+export interface OrderSearch {
+  readonly workflow?: string;
+  /** Alternatives (any of them matches); each is a set of status tags that must all hold, e.g. [['payment:paid', 'fulfillment:unfulfilled']]. */
+  readonly statuses?: readonly (readonly string[])[];
+  /** Code, id, customer email/name/id (parts), payment reference or SKU (whole). */
+  readonly q?: string;
+  readonly createdFrom?: Date;
+  readonly createdTo?: Date;
+  /** Only orders with a timer due before this time. */
+  readonly overdueAt?: Date;
+  /** Only orders with a return: still open (requested or received), or any. */
+  readonly returns?: 'open' | 'any';
+  /** Id of the last order of the previous page: pages run newest first. */
+  readonly after?: string;
+  readonly limit: number;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** Orders matching every filter given, newest first. */
+export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
+  const where: string[] = [`NOT (body ? 'removedAt')`];
+  const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (f.workflow) where.push(`workflow = ${param(f.workflow)}`);
+  if (f.statuses && f.statuses.length > 0) where.push(`(${f.statuses.map((all) => `status_tags @> ${param(all)}::text[]`).join(' OR ')})`);
+  if (f.createdFrom) where.push(`created_at >= ${param(f.createdFrom)}`);
+  if (f.createdTo) where.push(`created_at < ${param(f.createdTo)}`);
+  if (f.after) where.push(`id < ${param(f.after)}`);
+  if (f.returns === 'any') where.push(`jsonb_array_length(coalesce(body -> 'returns', '[]')) > 0`);
+  if (f.returns === 'open') where.push(`(body -> 'returns' @> '[{"state":"requested"}]' OR body -> 'returns' @> '[{"state":"received"}]')`);
+  if (f.overdueAt) where.push(`id IN (SELECT order_id FROM timers WHERE due_at < ${param(f.overdueAt)})`);
+  if (f.q) {
+    const asTyped = f.q.trim();
+    const q = asTyped.toLowerCase();
+    const alternatives = [`search LIKE ${param(`%${escapeLike(q)}%`)}`];
+    const code = /^#?(\d{1,15})$/.exec(q);
+    if (code) alternatives.push(`code = ${param(Number(code[1]))}`);
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q)) alternatives.push(`id = ${param(q)}`);
+    alternatives.push(`id IN (SELECT order_id FROM payments WHERE reference = ${param(asTyped)})`);
+    const skus = [...new Set([asTyped, asTyped.toUpperCase()])].map((sku) => JSON.stringify([{ sku }]));
+    alternatives.push(...skus.map((s) => `body -> 'lines' @> ${param(s)}::jsonb`));
+    where.push(`(${alternatives.join(' OR ')})`);
+  }
+  const sql = `SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${param(f.limit)}`;
+  const res = await db.query<OrderRow>(sql, values);
+  return res.rows.map(toOrder);
+}
+
+export interface StuckQuery {
+  readonly workflow: string;
+  /** `track:state` tags of the workflow's temporary statuses. */
+  readonly temporary: readonly string[];
+  /** An order in a temporary status not changed since then is stuck. */
+  readonly unchangedSince: Date;
+  /** An order with a timer due before then is stuck. */
+  readonly now: Date;
+  readonly limit: number;
+}
+
+export interface StuckRow {
+  readonly id: string;
+  readonly code: number | null;
+  readonly status: Record<string, string>;
+  readonly updatedAt: Date;
+  readonly overdueSince: Date | null;
+}
+
+const STUCK_WHERE = `workflow = $1 AND NOT (body ? 'removedAt') AND (
+  (status_tags && $2::text[] AND updated_at < $3)
+  OR id IN (SELECT order_id FROM timers WHERE due_at < $4))`;
+
+/** Stuck orders of one workflow, oldest first (by their last change), and how many there are. */
+export async function stuckOrders(db: Db, q: StuckQuery): Promise<{ rows: StuckRow[]; total: number; byStatus: { status: Record<string, string>; count: number }[] }> {
+  const values = [q.workflow, q.temporary, q.unchangedSince, q.now];
+  const [list, grouped] = await Promise.all([
+    db.query<{ id: string; code: number | null; status: Record<string, string>; updated_at: Date; overdue_since: Date | null }>(
+      `SELECT o.id, o.code, o.status, o.updated_at, (SELECT min(due_at) FROM timers t WHERE t.order_id = o.id AND t.due_at < $4) AS overdue_since
+       FROM orders o WHERE ${STUCK_WHERE} ORDER BY o.updated_at, o.id LIMIT $5`, [...values, q.limit]),
+    db.query<{ status: Record<string, string>; count: number }>(`SELECT status, count(*)::int AS count FROM orders WHERE ${STUCK_WHERE} GROUP BY status`, values),
+  ]);
+  return {
+    rows: list.rows.map((r) => ({ id: r.id, code: r.code, status: r.status, updatedAt: r.updated_at, overdueSince: r.overdue_since })),
+    total: grouped.rows.reduce((sum, r) => sum + r.count, 0),
+    byStatus: grouped.rows,
+  };
+}
+
+export interface SkuLevelRow {
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly backorders: boolean;
+}
+
+/** Tracked SKUs in name order, after `after`, optionally those containing `q`. */
+export async function listSkus(db: Db, f: { readonly q?: string; readonly after?: string; readonly limit: number }): Promise<SkuLevelRow[]> {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (f.q) where.push(`sku ILIKE ${param(`%${escapeLike(f.q.trim())}%`)}`);
+  if (f.after) where.push(`sku > ${param(f.after)}`);
+  const res = await db.query<{ sku: string; on_hand: number; reserved: number; backorders: boolean }>(
+    `SELECT sku, on_hand, reserved, backorders FROM inventory ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY sku LIMIT ${param(f.limit)}`, values);
+  return res.rows.map((r) => ({ sku: r.sku, onHand: r.on_hand, reserved: r.reserved, backorders: r.backorders }));
+}
+
+/** Whether the store holds any order at all. */
+export async function hasOrders(db: Db): Promise<boolean> {
+  const res = await db.query('SELECT 1 FROM orders LIMIT 1');
+  return (res.rowCount ?? 0) > 0;
+}
