@@ -16,3 +16,7 @@ export { CallbackInvalid, CallbackRejected } from './gateways/port.js';
 export type { CompletionHandler } from './engine/completion-service.js';
 export type { FraudRules, Screening } from './domain/fraud.js';
 export type { Order } from './domain/order.js';
+export type { EventEnvelope, PlacedEvent } from './engine/events/event.js';
+export type { EventSubscriber } from './engine/events/subscriber.js';
+export { EVENT_TYPES } from './domain/event-types.js';
+export type { Notifier, OutgoingMessage } from './engine/notifications/notifier.js';

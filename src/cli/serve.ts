@@ -41,6 +41,9 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildServer(ordo, { logger: { level: config.logLevel } as never });
   // With the system clock, due timers fire on their own; a test clock fires them when advanced.
   const stopSweeping = config.clock === 'system' ? ordo.sweeper.start(1000, (err) => app.log.error(err)) : async () => {};
+  // Events go out from every server; deliveries cut short by a stop are retried once their claims lapse.
+  const stopRelay = ordo.relay.start();
+  const stopBackground = () => Promise.all([stopSweeping(), Promise.race([stopRelay(), new Promise((resolve) => setTimeout(resolve, 1000).unref())])]);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -51,7 +54,7 @@ export async function serve(config: Config): Promise<void> {
       console.error(`ordo: still stopping after ${STOP_LIMIT_MS / 1000} s; exiting without waiting further`);
       process.exit(1);
     }, STOP_LIMIT_MS);
-    await stopSweeping();
+    await stopBackground();
     await app.close();
     await ordo.close();
     process.exit(0);
@@ -65,7 +68,7 @@ export async function serve(config: Config): Promise<void> {
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
-    await stopSweeping();
+    await stopBackground();
     await ordo.close();
     throw err;
   }

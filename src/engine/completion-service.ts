@@ -35,6 +35,19 @@ export const rehearsalHandler: CompletionHandler = async (step, order) => {
   return 'done';
 };
 
+/**
+ * The default handlers: a rehearsal's failures first (as above); then the confirmation and the
+ * cancellation notice are real messages, sent through the notifier, so a failure to send is
+ * the step's failure (Nexway's PENDING_WITH_ERROR, CANCELED_WITH_ERROR). Delivery and the
+ * invoice have nothing to reach outside Ordo and succeed.
+ */
+export function messagingHandler(send: (step: 'confirmation' | typeof CANCELLATION_NOTICE, order: Order) => Promise<'done' | 'failed'>): CompletionHandler {
+  return async (step, order) => {
+    if ((await rehearsalHandler(step, order)) === 'failed') return 'failed';
+    return step === 'confirmation' || step === CANCELLATION_NOTICE ? send(step, order) : 'done';
+  };
+}
+
 const completes = (wf: WorkflowDefinition, order: Order) => wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.completes);
 const announces = (wf: WorkflowDefinition, order: Order) =>
   order.cancellationNotice?.due === true && wf.tracks.some((t) => stateOf(t, order.status[t.id] ?? t.initial)?.announcesCancellation);

@@ -27,6 +27,7 @@ import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
 import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
+import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
@@ -56,6 +57,8 @@ export interface OrderServiceDeps {
   readonly optimisticAttempts?: number;
   /** Prices lines the caller may not (or did not) price itself; without it every line must carry its price. */
   readonly prices?: Pick<PriceService, 'price'>;
+  /** Counts commands by type and result, for /metrics. */
+  readonly metrics?: Pick<Metrics, 'command'>;
 }
 
 export interface CreateOrderInput extends Omit<NewOrder, 'lines'> {
@@ -124,6 +127,10 @@ export class OrderService {
   }
 
   async create(asked: CreateOrderInput, caller: Actor): Promise<Result<OrderView>> {
+    return this.counted('create', await this.createOrder(asked, caller));
+  }
+
+  private async createOrder(asked: CreateOrderInput, caller: Actor): Promise<Result<OrderView>> {
     const wf = await this.deps.workflows.get(asked.workflow ?? DEFAULT_WORKFLOW);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${asked.workflow}'`, { workflow: asked.workflow });
     const lines = this.deps.prices ? await this.deps.prices.price(asked.lines, asked.currency, caller) : pricedAsSent(asked.lines);
@@ -191,6 +198,15 @@ export class OrderService {
 
   /** Runs a command against the order's current state; see the class comment for races. */
   async execute(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return this.counted(command.type, await this.decideAndSave(id, command, actor, opts));
+  }
+
+  private counted<T>(type: string, result: Result<T>): Result<T> {
+    this.deps.metrics?.command(type, result.ok ? 'ok' : result.code);
+    return result;
+  }
+
+  private async decideAndSave(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<OrderView>> {
     for (let attempt = 1; attempt <= (this.deps.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS); attempt++) {
       const found = await this.load(id, actor);
       if (!found.ok) return found;

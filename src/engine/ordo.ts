@@ -18,7 +18,9 @@ import { ModificationService } from './modification-service.js';
 import { FulfillmentService } from './fulfillment-service.js';
 import { OrderService } from './order-service.js';
 import { ApprovalService } from './approval-service.js';
-import { CompletionService, rehearsalHandler, type CompletionHandler } from './completion-service.js';
+import { CompletionService, messagingHandler, type CompletionHandler } from './completion-service.js';
+import { NotificationService } from './notifications/notification-service.js';
+import { notificationSettings, type NotificationSettings } from './notifications/settings.js';
 import { screenByRules, type FraudRules, type Screening } from '../domain/fraud.js';
 import type { Order } from '../domain/order.js';
 import { PaymentService } from './payment-service.js';
@@ -28,11 +30,19 @@ import { StockService } from './stock-service.js';
 import { PriceService } from './price-service.js';
 import { Sweeper } from './sweeper.js';
 import { WorkflowCatalog } from './workflow-catalog.js';
+import { EventStream } from './events/event-stream.js';
+import { Relay, type RelayOptions } from './events/relay.js';
+import type { EventSubscriber } from './events/subscriber.js';
+import { Announcer } from './events/wake.js';
+import { Metrics } from './metrics.js';
+import { registerEngineGauges } from './engine-gauges.js';
+import { WebhookService } from './webhooks/webhook-service.js';
+import type { WebhookOptions } from './webhooks/settings.js';
 
 /** Whether an error means the database cannot be reached now (503 and Retry-After, not 500): for the HTTP and CLI shells. */
 export { isDatabaseUnavailable } from '../store/unavailable.js';
 
-export interface OrdoOptions {
+export interface OrdoOptions extends NotificationSettings {
   /** An external PostgreSQL; without it Ordo starts its embedded server. */
   readonly databaseUrl?: string;
   /** Where the embedded server keeps its data (default ./.ordo, or ORDO_DATA_DIR). */
@@ -46,7 +56,7 @@ export interface OrdoOptions {
   readonly gatewaySecrets?: Readonly<Record<string, string>>;
   /** Fraud screening for workflows with a review (Nexway): the built-in rules, or a screener of your own. */
   readonly fraud?: { readonly rules?: FraudRules; readonly screen?: (order: Order) => Promise<Screening> };
-  /** Completion step handlers (deliver, invoice, confirm); the built-in ones succeed unless told to fail. */
+  /** Completion step handlers (deliver, invoice, confirm); the built-in ones succeed unless told to fail, and send the confirmation and cancellation notice through the notifier. */
   readonly completionHandler?: CompletionHandler;
   /** Gateways of your own, or in place of the built-in `simulated` one (same name). */
   readonly gateways?: (pool: pg.Pool) => readonly PaymentGateway[];
@@ -74,6 +84,10 @@ export interface OrdoOptions {
    * at start). `citus` runs them on plain PostgreSQL too (the tests do).
    */
   readonly statements?: StatementsSetting;
+  /** The relay's batch, polling and retention (default retention: ORDO_EVENT_RETENTION_DAYS, else 30 days). */
+  readonly relay?: RelayOptions;
+  /** Webhook delivery: private targets, retry schedule, concurrency (default: ORDO_ALLOW_PRIVATE_WEBHOOKS, ORDO_WEBHOOK_RETRIES). */
+  readonly webhooks?: WebhookOptions;
 }
 
 export interface Ordo {
@@ -93,6 +107,16 @@ export interface Ordo {
   /** How this deployment lets callers in: read by the HTTP shell and `ordo serve`. */
   readonly access: AccessSettings;
   readonly idempotency: IdempotencyService;
+  /** The event stream to pull (GET /v1/events). */
+  readonly events: EventStream;
+  /** Customer and staff messages: a subscriber of the event stream (GET /v1/orders/{id}/notifications). */
+  readonly notifications: NotificationService;
+  /** Places events and runs their subscribers: started by `ordo serve` and `ordo relay`. */
+  readonly relay: Relay;
+  /** What GET /metrics serves. */
+  readonly metrics: Metrics;
+  /** Webhook subscriptions, their delivery log and re-sends; a subscriber of the relay. */
+  readonly webhooks: WebhookService;
   /** The workflows as this deployment runs them: presets with the merchant's settings and statuses. */
   readonly workflows: WorkflowCatalog;
   readonly clock: Clock;
@@ -116,6 +140,7 @@ export interface AccessSettings {
 
 export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const statements = options.statements ?? statementsSetting(process.env.ORDO_STATEMENTS);
+  const retentionDays = options.relay?.retentionDays ?? retentionFromEnv();
   let server: EmbeddedServer | undefined;
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
@@ -150,11 +175,27 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   }
   const gateways: ReadonlyMap<string, PaymentGateway> = new Map(enabled.map((name) => [name, all.get(name)!]));
   const prices = new PriceService({ pool, clock, enforcePrices: access.enforcePrices });
-  const orders = new OrderService({ ...deps, prices, onlineGateway: enabled[0] ?? 'simulated', ...(options.onError ? { onError: options.onError } : {}), ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
-  const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? rehearsalHandler });
+  // The event stream's readers; each is added below where it is made.
+  const subscribers: EventSubscriber[] = [];
+  const relay = new Relay({ pool, clock, databaseUrl, subscribers, ...options.relay, retentionDays, ...(options.onError ? { onError: options.onError } : {}) });
+  const announcer = new Announcer(pool);
+  const webhooks = new WebhookService({ pool, clock, dialect, newId: deps.newId, wake: () => (relay.running ? relay.nudge() : announcer.announce()), ...(options.webhooks ? { options: options.webhooks } : {}), ...(options.onError ? { onError: options.onError } : {}) });
+  subscribers.push(webhooks);
+  const metrics = new Metrics(pool);
+  const orders = new OrderService({ ...deps, metrics, prices, onlineGateway: enabled[0] ?? 'simulated', ...(options.onError ? { onError: options.onError } : {}), ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
+  // A saved change wakes this process's relay; without one running here, relays elsewhere.
+  orders.onSaved(async () => {
+    if (relay.running) relay.nudge();
+    else announcer.announce();
+    return false;
+  });
+  const notifications = new NotificationService({ ...deps, orders, ...notificationSettings(options) });
+  subscribers.push(notifications);
+  registerEngineGauges(metrics, pool, clock, { webhooks, notifications });
+  const completions = new CompletionService({ pool, clock, orders, handler: options.completionHandler ?? messagingHandler((step, order) => notifications.sendStep(step, order)) });
   orders.onSaved((order, wf) => completions.afterSave(order, wf));
   const settings: AccessSettings = { ...access, simulation: gateways.get('simulated') instanceof SimulatedGateway };
-  const payments = new PaymentService({ ...deps, orders, gateways, simulation: settings.simulation, ...(options.onError ? { onError: options.onError } : {}) });
+  const payments = new PaymentService({ ...deps, metrics, orders, gateways, simulation: settings.simulation, ...(options.onError ? { onError: options.onError } : {}) });
   orders.onSaved((order, wf) => payments.afterSave(order, wf));
   const cancellations = new CancellationService({ orders, payments });
   orders.onSaved((order, wf) => cancellations.afterSave(order, wf));
@@ -166,6 +207,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     returns: new ReturnService({ ...deps, orders, payments }),
     modifications: new ModificationService({ ...deps, orders, payments }),
     completions,
+    notifications,
     approvals: new ApprovalService({ orders, payments }),
     gateways,
     stock: new StockService(deps),
@@ -174,6 +216,10 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     prices,
     access: settings,
     idempotency: new IdempotencyService(deps),
+    events: new EventStream({ pool, relay }),
+    relay,
+    metrics,
+    webhooks,
     workflows,
     clock,
     pool,
@@ -182,11 +228,21 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     embedded: server !== undefined,
     ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
     close: async () => {
+      webhooks.close();
       // A pool whose database is gone or hung must not hold up the shutdown: wait half a second at most.
       await Promise.race([pool.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
       await server?.stop();
     },
   };
+}
+
+/** How many days events are kept: ORDO_EVENT_RETENTION_DAYS, at least 7 (deliveries retry for about 3½ days). */
+function retentionFromEnv(): number {
+  const raw = process.env.ORDO_EVENT_RETENTION_DAYS;
+  if (raw === undefined || raw === '') return 30;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 7) throw new Error(`ORDO_EVENT_RETENTION_DAYS must be a whole number of days >= 7, not '${raw}'`);
+  return days;
 }
 
 /** The built-in screening rules a merchant sets in the environment: ORDO_FRAUD_AMOUNT_ABOVE, ORDO_FRAUD_EMAIL_DOMAINS (comma-separated). */

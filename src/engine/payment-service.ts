@@ -20,6 +20,7 @@ import { accept, reject, type Result } from '../domain/result.js';
 import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';
 import { eventNotApplied, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
 import type { Clock } from './clock.js';
+import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
 import { gatewayFor, type CommandOptions, type CreateOrderInput, type OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
@@ -54,7 +55,7 @@ const gatewayActor = (name: string): Actor => ({ kind: 'gateway', id: name });
 
 export class PaymentService {
   constructor(
-    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway>; onError?: (err: unknown) => void; simulation?: boolean },
+    private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator; orders: OrderService; gateways: ReadonlyMap<string, PaymentGateway>; onError?: (err: unknown) => void; simulation?: boolean; metrics?: Pick<Metrics, 'gatewayCall'> },
   ) {}
 
   /** Rehearsal outcomes are for staff only once the simulated gateway is off: a shop or a customer cannot make money appear. */
@@ -225,12 +226,15 @@ export class PaymentService {
     if (!gateway) throw new Error(`payment ${payment.id} uses gateway '${payment.gateway}', which this Ordo does not have`);
     const call = { key: intent.key, paymentId: payment.id, amount: intent.amount, currency: order.currency, reference: payment.reference, options: { ...payment.options, ...intent.options } };
     const by = gatewayActor(gateway.name);
+    const timed = this.deps.metrics?.gatewayCall(gateway.name, intent.op);
     if (intent.op === 'refund') {
-      const answer = await gateway.refund(call);
+      const answer = await gateway.refund(call).catch(failed(timed));
+      timed?.(answer.outcome);
       await this.deps.orders.execute(order.id, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by);
       return;
     }
-    const answer = await gateway[intent.op](call);
+    const answer = await gateway[intent.op](call).catch(failed(timed));
+    timed?.(answer.outcome);
     await this.deps.orders.execute(order.id, {
       type: 'record_gateway_result', paymentId: payment.id, key: intent.key, outcome: answer.outcome, reference: answer.reference,
       ...(answer.amount !== undefined ? { amount: answer.amount } : {}),
@@ -268,3 +272,9 @@ export class PaymentService {
     return command(orderId);
   }
 }
+
+/** Notes a gateway call that threw as an 'error' outcome, and lets the error go on. */
+const failed = (timed: ((outcome: string) => void) | undefined) => (err: unknown): never => {
+  timed?.('error');
+  throw err;
+};

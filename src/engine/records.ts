@@ -1,5 +1,11 @@
-/** Turns a decision's events into the history and outbox rows written with it: one of each per event. */
+/**
+ * Turns a decision's events into the history and outbox rows written with it: one of each per
+ * event. An outbox row's payload is the event as consumers read it (docs/events.md): who acted,
+ * and data that needs no other call: the event's own detail and the order as this save left it.
+ */
 import { systemActor, type Actor } from '../domain/actor.js';
+import { totalsOf } from '../domain/totals.js';
+import { publicType } from '../domain/event-types.js';
 import type { OrderEvent } from '../domain/events.js';
 import type { Order } from '../domain/order.js';
 import type { HistoryRow, OutboxRow } from '../store/orders.js';
@@ -8,6 +14,7 @@ import type { IdGenerator } from './ids.js';
 export function recordsFor(order: Order, events: readonly OrderEvent[], actor: Actor, now: Date, newId: IdGenerator) {
   const history: HistoryRow[] = [];
   const outbox: OutboxRow[] = [];
+  let summary: OrderSummary | undefined;
   for (const e of events) {
     const by = e.type === 'order.status_changed' && e.bySystem ? systemActor : actor;
     const { bySystem: _internal, ...event } = e as OrderEvent & { bySystem?: boolean };
@@ -17,13 +24,25 @@ export function recordsFor(order: Order, events: readonly OrderEvent[], actor: A
     } else {
       history.push({ ...base, id: newId(), type: event.type, track: null, from_state: null, to_state: null, reason: null, cause: null, data: event.data });
     }
-    const { type, ...detail } = event;
+    const { type: _type, ...rest } = event;
+    const detail = 'data' in rest ? rest.data : rest;
     outbox.push({
       id: newId(),
-      type,
-      payload: { orderId: order.id, workflow: order.workflow, version: order.version, status: order.status, actor: { kind: by.kind, id: by.id ?? null }, ...detail },
+      seq: outbox.length + 1,
+      type: publicType(e),
+      payload: { actor: { kind: by.kind, id: by.id ?? null }, data: { ...detail, order: (summary ??= summaryOf(order)) } },
       created_at: now,
     });
   }
   return { history, outbox };
 }
+
+/** The order as every event carries it: enough to act on without reading the order. */
+export interface OrderSummary {
+  readonly workflow: string;
+  readonly version: number;
+  readonly status: Order['status'];
+  readonly totals: ReturnType<typeof totalsOf>;
+}
+
+const summaryOf = (order: Order): OrderSummary => ({ workflow: order.workflow, version: order.version, status: order.status, totals: totalsOf(order) });

@@ -89,6 +89,8 @@ export type HttpProblemCode =
   | 'rate_limited'
   | 'internal_error'
   | 'method_not_allowed'
+  /** An event type pattern that names no event (GET /v1/events, webhook subscriptions). */
+  | 'unknown_event_type'
   | 'uri_too_long'
   | 'headers_too_large'
   | 'request_timeout'

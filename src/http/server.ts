@@ -27,9 +27,17 @@ import { cancellationRoutes } from './routes/cancellations.js';
 import { modificationRoutes } from './routes/modifications.js';
 import { returnRoutes } from './routes/returns.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { orderSearchRoutes } from './routes/order-search.js';
+import { demoRoutes } from './routes/demo.js';
+import { adminUiRoutes } from './admin-ui.js';
+import { eventRoutes } from './routes/events.js';
+import { registerMetrics } from './metrics.js';
+import { eventWebhooks } from './event-webhooks.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface ServerOptions {
   readonly logger?: boolean;
@@ -55,6 +63,8 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
       info: { title: 'Ordo', version: '1', description: 'Headless order processing: workflows, payments, stock, fulfillment, timers. Money is always integer minor units.' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an Ordo API key' } } },
       security: [{ bearer: [] }],
+      // What Ordo sends: one entry per event type (docs/events.md).
+      webhooks: eventWebhooks() as never, // path items, as @fastify/swagger passes them through
     },
     // The errors, their content type and codes, and public routes' lack of a key, per operation.
     transform: ({ schema, url, route }) => ({ schema: documentRoute(schema as RouteSchema, route, { rateLimited: app.hasPlugin('@fastify/rate-limit') }) as FastifySchema, url }),
@@ -96,6 +106,7 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   healthRoutes(app, ordo);
   orderRoutes(app, ordo);
   workflowRoutes(app, ordo);
+  (await import('./routes/counts.js')).countRoutes(app, ordo);
   apiKeyRoutes(app, ordo);
   customerTokenRoutes(app, ordo);
   priceRoutes(app, ordo);
@@ -106,8 +117,15 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
   returnRoutes(app, ordo);
   modificationRoutes(app, ordo);
   approvalRoutes(app, ordo);
+  notificationRoutes(app, ordo);
   await gatewayEventRoutes(app, ordo);
   clockRoutes(app, ordo);
+  orderSearchRoutes(app, ordo);
+  demoRoutes(app, ordo);
+  await adminUiRoutes(app);
+  eventRoutes(app, ordo);
+  registerMetrics(app, ordo);
+  webhookRoutes(app, ordo);
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -25,6 +25,7 @@ export const LAYOUT: readonly Placement[] = [
   { table: 'outbox', by: 'order_id', colocateWith: 'orders' },
   { table: 'timers', by: 'order_id', colocateWith: 'orders' },
   { table: 'gateway_events', by: 'order_id', colocateWith: 'orders' },
+  { table: 'notifications', by: 'order_id', colocateWith: 'orders' },
   // Found by their own id (a payment named in a callback, a fulfillment in a URL).
   { table: 'payments', by: 'id' },
   { table: 'order_refs', by: 'id' },
@@ -39,6 +40,11 @@ export const LAYOUT: readonly Placement[] = [
   { table: 'idempotency_keys', reference: true },
   { table: 'simulated_gateway_operations', reference: true },
   { table: 'ordo_clock', reference: true },
+  // The stream's highest place: one row, updated by the one placer at a time.
+  { table: 'event_places', reference: true },
+  // Webhooks: the few subscriptions everywhere (before the deliveries, whose key points at them); a delivery beside its order.
+  { table: 'webhook_subscriptions', reference: true },
+  { table: 'webhook_deliveries', by: 'order_id', colocateWith: 'orders' },
 ];
 
 /** Migration bookkeeping: only the coordinator runs migrations. */

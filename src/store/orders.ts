@@ -25,6 +25,8 @@ export interface HistoryRow {
 
 export interface OutboxRow {
   readonly id: string;
+  /** 1 for the save's first event, 2 for its second…: added to the order's count of events. */
+  readonly seq: number;
   readonly type: string;
   readonly payload: Readonly<Record<string, unknown>>;
   readonly created_at: Date;
@@ -35,9 +37,10 @@ const HISTORY_INSERT = `INSERT INTO order_history (id, order_id, type, track, fr
   FROM w, jsonb_to_recordset($HISTORY::jsonb) AS h(id uuid, type text, track text, from_state text, to_state text,
     actor_kind text, actor_id text, reason text, cause text, data jsonb, at timestamptz)`;
 
-const OUTBOX_INSERT = `INSERT INTO outbox (id, order_id, type, payload, created_at)
-  SELECT o.id, w.id, o.type, o.payload, o.created_at
-  FROM w, jsonb_to_recordset($OUTBOX::jsonb) AS o(id uuid, type text, payload jsonb, created_at timestamptz)`;
+/** Events take the order's next numbers (w.events_before + 1, + 2, …) and its code as saved. */
+const OUTBOX_INSERT = `INSERT INTO outbox (id, order_id, type, payload, created_at, sequence, order_code)
+  SELECT o.id, w.id, o.type, o.payload, o.created_at, w.events_before + o.seq, w.code
+  FROM w, jsonb_to_recordset($OUTBOX::jsonb) AS o(id uuid, type text, payload jsonb, created_at timestamptz, seq int)`;
 
 const withRecords = (sql: string, history: number, outbox: number) =>
   sql.replace('$HISTORY', `$${history}`).replace('$OUTBOX', `$${outbox}`);
@@ -72,9 +75,9 @@ const refInsert = (refs: number, changed: string) => `r AS (
 )`;
 
 const INSERT_ORDER = `WITH w AS (
-  INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
-  VALUES ($1, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
-  RETURNING id, code
+  INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at, events)
+  VALUES ($1, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, jsonb_array_length($14::jsonb))
+  RETURNING id, code, 0 AS events_before
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
 ), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}
@@ -94,11 +97,11 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
 
 const UPDATE_ORDER = `WITH w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
-    code = coalesce(code, $19::bigint)
+    code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2
     -- Into a status of the merchant's own: only while the workflow's changes are still those the command read.
     AND ($20::int IS NULL OR EXISTS (SELECT 1 FROM workflow_customizations c WHERE c.workflow = orders.workflow AND c.revision = $20::int FOR SHARE))
-  RETURNING id
+  RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
 ), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}

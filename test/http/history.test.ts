@@ -26,7 +26,7 @@ describe('rows written with each change', () => {
     ]);
     const outbox = await outboxRows(t, order.id);
     expect(outbox.map((r) => r.type)).toEqual(['order.created', 'order.status_changed']);
-    expect(outbox[1]!.payload).toMatchObject({ orderId: order.id, workflow: 'standard', version: 1, track: 'order', from: 'draft', to: 'placed', actor: { kind: 'admin', id: adminId } });
+    expect(outbox[1]!.payload).toMatchObject({ actor: { kind: 'admin', id: adminId }, data: { track: 'order', from: 'draft', to: 'placed', order: { workflow: 'standard', version: 1 } } });
   });
 
   it('one status change adds exactly one history row and one outbox row, with actor, reason, from and to', async () => {
@@ -46,14 +46,14 @@ describe('rows written with each change', () => {
     const event = (await outboxRows(t, order.id)).at(-1)!;
     expect(event.type).toBe('order.status_changed');
     expect(event.payload).toMatchObject({
-      orderId: order.id,
-      version: 2,
-      status: { order: 'cancelled', payment: 'unpaid', fulfillment: 'unfulfilled' },
-      track: 'order',
-      from: 'placed',
-      to: 'cancelled',
-      reason: 'customer phoned',
       actor: { kind: 'admin', id: adminId },
+      data: {
+        track: 'order',
+        from: 'placed',
+        to: 'cancelled',
+        reason: 'customer phoned',
+        order: { version: 2, status: { order: 'cancelled', payment: 'unpaid', fulfillment: 'unfulfilled' } },
+      },
     });
   });
 
@@ -83,7 +83,7 @@ describe('rows written with each change', () => {
     const outbox = await outboxRows(t, order.id);
     expect(outbox).toHaveLength(history.length);
     const changes = history.filter((h) => h.type === 'order.status_changed').map((h) => `${h.track}:${h.from_state}->${h.to_state}`);
-    const events = outbox.filter((o) => o.type === 'order.status_changed').map((o) => `${o.payload.track}:${o.payload.from}->${o.payload.to}`);
+    const events = outbox.filter((o) => o.type === 'order.status_changed').map((o) => `${o.payload.data.track}:${o.payload.data.from}->${o.payload.data.to}`);
     expect(events).toEqual(changes);
     expect(changes).toEqual([
       'order:draft->placed',
@@ -92,7 +92,7 @@ describe('rows written with each change', () => {
       'fulfillment:shipped->returned',
       'order:placed->cancelled',
     ]);
-    expect(new Set(outbox.map((o) => o.payload.version))).toEqual(new Set([1, 2, 3, 4, 5]));
+    expect(new Set(outbox.map((o) => o.payload.data.order.version))).toEqual(new Set([1, 2, 3, 4, 5]));
   });
 
   it('a refused change writes no row anywhere', async () => {

@@ -208,7 +208,7 @@ describe('every version has its records', () => {
     const settled = await callback(t, { type: 'payment.settled', paymentId: o.payments[0].id }, { id: `s-${o.id}` });
     expect(settled.status).toBe(200);
     await t.call('POST', `/v1/orders/${o.id}/refunds`, { amount: 100, reason: 'x', simulate: 'pending' });
-    const versions = (await t.ordo.pool.query(`SELECT DISTINCT (payload->>'version')::int AS v FROM outbox WHERE order_id = $1 ORDER BY 1`, [o.id])).rows.map((r) => r.v);
+    const versions = (await t.ordo.pool.query(`SELECT DISTINCT (payload->'data'->'order'->>'version')::int AS v FROM outbox WHERE order_id = $1 ORDER BY 1`, [o.id])).rows.map((r) => r.v);
     const now = (await t.call('GET', `/v1/orders/${o.id}`)).body.version;
     expect(versions).toEqual(Array.from({ length: now }, (_, i) => i + 1));
   });

@@ -5,6 +5,8 @@ import type pg from 'pg';
 import type { Actor } from '../../src/domain/actor.js';
 import type { Rejection, Result } from '../../src/domain/result.js';
 import type { CreateOrderInput } from '../../src/engine/order-service.js';
+import { publicType } from '../../src/domain/event-types.js';
+import type { OrderEvent } from '../../src/domain/events.js';
 
 export const admin: Actor = { kind: 'admin', id: 'admin-test' };
 export const gateway: Actor = { kind: 'gateway', id: 'gw-test' };
@@ -101,11 +103,14 @@ export async function outbox(pool: pg.Pool, orderId: string): Promise<{ type: st
   return r.rows;
 }
 
-/** Every order's history and outbox hold one row per event, the same events in the same order. */
+/**
+ * Every order's history and outbox hold one row per event, the same events in the same order;
+ * the outbox names them as consumers see them (payment.changed to settled: payment.settled).
+ */
 export async function expectRecordsConsistent(pool: pg.Pool, orderId: string): Promise<void> {
   const h = await history(pool, orderId);
   const o = await outbox(pool, orderId);
-  expect(o.map((x) => x.type)).toEqual(h.map((x) => x.type));
+  expect(o.map((x) => x.type)).toEqual(h.map((x) => publicType({ type: x.type, data: x.data } as OrderEvent)));
 }
 
 /** The timers table is an index of the orders' own timer lists: the two hold the same rows. */

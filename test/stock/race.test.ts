@@ -111,7 +111,7 @@ describe.each(['plain', 'citus'] as const)('%s statements', (statements) => {
           backordered++;
           expect(marks).toHaveLength(1);
           expect(marks[0]!.data).toEqual({ skus: [sku] });
-          expect(events[0]!.payload).toMatchObject({ orderId: o.id, data: { skus: [sku] } });
+          expect(events[0]!.payload).toMatchObject({ data: { skus: [sku], order: { status: o.status } } });
         }
         // The order holds its unit either way.
         expect(o.lines[0]).toMatchObject({ reserved: 1, committed: 0 });

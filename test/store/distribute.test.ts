@@ -83,6 +83,7 @@ describe('on a Citus coordinator (simulated)', () => {
       ['distributed', 'outbox', 'order_id', 'orders'],
       ['distributed', 'timers', 'order_id', 'orders'],
       ['distributed', 'gateway_events', 'order_id', 'orders'],
+      ['distributed', 'notifications', 'order_id', 'orders'],
       ['distributed', 'payments', 'id', 'none'],
       ['distributed', 'order_refs', 'id', 'none'],
       ['distributed', 'inventory', 'sku', 'none'],
@@ -93,6 +94,9 @@ describe('on a Citus coordinator (simulated)', () => {
       ['reference', 'idempotency_keys'],
       ['reference', 'simulated_gateway_operations'],
       ['reference', 'ordo_clock'],
+      ['reference', 'event_places'],
+      ['reference', 'webhook_subscriptions'],
+      ['distributed', 'webhook_deliveries', 'order_id', 'orders'],
     ]);
     expect(report.done).toContain('outbox: distributed by order_id, co-located with orders');
     expect(report.done).toContain('api_keys: reference table (a copy on every node)');

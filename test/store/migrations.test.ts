@@ -69,7 +69,9 @@ async function expectCitusReadyKeys(db: pg.Client) {
   expect(codeDefault.rows[0]!.d).toBeNull();
   const indexes = await indexNames(db);
   expect(indexes).toContain('orders_code_idx');
-  expect(indexes).toContain('outbox_id_idx');
+  // The stream reads events by their place (012), which replaced the index by id.
+  expect(indexes).toContain('outbox_position_idx');
+  expect(indexes).toContain('outbox_order_sequence_idx');
   // Served by the new keys.
   expect(indexes).not.toContain('order_history_order_idx');
   expect(indexes).not.toContain('stock_movements_sku_idx');
@@ -123,6 +125,10 @@ describe('migrations', () => {
     );
     expect(counts.rows[0]).toEqual({ orders: 1, history: 1, outbox: 1, movements: 2, timers: 1, payments: 1, events: 1, refs: 1 });
     expect((await db.query('SELECT code::int AS code FROM orders')).rows).toEqual(before.rows);
+    // The event stream (012): the old event is the order's first, has its place, and the order counts it.
+    expect((await db.query('SELECT sequence::int, position::int, order_code::int AS code FROM outbox')).rows).toEqual([{ sequence: 1, position: 1, code: 1001 }]);
+    expect((await db.query('SELECT events::int FROM orders')).rows).toEqual([{ events: 1 }]);
+    expect((await db.query('SELECT top::int FROM event_places')).rows).toEqual([{ top: 1 }]);
     expect(before.rows[0]!.code).toBe(1001);
     // The sequence goes on where it was.
     expect((await db.query<{ code: number }>("SELECT nextval('order_code_seq')::int AS code")).rows[0]!.code).toBe(1002);

@@ -1,0 +1,171 @@
+/**
+ * The relay: gives committed events their place in the stream, hands them to the subscribers
+ * (webhooks, notifications) in the same transaction, and runs each subscriber's work outside any
+ * transaction. It runs in every `ordo serve` and alone as `ordo relay`; any number of relays may
+ * share a database (one places at a time; subscribers claim their work with row locks).
+ * It wakes when this process saved a change, on NOTIFY from other processes, and every `pollMs`.
+ */
+import type pg from 'pg';
+import { inTransaction } from '../../store/database.js';
+import { placeEvents, pruneEvents } from '../../store/events.js';
+import type { Clock } from '../clock.js';
+import { toEnvelope, type PlacedEvent } from './event.js';
+import type { EventSubscriber } from './subscriber.js';
+import { listen } from './wake.js';
+
+export interface RelayOptions {
+  /** Events placed per transaction. */
+  readonly batch?: number;
+  /** The polling fallback, for wakes that were lost. */
+  readonly pollMs?: number;
+  /** How long placed events (and finished deliveries and messages) are kept. */
+  readonly retentionDays?: number;
+}
+
+export interface RelayDeps extends RelayOptions {
+  readonly pool: pg.Pool;
+  readonly clock: Clock;
+  readonly databaseUrl: string;
+  readonly subscribers: readonly EventSubscriber[];
+  readonly onError?: (err: unknown) => void;
+}
+
+const DAY_MS = 86_400_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/** A wake-up that is not lost when it comes while nobody sleeps. */
+class Alarm {
+  #rung = false;
+  #wake: (() => void) | undefined;
+
+  ring(): void {
+    this.#rung = true;
+    this.#wake?.();
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.#rung) {
+      this.#rung = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        this.#rung = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+}
+
+export class Relay {
+  readonly #alarms = new Set<Alarm>();
+  #stopped = false;
+  #running = false;
+
+  constructor(private readonly deps: RelayDeps) {}
+
+  /** Whether this relay's loops run (in `ordo serve` and `ordo relay`). */
+  get running(): boolean {
+    return this.#running;
+  }
+
+  get retentionDays(): number {
+    return this.deps.retentionDays ?? 30;
+  }
+
+  /** Adds a reader of the stream (before `start`): a library user's own, in-process. */
+  subscribe(subscriber: EventSubscriber): void {
+    (this.deps.subscribers as EventSubscriber[]).push(subscriber);
+  }
+
+  /** Wakes every loop of this relay (a change was saved here, or another process announced one). */
+  nudge(): void {
+    for (const alarm of this.#alarms) alarm.ring();
+  }
+
+  /** Places every committed event that has no place yet; how many this call placed. */
+  async place(): Promise<number> {
+    const batch = this.deps.batch ?? 500;
+    let total = 0;
+    for (;;) {
+      const placed = await inTransaction(this.deps.pool, async (tx) => {
+        const rows = await placeEvents(tx, this.deps.clock.now(), batch);
+        const events: PlacedEvent[] = rows.map(toEnvelope);
+        if (events.length) for (const s of this.deps.subscribers) await s.fanOut(tx, events);
+        return events.length;
+      });
+      total += placed;
+      if (placed < batch) return total;
+    }
+  }
+
+  /** Places and works until nothing is left to do now (retries due later stay): for tests and `ordo relay --once`. */
+  async drain(): Promise<void> {
+    for (;;) {
+      let done = await this.place();
+      for (const s of this.deps.subscribers) done += await s.work();
+      if (done === 0) {
+        for (const s of this.deps.subscribers) await s.settle?.();
+        return;
+      }
+    }
+  }
+
+  /** Deletes what is older than the retention; how many events went. */
+  async prune(): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - this.retentionDays * DAY_MS);
+    let events = 0;
+    for (let n = -1; n !== 0; events += n) n = await pruneEvents(this.deps.pool, before);
+    for (const s of this.deps.subscribers) await s.prune?.(before);
+    return events;
+  }
+
+  /** Runs the loops until the returned function is called; it resolves once they stopped. */
+  start(): () => Promise<void> {
+    this.#stopped = false;
+    this.#running = true;
+    const onError = this.deps.onError ?? (() => {});
+    const stopListening = listen(this.deps.databaseUrl, () => this.nudge(), onError);
+    const placing = this.#loop(async () => {
+      const n = await this.place();
+      if (n > 0) this.nudge();
+      return n;
+    });
+    const working = this.deps.subscribers.map((s) => this.#loop(() => s.work()));
+    const pruneNow = () => void this.prune().catch(onError);
+    pruneNow();
+    const pruning = setInterval(pruneNow, PRUNE_EVERY_MS).unref();
+    return async () => {
+      this.#stopped = true;
+      clearInterval(pruning);
+      this.nudge();
+      await Promise.all([placing, ...working]);
+      await stopListening();
+      for (const s of this.deps.subscribers) await s.settle?.();
+      this.#running = false;
+    };
+  }
+
+  async #loop(step: () => Promise<number>): Promise<void> {
+    const alarm = new Alarm();
+    this.#alarms.add(alarm);
+    const pollMs = this.deps.pollMs ?? 1000;
+    try {
+      while (!this.#stopped) {
+        let done = 0;
+        try {
+          done = await step();
+        } catch (err) {
+          (this.deps.onError ?? (() => {}))(err);
+        }
+        if (done === 0 && !this.#stopped) await alarm.sleep(pollMs);
+      }
+    } finally {
+      this.#alarms.delete(alarm);
+    }
+  }
+}

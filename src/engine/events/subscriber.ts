@@ -1,0 +1,20 @@
+/**
+ * What reads the event stream: webhook subscriptions and the notifier. The relay hands each
+ * subscriber the events it places, inside the placing transaction, so that the work they call
+ * for (a delivery, a message) is queued exactly once, and then lets the subscriber do that work
+ * outside any transaction, as often as there is some.
+ */
+import type pg from 'pg';
+import type { PlacedEvent } from './event.js';
+
+export interface EventSubscriber {
+  readonly name: string;
+  /** Queues what `events` call for, in the transaction that places them (rolled back with it). */
+  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<void>;
+  /** Does work that is due now, outside any transaction; how many items it handled (0: none due). */
+  work(): Promise<number>;
+  /** Forgets finished work older than `before` (the retention of the stream). */
+  prune?(before: Date): Promise<number>;
+  /** Waits for work started by `work()` that is still running (called on stop). */
+  settle?(): Promise<void>;
+}

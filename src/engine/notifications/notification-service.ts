@@ -1,0 +1,170 @@
+/**
+ * Customer and staff messages, a subscriber of the event stream. In the relay's placing
+ * transaction it works out which messages each event calls for, renders them and queues them
+ * (once per order, event, message and recipient: a fan-out done twice adds nothing). Outside
+ * any transaction it claims due messages under a lease, sends them through the notifier a few
+ * at a time, and records each outcome if it still holds the lease; failures are retried on the
+ * webhooks' schedule, then marked failed. A process killed mid-send leaves a lease that lapses,
+ * and the message is sent again (with the same Message-ID).
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Actor } from '../../domain/actor.js';
+import { messagesFor, NOTIFYING_TYPES } from '../../domain/notifications/messages-for.js';
+import type { Order } from '../../domain/order.js';
+import { accept, type Result } from '../../domain/result.js';
+import type { StoreDialect } from '../../store/dialect.js';
+import {
+  claimDueNotifications, insertNotifications, notificationCounts, orderNotifications, ordersByIds,
+  pruneNotifications, recordFailure, recordSent, type NewNotification, type NotificationRecord,
+} from '../../store/notifications.js';
+import type { Clock } from '../clock.js';
+import type { PlacedEvent } from '../events/event.js';
+import type { EventSubscriber } from '../events/subscriber.js';
+import type { IdGenerator } from '../ids.js';
+import type { HistoryEntryView } from '../order-view.js';
+import type { OrderService } from '../order-service.js';
+import type { WorkflowCatalog } from '../workflow-catalog.js';
+import { LinkReminders } from './link-reminders.js';
+import { MessageMaker } from './message-maker.js';
+import { historyEntryOf, notificationView, weave, type NotificationView } from './notification-view.js';
+import type { Notifier } from './notifier.js';
+import { retryDelayMs, RETRY_SCHEDULE_SECONDS } from './retry-schedule.js';
+import { attempt, outgoing } from './sending.js';
+import { StepMessages, type MessageStep } from './step-messages.js';
+import { Templates } from './templates.js';
+
+export interface NotificationOptions {
+  /** Where staff messages go (ORDO_STAFF_EMAIL); without it none are made. */
+  readonly staffEmail?: string;
+  /** Seconds between attempts after each failure; the message fails after the last. */
+  readonly retrySchedule?: readonly number[];
+  /** Messages sent at once by one relay. */
+  readonly concurrency?: number;
+  /** How long a sender holds a message before another may take it (longer than a send may last). */
+  readonly leaseSeconds?: number;
+  /** Another templates folder (tests). */
+  readonly templatesDir?: string;
+}
+
+export interface NotificationServiceDeps extends NotificationOptions {
+  readonly pool: pg.Pool;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+  readonly dialect: StoreDialect;
+  readonly workflows: WorkflowCatalog;
+  readonly orders: OrderService;
+  readonly notifier: Notifier;
+}
+
+export class NotificationService implements EventSubscriber {
+  readonly name = 'notifications';
+  readonly #maker: MessageMaker;
+  readonly #reminders: LinkReminders;
+  readonly #steps: StepMessages;
+
+  constructor(private readonly deps: NotificationServiceDeps) {
+    this.#maker = new MessageMaker({ templates: new Templates(deps.templatesDir), newId: deps.newId, staffEmail: deps.staffEmail });
+    this.#reminders = new LinkReminders({ pool: deps.pool, clock: deps.clock, maker: this.#maker, workflowOf: (name) => deps.workflows.get(name) });
+    this.#steps = new StepMessages({ ...deps, maker: this.#maker, leaseSeconds: this.#leaseSeconds });
+  }
+
+  get notifier(): string {
+    return this.deps.notifier.name;
+  }
+
+  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<void> {
+    const candidates = events.filter((e) => e.orderId !== null && NOTIFYING_TYPES.has(e.type));
+    if (candidates.length === 0) return;
+    const orders = await ordersByIds(tx, candidates.map((e) => e.orderId!));
+    const workflows = new Map((await this.deps.workflows.list()).map((wf) => [wf.name, wf]));
+    const now = this.deps.clock.now();
+    const rows: NewNotification[] = [];
+    for (const event of candidates) {
+      const order = orders.get(event.orderId!);
+      const wf = order && workflows.get(order.workflow);
+      if (!order || !wf) continue;
+      for (const wanted of messagesFor(event, order, wf)) {
+        const row = await this.#maker.make(wanted, event, order, wf, 'event', now);
+        if (row) rows.push(row);
+      }
+    }
+    await insertNotifications(tx, rows);
+  }
+
+  async work(): Promise<number> {
+    const reminded = await this.#reminders.queue();
+    const token = randomUUID();
+    const claimed = await claimDueNotifications(this.deps.pool, this.deps.dialect, this.deps.clock.now(), this.#concurrency * 2, token, this.#leaseSeconds);
+    await inParallel(claimed, this.#concurrency, (n) => this.#deliver(n, token));
+    return reminded + claimed.length;
+  }
+
+  async prune(before: Date): Promise<number> {
+    let total = 0;
+    for (let n = -1; n !== 0; total += n) n = await pruneNotifications(this.deps.pool, before);
+    return total;
+  }
+
+  /** A completion step that is a message (Nexway's confirmation and cancellation notice), sent now (step-messages.ts). */
+  sendStep(step: MessageStep, order: Order): Promise<'done' | 'failed'> {
+    return this.#steps.send(step, order);
+  }
+
+  /** An order's messages (GET /v1/orders/{id}/notifications): any to staff, only its own to a customer. */
+  async list(orderId: string, actor: Actor): Promise<Result<readonly NotificationView[]>> {
+    const visible = await this.#visible(orderId, actor);
+    return visible.ok ? accept(visible.value.map(notificationView)) : visible;
+  }
+
+  /** The order's history (already read by this caller) with the messages sent or given up on woven in, as the caller may see them. */
+  async withHistory(orderId: string, history: readonly HistoryEntryView[], actor: Actor): Promise<HistoryEntryView[]> {
+    const entries = forCaller(await orderNotifications(this.deps.pool, orderId), actor)
+      .flatMap((n) => historyEntryOf(n) ?? [])
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return weave(history, entries);
+  }
+
+  /** Messages waiting to go out and messages given up on (for /metrics). */
+  counts(): Promise<{ pending: number; failed: number }> {
+    return notificationCounts(this.deps.pool);
+  }
+
+  async #visible(orderId: string, actor: Actor): Promise<Result<NotificationRecord[]>> {
+    // The order's own read decides who may see it (a customer sees only its own orders).
+    const order = await this.deps.orders.get(orderId, actor);
+    if (!order.ok) return order;
+    return accept(forCaller(await orderNotifications(this.deps.pool, orderId), actor));
+  }
+
+  async #deliver(n: NotificationRecord, token: string): Promise<void> {
+    const failure = await attempt(() => this.deps.notifier.send(outgoing(n)));
+    if (failure === undefined) {
+      await recordSent(this.deps.pool, n.orderId, n.id, token, this.deps.clock.now());
+      return;
+    }
+    const delay = retryDelayMs(n.attempts, this.deps.retrySchedule ?? RETRY_SCHEDULE_SECONDS);
+    const retryAt = delay === undefined ? null : new Date(this.deps.clock.now().getTime() + delay);
+    await recordFailure(this.deps.pool, n.orderId, n.id, token, failure, retryAt);
+  }
+
+  get #concurrency(): number {
+    return this.deps.concurrency ?? 4;
+  }
+
+  get #leaseSeconds(): number {
+    return this.deps.leaseSeconds ?? 120;
+  }
+}
+
+/** Staff messages are the merchant's business: a customer sees only those sent to the customer. */
+const forCaller = (all: NotificationRecord[], actor: Actor) => (actor.kind === 'customer' ? all.filter((n) => n.audience === 'customer') : all);
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,114 @@
+/**
+ * The event stream's storage: the outbox rows, read in the order of their place in the stream.
+ *
+ * An event's place (`position`) is given after its transaction committed, by one placer at a
+ * time (a transaction-level advisory lock), counting on from the highest place given (kept in
+ * event_places, since events are pruned). So once
+ * place p is visible, every place below p is visible too: a reader that has seen up to p never
+ * misses an event committed later, because that event can only get a place above p.
+ */
+import type { Db } from './database.js';
+
+/** An outbox row as the stream serves it. */
+export interface StoredEvent {
+  readonly id: string;
+  readonly order_id: string;
+  readonly order_code: number | null;
+  readonly sequence: number;
+  readonly type: string;
+  readonly payload: { readonly actor: { readonly kind: string; readonly id: string | null }; readonly data: Record<string, unknown> };
+  readonly created_at: Date;
+  readonly position: number;
+}
+
+/** Store-wide events (a webhook switched off) are kept as the events of this one id. */
+export const STORE_STREAM = '00000000-0000-0000-0000-000000000000';
+
+/** Any fixed number: the advisory lock that lets one transaction at a time give places. */
+const PLACER_LOCK = 0x6f72646f; // "ordo"
+
+const COLUMNS = 'id, order_id, order_code, sequence, type, payload, created_at, position';
+
+/**
+ * Gives the next `limit` committed events without a place their places, inside `tx`: an order's
+ * events in sequence order; events committed after a placing get places after it. Returns them; an empty list
+ * when there were none, or another transaction is placing now (it will place these too).
+ */
+export async function placeEvents(tx: Db, now: Date, limit: number): Promise<StoredEvent[]> {
+  const lock = await tx.query<{ ok: boolean }>({ name: 'ordo_place_lock', text: 'SELECT pg_try_advisory_xact_lock($1) AS ok', values: [PLACER_LOCK] });
+  if (!lock.rows[0]!.ok) return [];
+  const res = await tx.query<StoredEvent>({
+    name: 'ordo_place_events',
+    text: `WITH picked AS (
+        SELECT order_id, sequence FROM outbox WHERE position IS NULL ORDER BY created_at, order_id, sequence LIMIT $1
+      ), upto AS (
+        SELECT order_id, max(sequence) AS last FROM picked GROUP BY order_id
+      ), unplaced AS (
+        -- With each picked event, its order's unplaced events before it: none is left behind to be placed after it.
+        SELECT o.order_id, o.id, o.created_at, o.sequence FROM outbox o JOIN upto ON o.order_id = upto.order_id AND o.sequence <= upto.last
+        WHERE o.position IS NULL
+      ), next AS (
+        -- An order's events stay in sequence order even if the clocks of the processes that wrote
+        -- them disagree: each order's events come together, orders in the order of their first event.
+        SELECT order_id, id, row_number() OVER (ORDER BY first, order_id, sequence) AS n
+        FROM (SELECT *, min(created_at) OVER (PARTITION BY order_id) AS first FROM unplaced) u
+      ), base AS (
+        UPDATE event_places SET top = top + (SELECT count(*) FROM next) RETURNING top - (SELECT count(*) FROM next) AS top
+      )
+      UPDATE outbox o SET position = base.top + next.n, published_at = $2
+      FROM next, base WHERE o.order_id = next.order_id AND o.id = next.id
+      RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}`,
+    values: [limit, now],
+  });
+  return res.rows.sort((a, b) => a.position - b.position);
+}
+
+export interface EventFilter {
+  readonly after: number;
+  readonly limit: number;
+  /** Type patterns (`order.*`, `payment.settled`); any of them. */
+  readonly types?: readonly string[];
+  readonly orderId?: string;
+}
+
+/** Placed events after a place, in stream order. */
+export async function readEvents(db: Db, filter: EventFilter): Promise<StoredEvent[]> {
+  const values: unknown[] = [filter.after, filter.limit];
+  const where = ['position > $1'];
+  if (filter.orderId) {
+    values.push(filter.orderId);
+    where.push(`order_id = $${values.length}`);
+  }
+  if (filter.types?.length) {
+    values.push(filter.types.map((p) => (p === '*' ? '%' : p.endsWith('.*') ? `${p.slice(0, -1)}%` : p)));
+    where.push(`type LIKE ANY ($${values.length}::text[])`);
+  }
+  const res = await db.query<StoredEvent>(`SELECT ${COLUMNS} FROM outbox WHERE ${where.join(' AND ')} ORDER BY position LIMIT $2`, values);
+  return res.rows;
+}
+
+/** The age of the oldest event not yet placed, in seconds (0 when none wait): the relay's lag. */
+export async function unplacedLag(db: Db, now: Date): Promise<number> {
+  const res = await db.query<{ oldest: Date | null }>('SELECT min(created_at) AS oldest FROM outbox WHERE position IS NULL');
+  const oldest = res.rows[0]!.oldest;
+  return oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0;
+}
+
+/** Deletes placed events older than `before`, a batch at a time; how many went. */
+export async function pruneEvents(db: Db, before: Date, batch = 5000): Promise<number> {
+  const res = await db.query(
+    `DELETE FROM outbox o USING (SELECT order_id, id FROM outbox WHERE position IS NOT NULL AND created_at < $1 LIMIT $2) old
+     WHERE o.order_id = old.order_id AND o.id = old.id`,
+    [before, batch],
+  );
+  return res.rowCount ?? 0;
+}
+
+/** Writes a store-wide event (not about an order), numbered after the store stream's last one. */
+export async function appendStoreEvent(db: Db, id: string, type: string, data: Record<string, unknown>, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO outbox (id, order_id, type, payload, created_at, sequence)
+     SELECT $1, $2, $3, $4, $5, coalesce(max(sequence), 0) + 1 FROM outbox WHERE order_id = $2`,
+    [id, STORE_STREAM, type, { actor: { kind: 'system', id: null }, data }, now],
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * The event stream (issue 12): every change leaves as events with a per-order sequence, served
+ * in commit order by GET /v1/events with a cursor that never skips a transaction that committed
+ * late, and pruned after the retention.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import type { PlacedEvent } from '../../src/engine/events/event.js';
+import { orderBody, startTestApp, type TestApp } from '../support/app.js';
+import { expectProblem } from '../http/helpers.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const create = async (over: Record<string, unknown> = {}) => {
+  const res = await t.call('POST', '/v1/orders', orderBody(over));
+  expect(res.status, res.text).toBe(201);
+  return res.body as { id: string; code: string | null; version: number };
+};
+const move = async (id: string, to: string) => expect((await t.call('POST', `/v1/orders/${id}/transitions`, { to })).status).toBe(200);
+
+/** Every event after `after`, page by page, as a consumer reads them. */
+async function readAll(after = '0', query = '', key?: string): Promise<{ events: (PlacedEvent & { cursor: string })[]; next: string }> {
+  const events = [];
+  let cursor = after;
+  for (;;) {
+    const res = await t.call('GET', `/v1/events?after=${cursor}&limit=7${query}`, undefined, key ? { key } : {});
+    expect(res.status, res.text).toBe(200);
+    events.push(...res.body.data);
+    if (res.body.next === cursor) return { events, next: cursor };
+    cursor = res.body.next;
+  }
+}
+
+describe('the event envelope', () => {
+  it('carries id, stable type, order id and code, sequence, time, actor and data with the order summary', async () => {
+    const { next } = await readAll();
+    const o = await create();
+    await move(o.id, 'shipped');
+    const { events } = await readAll(next, `&orderId=${o.id}`);
+    // Shipping by hand also makes the parcel: its events come with the status change.
+    expect(events.map((e) => e.type)).toEqual(['order.created', 'order.status_changed', 'fulfillment.created', 'fulfillment.shipped', 'order.status_changed']);
+    const shipped = events[4]!;
+    expect(shipped).toMatchObject({
+      orderId: o.id,
+      orderCode: o.code,
+      sequence: 5,
+      occurredAt: t.clock.now().toISOString(),
+      actor: { kind: 'admin', id: expect.stringMatching(/^key:/) },
+      data: {
+        track: 'fulfillment', from: 'unfulfilled', to: 'shipped',
+        order: { workflow: 'standard', version: 2, status: { fulfillment: 'shipped' }, totals: { total: 2 * 1999 + 495, paid: 0, balance: 2 * 1999 + 495 } },
+      },
+    });
+    expect(Object.keys(shipped).sort()).toEqual(['actor', 'cursor', 'data', 'id', 'occurredAt', 'orderCode', 'orderId', 'sequence', 'type']);
+  });
+
+  it('names what happened to a payment, a refund and a parcel after its new state', async () => {
+    const { next } = await readAll();
+    const o = await create({ payment: { method: 'card' } });
+    const order = (await t.call('GET', `/v1/orders/${o.id}`)).body;
+    const line = order.lines[0];
+    const parcel = await t.call('POST', `/v1/orders/${o.id}/fulfillments`, { lines: [{ lineId: line.id, quantity: 2 }], carrier: 'DHL', trackingNumber: 'JJD1' });
+    expect(parcel.status, parcel.text).toBe(201);
+    const fulfillmentId = parcel.body.fulfillments.at(-1).id;
+    expect((await t.call('POST', `/v1/fulfillments/${fulfillmentId}/transitions`, { to: 'shipped' })).status).toBe(200);
+    expect((await t.call('POST', `/v1/orders/${o.id}/refunds`, { amount: 495, reason: 'late' })).status).toBe(201);
+    const types = (await readAll(next, `&orderId=${o.id}`)).events.map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['payment.created', 'payment.settled', 'fulfillment.created', 'fulfillment.shipped', 'refund.created', 'refund.settled']));
+    expect(types).not.toContain('payment.changed');
+    expect(types).not.toContain('fulfillment.changed');
+  });
+});
+
+describe('sequence', () => {
+  it('numbers an order\'s events 1, 2, 3… with no gap, also when commands on it race', async () => {
+    const o = await create();
+    // Eight racing commands on one order: some lose and retry; none may leave a gap or a repeat.
+    const changes = ['shipped', 'paid', 'delivered'];
+    await Promise.all([...changes, ...changes, 'returned', 'shipped'].map((to) => t.call('POST', `/v1/orders/${o.id}/transitions`, { to })));
+    const rows = await t.ordo.pool.query<{ sequence: number }>('SELECT sequence FROM outbox WHERE order_id = $1 ORDER BY sequence', [o.id]);
+    expect(rows.rows.map((r) => r.sequence)).toEqual(rows.rows.map((_, i) => i + 1));
+    const counted = await t.ordo.pool.query<{ events: number }>('SELECT events FROM orders WHERE id = $1', [o.id]);
+    expect(counted.rows[0]!.events).toBe(rows.rowCount);
+  });
+
+  it('a refused command writes no event and takes no number', async () => {
+    const o = await create();
+    const before = (await readAll('0', `&orderId=${o.id}`)).events.length;
+    expect((await t.call('POST', `/v1/orders/${o.id}/transitions`, { to: 'no-such-status' })).status).toBe(422);
+    expect((await readAll('0', `&orderId=${o.id}`)).events).toHaveLength(before);
+    await move(o.id, 'cancelled');
+    const events = (await readAll('0', `&orderId=${o.id}`)).events;
+    expect(events).toHaveLength(before + 1);
+    expect(events.map((e) => e.sequence)).toEqual(events.map((_, i) => i + 1));
+  });
+});
+
+describe('GET /v1/events', () => {
+  it('serves events in the order of their places, and a cursor goes on from where it was', async () => {
+    const first = await readAll();
+    const a = await create();
+    const b = await create();
+    await t.ordo.relay.place(); // as a running relay does between commits
+    await move(a.id, 'cancelled');
+    const page = await readAll(first.next);
+    expect(page.events.map((e) => [e.orderId, e.sequence])).toEqual([[a.id, 1], [a.id, 2], [b.id, 1], [b.id, 2], [a.id, 3]]);
+    const cursors = page.events.map((e) => Number(e.cursor));
+    expect(cursors).toEqual([...cursors].sort((x, y) => x - y));
+    expect((await readAll(page.next)).events).toEqual([]);
+  });
+
+  it('never skips an event whose transaction committed after a later one', async () => {
+    const o = await create();
+    const start = await readAll();
+    // A transaction writes an event and stays open, as a slow command does...
+    const slow = new pg.Client({ connectionString: t.ordo.databaseUrl });
+    await slow.connect();
+    const lateId = randomUUID();
+    try {
+      await slow.query('BEGIN');
+      await slow.query('UPDATE orders SET events = events + 1 WHERE id = $1', [o.id]);
+      await slow.query(
+        `INSERT INTO outbox (id, order_id, type, payload, created_at, sequence) SELECT $1, $2, 'order.status_changed', $3, $4, events FROM orders WHERE id = $2`,
+        [lateId, o.id, { actor: { kind: 'system', id: null }, data: { late: true } }, t.clock.now()],
+      );
+      // ...while later changes commit and a reader reads past them.
+      const other = await create();
+      const meanwhile = await readAll(start.next);
+      expect(meanwhile.events.map((e) => e.orderId)).toEqual([other.id, other.id]);
+      expect(meanwhile.events.map((e) => e.id)).not.toContain(lateId);
+      await slow.query('COMMIT');
+      // The reader goes on from its cursor and gets the late event, although it was written first.
+      const after = await readAll(meanwhile.next);
+      expect(after.events.map((e) => e.id)).toEqual([lateId]);
+      expect(after.events[0]!.occurredAt < meanwhile.events[0]!.occurredAt || after.events[0]!.occurredAt === meanwhile.events[0]!.occurredAt).toBe(true);
+    } finally {
+      await slow.end();
+    }
+  });
+
+  it('filters by type patterns and by order', async () => {
+    const start = await readAll();
+    const a = await create();
+    await move(a.id, 'shipped');
+    const b = await create();
+    const changes = (await readAll(start.next, '&type=order.status_changed')).events;
+    expect(changes.map((e) => [e.orderId, e.data.to])).toEqual([[a.id, 'placed'], [a.id, 'shipped'], [b.id, 'placed']]);
+    const created = (await readAll(start.next, '&type=order.created,fulfillment.*')).events;
+    expect(created.map((e) => e.type)).toEqual(['order.created', 'fulfillment.created', 'fulfillment.shipped', 'order.created']);
+    expect((await readAll(start.next, `&orderId=${b.id}`)).events.map((e) => e.type)).toEqual(['order.created', 'order.status_changed']);
+  });
+
+  it('refuses an unknown type, a bad cursor or limit, and keys other than admin', async () => {
+    expectProblem(await t.call('GET', '/v1/events?type=order.shiped'), 422, 'unknown_event_type');
+    expectProblem(await t.call('GET', '/v1/events?type=nothing.*'), 422, 'unknown_event_type');
+    expectProblem(await t.call('GET', '/v1/events?after=-1'), 400, 'invalid_request');
+    expectProblem(await t.call('GET', '/v1/events?limit=0'), 400, 'invalid_request');
+    expectProblem(await t.call('GET', '/v1/events?orderId=nope'), 400, 'invalid_request');
+    expectProblem(await t.call('GET', '/v1/events?color=red'), 400, 'invalid_request');
+    const shop = await t.storefrontKey('cust-events');
+    expectProblem(await t.call('GET', '/v1/events', undefined, { key: shop }), 403, 'forbidden');
+    expectProblem(await t.call('GET', '/v1/events', undefined, { key: null }), 401, 'unauthorized');
+  });
+});
+
+describe('places given by several relays at once', () => {
+  it('every event gets one place; an order\'s events keep their order', async () => {
+    const other = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { batch: 3 } });
+    try {
+      const before = (await t.ordo.pool.query<{ top: number }>('SELECT top FROM event_places')).rows[0]!.top;
+      const ids = [];
+      for (let i = 0; i < 6; i++) {
+        const o = await create();
+        ids.push(o.id);
+        await move(o.id, 'cancelled');
+      }
+      // Both place at once, in small batches: one at a time holds the placer's lock, the other waits its turn or finds nothing.
+      await Promise.all([other.relay.place(), t.ordo.relay.place(), other.relay.place()]);
+      const rows = await t.ordo.pool.query<{ order_id: string; sequence: number; position: number }>(
+        'SELECT order_id, sequence, position FROM outbox WHERE order_id = ANY($1) ORDER BY position', [ids]);
+      expect(rows.rowCount).toBe(18);
+      expect(rows.rows.map((r) => r.position)).toEqual(rows.rows.map((_, i) => before + i + 1));
+      for (const id of ids) expect(rows.rows.filter((r) => r.order_id === id).map((r) => r.sequence)).toEqual([1, 2, 3]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('clocks that disagree', () => {
+  it('an order\'s later event written with an earlier time still gets a later place, whatever the batch', async () => {
+    const one = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { batch: 1 } });
+    try {
+      await t.ordo.relay.place();
+      const o = await create();
+      // Event 2 as a process whose clock runs an hour behind would have written it.
+      await t.ordo.pool.query(`UPDATE outbox SET created_at = created_at - interval '1 hour' WHERE order_id = $1 AND sequence = 2`, [o.id]);
+      await one.relay.place();
+      const rows = await t.ordo.pool.query<{ sequence: number; position: number }>('SELECT sequence, position FROM outbox WHERE order_id = $1 ORDER BY position', [o.id]);
+      expect(rows.rows.map((r) => r.sequence)).toEqual([1, 2]);
+    } finally {
+      await one.close();
+    }
+  });
+});
+
+describe('wake-ups', () => {
+  it('a change saved in a process without a relay wakes a relay in another process (NOTIFY), long before its next poll', async () => {
+    const heard: string[] = [];
+    const listening: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    // A subscriber of its own shows what the relay placed and handed on.
+    listening.relay.subscribe({ name: 'probe', fanOut: async (_tx, events) => void heard.push(...events.map((e) => e.orderId!)), work: async () => 0 });
+    const stop = listening.relay.start();
+    try {
+      await until(async () => heard.length > 0 || (await listening.relay.place()) >= 0); // the first loop ran
+      heard.length = 0;
+      const o = await create();
+      await until(async () => heard.includes(o.id));
+      expect(heard).toContain(o.id);
+    } finally {
+      await stop();
+      await listening.close();
+    }
+  });
+});
+
+describe('retention', () => {
+  it('prunes placed events older than the retention, and places go on rising', async () => {
+    const old = await create();
+    await t.ordo.relay.place();
+    const topBefore = (await t.ordo.pool.query<{ top: number }>('SELECT top FROM event_places')).rows[0]!.top;
+    t.clock.advance(31 * 86_400);
+    const fresh = await create();
+    const pruned = await t.ordo.relay.prune();
+    expect(pruned).toBeGreaterThanOrEqual(2);
+    expect((await t.ordo.pool.query('SELECT 1 FROM outbox WHERE order_id = $1', [old.id])).rowCount).toBe(0);
+    const left = (await readAll('0', `&orderId=${fresh.id}`)).events;
+    expect(left.map((e) => e.sequence)).toEqual([1, 2]);
+    expect(Math.min(...left.map((e) => Number(e.cursor)))).toBeGreaterThan(topBefore);
+    // The order itself stays; its next event goes on from its count.
+    await move(old.id, 'cancelled');
+    expect((await readAll('0', `&orderId=${old.id}`)).events.map((e) => e.sequence)).toEqual([3]);
+  });
+});
+
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
