@@ -43,8 +43,8 @@ export async function checkInvariants(db: pg.Pool, opts: CheckOptions = {}): Pro
   v.push(...(await stockLedger(db)));
   const orders = new Map((await db.query<OrderRow>('SELECT id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at FROM orders')).rows.map((r) => [r.id, toOrder(r)]));
   const history = groupBy((await db.query<HistoryRec>('SELECT order_id, id, type, track, from_state, to_state, reason FROM order_history ORDER BY id')).rows);
-  const outbox = groupBy((await db.query<OutboxRec>(`SELECT order_id, id, type, (payload->'data'->'order'->>'version')::int AS version, sequence FROM outbox WHERE order_id IS NOT NULL ORDER BY id`)).rows);
-  const counted = new Map((await db.query<{ id: string; events: number }>('SELECT id, events FROM orders')).rows.map((r) => [r.id, r.events]));
+  const outbox = groupBy((await db.query<OutboxRec>(`SELECT order_id, id, type, (payload->'data'->'order'->>'version')::int AS version, sequence::int AS sequence FROM outbox WHERE order_id IS NOT NULL ORDER BY id`)).rows);
+  const counted = new Map((await db.query<{ id: string; events: number }>('SELECT id, events::int AS events FROM orders')).rows.map((r) => [r.id, r.events]));
   for (const order of orders.values()) {
     v.push(...money(order));
     v.push(...records(order, history.get(order.id) ?? [], outbox.get(order.id) ?? []));
