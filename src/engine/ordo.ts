@@ -228,6 +228,8 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     embedded: server !== undefined,
     ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
     close: async () => {
+      // A relay still running here stops first (sends cut short are retried once their claims lapse).
+      await Promise.race([relay.stop(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       webhooks.close();
       // A pool whose database is gone or hung must not hold up the shutdown: wait half a second at most.
       await Promise.race([pool.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500).unref())]);

@@ -232,6 +232,16 @@ describe('wake-ups', () => {
   });
 });
 
+describe('closing', () => {
+  it('close() stops a relay still running, so no loop outlives the pool', async () => {
+    const other = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock });
+    other.relay.start();
+    expect(other.relay.running).toBe(true);
+    await other.close();
+    expect(other.relay.running).toBe(false);
+  });
+});
+
 describe('retention', () => {
   it('prunes placed events older than the retention, and places go on rising', async () => {
     const old = await create();

@@ -71,6 +71,7 @@ export class Relay {
   readonly #alarms = new Set<Alarm>();
   #stopped = false;
   #running = false;
+  #stop: (() => Promise<void>) | undefined;
 
   constructor(private readonly deps: RelayDeps) {}
 
@@ -130,7 +131,12 @@ export class Relay {
     return events;
   }
 
-  /** Runs the loops until the returned function is called; it resolves once they stopped. */
+  /** Stops the loops that start() runs, if they run (Ordo's close calls it). */
+  async stop(): Promise<void> {
+    await this.#stop?.();
+  }
+
+  /** Runs the loops until the returned function (or stop()) is called; it resolves once they stopped. */
   start(): () => Promise<void> {
     this.#stopped = false;
     this.#running = true;
@@ -145,7 +151,9 @@ export class Relay {
     const pruneNow = () => void this.prune().catch(onError);
     pruneNow();
     const pruning = setInterval(pruneNow, PRUNE_EVERY_MS).unref();
-    return async () => {
+    const stop = async () => {
+      if (this.#stop !== stop) return;
+      this.#stop = undefined;
       this.#stopped = true;
       clearInterval(pruning);
       this.nudge();
@@ -154,6 +162,8 @@ export class Relay {
       for (const s of this.deps.subscribers) await s.settle?.();
       this.#running = false;
     };
+    this.#stop = stop;
+    return stop;
   }
 
   async #loop(step: () => Promise<number>): Promise<void> {
