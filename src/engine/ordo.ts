@@ -179,14 +179,15 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
   const subscribers: EventSubscriber[] = [];
   const relay = new Relay({ pool, clock, databaseUrl, subscribers, ...options.relay, retentionDays, ...(options.onError ? { onError: options.onError } : {}) });
   const announcer = new Announcer(pool);
-  const webhooks = new WebhookService({ pool, clock, dialect, newId: deps.newId, wake: () => (relay.running ? relay.nudge() : announcer.announce()), ...(options.webhooks ? { options: options.webhooks } : {}), ...(options.onError ? { onError: options.onError } : {}) });
+  // New work for the relay: this process's own, when it runs one; else relays elsewhere, by NOTIFY.
+  const wake = () => (relay.running ? relay.nudge() : announcer.announce());
+  const webhooks = new WebhookService({ pool, clock, dialect, newId: deps.newId, wake, ...(options.webhooks ? { options: options.webhooks } : {}), ...(options.onError ? { onError: options.onError } : {}) });
   subscribers.push(webhooks);
   const metrics = new Metrics(pool);
   const orders = new OrderService({ ...deps, metrics, prices, onlineGateway: enabled[0] ?? 'simulated', ...(options.onError ? { onError: options.onError } : {}), ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}), screen: options.fraud?.screen ?? (async (order) => screenByRules(order, rules)) });
-  // A saved change wakes this process's relay; without one running here, relays elsewhere.
+  // A saved change is work for the relay.
   orders.onSaved(async () => {
-    if (relay.running) relay.nudge();
-    else announcer.announce();
+    wake();
     return false;
   });
   const notifications = new NotificationService({ ...deps, orders, ...notificationSettings(options) });

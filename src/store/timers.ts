@@ -67,9 +67,8 @@ async function claimByKey(db: Db, now: Date, limit: number, leaseSeconds: number
   return [];
 }
 
-export async function countDueTimers(db: Db, now: Date): Promise<number> {
-  const res = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM timers WHERE due_at <= $1', [now]);
-  return res.rows[0]!.n;
+export function countDueTimers(db: Db, now: Date): Promise<number> {
+  return countTimersBehind(db, now, 0);
 }
 
 /** Timers due at least `seconds` ago and not yet fired (0: all that are due). */

@@ -5,13 +5,12 @@
  * order's events in order, every delivery verified with `standardwebhooks`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { startReceiver, type Receiver } from '../webhooks/support/receiver.js';
 import { orderWithEvents } from '../webhooks/support/ordo.js';
+import { freshDatabase } from './support/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCRIPT = path.join(import.meta.dirname, 'support', 'webhook-relay.ts');
@@ -22,21 +21,6 @@ let ordo: Ordo;
 let receiver: Receiver;
 let relay: ChildProcess | undefined;
 let stderr = '';
-
-async function freshDatabase(): Promise<string> {
-  const serverUrl = inject('faultsPgUrl');
-  const name = `ordo_faults_hooks_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function startRelay(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });

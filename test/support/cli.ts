@@ -11,8 +11,12 @@ export const spawnOrdo = (args: readonly string[], env: Record<string, string> =
   spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env } });
 
 /** Runs the command to its end: its exit code and what it printed. */
-export async function runOrdo(args: readonly string[], env: Record<string, string> = {}) {
-  const child = spawnOrdo(args, env);
+export function runOrdo(args: readonly string[], env: Record<string, string> = {}) {
+  return runToEnd(spawnOrdo(args, env));
+}
+
+/** A child process run to its end: its exit code and what it printed. */
+export async function runToEnd(child: ChildProcessWithoutNullStreams) {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));

@@ -117,8 +117,16 @@ export class NotificationService implements EventSubscriber {
     return visible.ok ? accept(visible.value.map(notificationView)) : visible;
   }
 
-  /** The order's history (already read by this caller) with the messages sent or given up on woven in, as the caller may see them. */
-  async withHistory(orderId: string, history: readonly HistoryEntryView[], actor: Actor): Promise<HistoryEntryView[]> {
+  /**
+   * The order's history as this caller may read it, with the messages sent or given up on woven
+   * in (`notification.sent`, `notification.failed`): they are part of the order's story.
+   */
+  async history(orderId: string, actor: Actor): Promise<Result<HistoryEntryView[]>> {
+    const history = await this.deps.orders.history(orderId, actor);
+    return history.ok ? accept(await this.#withMessages(orderId, history.value, actor)) : history;
+  }
+
+  async #withMessages(orderId: string, history: readonly HistoryEntryView[], actor: Actor): Promise<HistoryEntryView[]> {
     const entries = forCaller(await orderNotifications(this.deps.pool, orderId), actor)
       .flatMap((n) => historyEntryOf(n) ?? [])
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));

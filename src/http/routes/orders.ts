@@ -41,10 +41,8 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'authenticated' },
     schema: { tags, summary: 'What happened to an order, oldest first', description: 'One entry per change: status changes, payments, stock, timers, with who did it and why; and one per message sent to the customer or staff (`notification.sent`, `notification.failed`).', params: OrderIdParams, response: { 200: HistoryPage, ...readProblems } },
   }, async (req, reply) => {
-    const actor = actorOf(req.principal);
-    const result = await ordo.orders.history(req.params.id, actor);
-    // The messages sent for the order are part of its story: entries `notification.sent` / `notification.failed`.
-    return result.ok ? { items: await ordo.notifications.withHistory(req.params.id, result.value, actor) } : rejectionProblem(reply, result);
+    const result = await ordo.notifications.history(req.params.id, actorOf(req.principal));
+    return result.ok ? { items: result.value } : rejectionProblem(reply, result);
   });
 
   r.post('/v1/orders/:id/transitions', {

@@ -38,7 +38,7 @@ export interface OrdoProcess {
 }
 
 /** A fresh database on the fault run's PostgreSQL. */
-async function freshDatabase(): Promise<string> {
+export async function freshDatabase(): Promise<string> {
   const serverUrl = inject('faultsPgUrl');
   const name = `ordo_faults_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
