@@ -230,6 +230,29 @@ describe('wake-ups', () => {
       await listening.close();
     }
   });
+  it('a save wakes only the placer; the subscribers are woken once its events are placed, and each claims once', async () => {
+    const calls: string[] = [];
+    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    relaying.relay.subscribe({
+      name: 'probe',
+      fanOut: async (_tx, events) => void calls.push(`placed ${[...new Set(events.map((e) => e.orderId))].join(', ')}`),
+      work: async () => (calls.push('work'), 0),
+    });
+    const stop = relaying.relay.start();
+    try {
+      await until(async () => calls.includes('work')); // the loops' first pass at start
+      await relaying.relay.place();
+      calls.length = 0;
+      const o = await create();
+      await until(async () => calls.includes('work'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Before, the save's wake-up sent every subscriber to claim at once, finding nothing placed yet.
+      expect(calls).toEqual([`placed ${o.id}`, 'work']);
+    } finally {
+      await stop();
+      await relaying.close();
+    }
+  });
 });
 
 describe('closing', () => {

@@ -68,7 +68,10 @@ class Alarm {
 }
 
 export class Relay {
-  readonly #alarms = new Set<Alarm>();
+  /** Rung by saves (this process's, or another's by NOTIFY): there may be events to place. */
+  readonly #placer = new Alarm();
+  /** Rung once events were placed here: the subscribers may have work queued. */
+  readonly #workers = new Set<Alarm>();
   #stopped = false;
   #running = false;
   #stop: (() => Promise<void>) | undefined;
@@ -89,9 +92,17 @@ export class Relay {
     (this.deps.subscribers as EventSubscriber[]).push(subscriber);
   }
 
-  /** Wakes every loop of this relay (a change was saved here, or another process announced one). */
+  /**
+   * A change was saved (here, or in another process that announced it): wakes the placing
+   * loop. The subscribers' loops are woken by the placing, not by the save: before its events
+   * are placed, a save has queued no work for them, and a claim then would find nothing.
+   */
   nudge(): void {
-    for (const alarm of this.#alarms) alarm.ring();
+    this.#placer.ring();
+  }
+
+  #wakeWorkers(): void {
+    for (const alarm of this.#workers) alarm.ring();
   }
 
   /** Places every committed event that has no place yet; how many this call placed. */
@@ -142,12 +153,18 @@ export class Relay {
     this.#running = true;
     const onError = this.deps.onError ?? (() => {});
     const stopListening = listen(this.deps.databaseUrl, () => this.nudge(), onError);
-    const placing = this.#loop(async () => {
-      const n = await this.place();
-      if (n > 0) this.nudge();
-      return n;
+    // place() leaves nothing placeable behind, so the placing loop sleeps after every pass;
+    // a save committed meanwhile has rung its alarm, and the sleep then ends at once.
+    const placing = this.#loop(this.#placer, this.deps.gatherMs ?? 20, async () => {
+      if ((await this.place()) > 0) this.#wakeWorkers();
+      return false;
     });
-    const working = this.deps.subscribers.map((s) => this.#loop(() => s.work()));
+    const working = this.deps.subscribers.map((s) => {
+      const alarm = new Alarm();
+      this.#workers.add(alarm);
+      // Woken by a placing, whose batch is already gathered: no wait. A pass that did something goes again.
+      return this.#loop(alarm, 0, async () => (await s.work()) > 0).finally(() => this.#workers.delete(alarm));
+    });
     const pruneNow = () => void this.prune().catch(onError);
     pruneNow();
     const pruning = setInterval(pruneNow, PRUNE_EVERY_MS).unref();
@@ -156,7 +173,8 @@ export class Relay {
       this.#stop = undefined;
       this.#stopped = true;
       clearInterval(pruning);
-      this.nudge();
+      this.#placer.ring();
+      this.#wakeWorkers();
       await Promise.all([placing, ...working]);
       await stopListening();
       for (const s of this.deps.subscribers) await s.settle?.();
@@ -166,26 +184,20 @@ export class Relay {
     return stop;
   }
 
-  async #loop(step: () => Promise<number>): Promise<void> {
-    const alarm = new Alarm();
-    this.#alarms.add(alarm);
+  /** Runs `step` while it asks to go again; otherwise sleeps until `alarm` rings (or the poll), then waits `gatherMs`. */
+  async #loop(alarm: Alarm, gatherMs: number, step: () => Promise<boolean>): Promise<void> {
     const pollMs = this.deps.pollMs ?? 1000;
-    const gatherMs = this.deps.gatherMs ?? 20;
-    try {
-      while (!this.#stopped) {
-        let done = 0;
-        try {
-          done = await step();
-        } catch (err) {
-          (this.deps.onError ?? (() => {}))(err);
-        }
-        if (done === 0 && !this.#stopped) {
-          await alarm.sleep(pollMs);
-          if (gatherMs > 0 && !this.#stopped) await new Promise((resolve) => setTimeout(resolve, gatherMs));
-        }
+    while (!this.#stopped) {
+      let again = false;
+      try {
+        again = await step();
+      } catch (err) {
+        (this.deps.onError ?? (() => {}))(err);
       }
-    } finally {
-      this.#alarms.delete(alarm);
+      if (!again && !this.#stopped) {
+        await alarm.sleep(pollMs);
+        if (gatherMs > 0 && !this.#stopped) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+      }
     }
   }
 }
