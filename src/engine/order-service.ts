@@ -306,16 +306,20 @@ export class OrderService {
   }
 
   /**
-   * Writes a decision. Without stock to move, a callback to note or an Idempotency-Key to
-   * commit, it is one statement. Otherwise it is one transaction (see `writeIn`). `tx`: the
-   * transaction that already holds the order's row lock.
+   * Writes a decision. Without a callback to note or an Idempotency-Key to commit, it is one
+   * statement, the stock it moves included where the store can (plain PostgreSQL) and no SKU
+   * runs short. Otherwise, and when a SKU would go below zero available (refused, or sent to
+   * backorder: the domain decides which under the SKUs' locks), it is one transaction (see
+   * `writeIn`). `tx`: the transaction that already holds the order's row lock.
    */
   private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once'], tx?: pg.PoolClient): Promise<Result<Order> | 'conflict'> {
     const claim = uncommittedClaim();
     if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
-    if (decision.movements.length === 0 && !once && !claim) {
-      const saved = await this.write(this.deps.pool, wf, before, decision, actor, now);
-      return saved === 'conflict' ? saved : accept(saved);
+    const moves = decision.movements.length > 0;
+    if (!once && !claim && (!moves || this.deps.dialect.name === 'plain')) {
+      const movements = moves ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
+      const saved = await this.write(this.deps.pool, wf, before, decision, actor, now, movements);
+      if (saved !== 'stock') return saved === 'conflict' ? saved : accept(saved);
     }
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
@@ -349,6 +353,7 @@ export class OrderService {
     const tracked = final.movements.filter((m) => levels.has(m.sku));
     if (tracked.length > 0) await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
     const saved = await this.write(tx, wf, before, final, actor, now);
+    if (saved === 'stock') throw new Error('a write without movements cannot run short');
     if (saved === 'conflict') return saved;
     if (claim && !(await commitClaim(tx, claim, saved.id, presentOrder(saved, wf, actor)))) {
       return reject('idempotency_key_in_progress', 'this Idempotency-Key was taken over by a retry of the request; nothing was changed');
@@ -356,19 +361,22 @@ export class OrderService {
     return accept(saved);
   }
 
-  /** The order's own write: one statement with its history, outbox, timers and index rows. */
-  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date): Promise<Order | 'conflict'> {
+  /**
+   * The order's own write: one statement with its history, outbox, timers and index rows, and
+   * with `movements`, their stock ('stock' when a SKU would go below zero: nothing was written).
+   */
+  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date, movements?: readonly MovementRow[]): Promise<Order | 'conflict' | 'stock'> {
     const numbered = numberDue(wf, decided.order, actor, decided.events);
     // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
     const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
     const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
-    if (!before) return insertOrder(db, final.order, history, outbox, numbered);
+    if (!before) return insertOrder(db, final.order, history, outbox, numbered, movements);
     const changed = {
       timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
       payments: before.payments !== final.order.payments,
       refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
     };
-    return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null)) ?? 'conflict';
+    return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null, movements)) ?? 'conflict';
   }
 
   /** The order as the domain has it, for the engine's own services. */

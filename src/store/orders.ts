@@ -1,13 +1,15 @@
 /**
  * Order persistence. A save is one statement: the conditional update of the order row
  * (WHERE version = expected) and the inserts of its history and outbox rows ride in
- * data-modifying CTEs, so they commit together or not at all, in one round trip.
+ * data-modifying CTEs, so they commit together or not at all, in one round trip. On plain
+ * PostgreSQL the stock the change moves rides along too, when every SKU has enough.
  */
 import type { Order } from '../domain/order.js';
 import type { WorkflowCustomization } from '../domain/workflow/customization.js';
 import type { Db } from './database.js';
 import { CUSTOMIZATION_COLUMNS, joinedCustomization, type JoinedCustomization } from './workflow-customizations.js';
 import { ORDER_COLUMNS, orderColumns, toOrder, type OrderRow } from './order-rows.js';
+import type { MovementRow } from './inventory.js';
 
 export interface HistoryRow {
   readonly id: string;
@@ -74,38 +76,86 @@ const refInsert = (refs: number, changed: string) => `r AS (
   ON CONFLICT (id) DO NOTHING
 )`;
 
-const INSERT_ORDER = `WITH w AS (
+/**
+ * Stock moved by the order's own statement (plain PostgreSQL only: Citus keeps orders and SKUs
+ * on different shards, so there the move is a transaction of its own). `$M` is the movements;
+ * `gate` is what must hold first (the order's row locked at the version read, for an update),
+ * so that locks are taken as the transactional path takes them: the order, then its SKUs in
+ * SKU order. The order is written only if no SKU would go below zero available (`short`): a
+ * shortage, or a SKU that allows backorders, needs the domain's decision, which the caller then
+ * makes in a transaction. Movements of SKUs without a level are not tracked, as there.
+ */
+const stockCtes = (movements: number, gate: string) => `mv AS (
+  SELECT * FROM jsonb_to_recordset($${movements}::jsonb) AS x(id uuid, sku text, kind text, quantity integer, on_hand_delta integer,
+    reserved_delta integer, order_id uuid, line_id uuid, reason text, actor_kind text, actor_id text, at timestamptz)
+), lv AS (
+  SELECT i.sku, i.on_hand, i.reserved FROM inventory i WHERE i.sku IN (SELECT sku FROM mv) AND ${gate} ORDER BY i.sku FOR UPDATE OF i
+), short AS (
+  SELECT lv.sku FROM lv JOIN (SELECT sku, sum(reserved_delta - on_hand_delta) AS take FROM mv GROUP BY sku) t ON t.sku = lv.sku
+  WHERE t.take > 0 AND lv.on_hand - lv.reserved - t.take < 0
+), `;
+
+/** The tracked movements recorded and the levels moved by their sums, once the order was written (w). */
+const stockMoves = (at: number) => `, m AS (
+  INSERT INTO stock_movements (id, sku, kind, quantity, on_hand_delta, reserved_delta, order_id, line_id, reason, actor_kind, actor_id, at)
+  SELECT mv.* FROM mv, w WHERE mv.sku IN (SELECT sku FROM lv)
+  RETURNING sku, on_hand_delta, reserved_delta
+), s AS (
+  -- From the levels as locked (lv), not as this statement's snapshot has them: a row changed
+  -- after the snapshot was taken has its newest version in lv, since the lock waited for it.
+  UPDATE inventory i SET on_hand = lv.on_hand + d.on_hand, reserved = lv.reserved + d.reserved, updated_at = $${at}
+  FROM lv JOIN (SELECT sku, sum(on_hand_delta)::int AS on_hand, sum(reserved_delta)::int AS reserved FROM m GROUP BY sku) d ON d.sku = lv.sku
+  WHERE i.sku = d.sku
+)`;
+
+const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCtes(19, 'true') : ''}w AS (
   INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at, events)
-  VALUES ($1, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, jsonb_array_length($14::jsonb))
+  SELECT $1::uuid, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2::text, $3::int, $4::jsonb, $5::text[], $6::text, $7::text,
+    $8::text, $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
+  ${withStock ? 'WHERE NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, 0 AS events_before
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
-), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}
-SELECT code FROM w`;
+), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}${withStock ? stockMoves(11) : ''}
+SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, ${withStock ? '(SELECT count(*) FROM short)::int' : '0'} AS short`;
 
-/** Inserts a new order with its first history and outbox rows; returns the order with its code (if `numbered`). */
-export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean): Promise<Order> {
+const INSERT_ORDER = insertOrderStatement(false);
+const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
+
+/**
+ * Inserts a new order with its first history and outbox rows; returns the order with its code
+ * (if `numbered`). With `movements`, it moves their stock in the same statement, or writes
+ * nothing and says 'stock' when a SKU would go below zero available.
+ */
+export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | 'stock'> {
   const c = orderColumns(order);
-  const res = await db.query<{ code: number | null }>({
-    name: 'ordo_insert_order',
-    text: INSERT_ORDER,
-    values: [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-      c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered],
-  });
-  return { ...order, code: res.rows[0]!.code };
+  const values = [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
+    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered];
+  const res = await db.query<{ code: number | null; n: number; short: number }>(movements
+    ? { name: 'ordo_insert_order_moving_stock', text: INSERT_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
+    : { name: 'ordo_insert_order', text: INSERT_ORDER, values });
+  const row = res.rows[0]!;
+  if (row.n === 0) return 'stock';
+  return { ...order, code: row.code };
 }
 
-const UPDATE_ORDER = `WITH w AS (
+const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS (
+  SELECT id FROM orders WHERE id = $1 AND version = $2 FOR UPDATE
+), ${stockCtes(21, 'EXISTS (SELECT 1 FROM lo)')}` : ''}w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2
     -- Into a status of the merchant's own: only while the workflow's changes are still those the command read.
     AND ($20::int IS NULL OR EXISTS (SELECT 1 FROM workflow_customizations c WHERE c.workflow = orders.workflow AND c.revision = $20::int FOR SHARE))
+    ${withStock ? 'AND EXISTS (SELECT 1 FROM lo) AND NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
-), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}
-SELECT count(*)::int AS n FROM w`;
+), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}${withStock ? stockMoves(9) : ''}
+SELECT (SELECT count(*) FROM w)::int AS n, ${withStock ? '(SELECT count(*) FROM short)::int' : '0'} AS short`;
+
+const UPDATE_ORDER = updateOrderStatement(false);
+const UPDATE_ORDER_MOVING_STOCK = updateOrderStatement(true);
 
 export interface Changed {
   readonly timers: boolean;
@@ -117,16 +167,18 @@ export interface Changed {
  * Saves `order` over the stored version `expectedVersion`; the order, or undefined when someone
  * else saved first. With `customRevision` (the order enters a status of the merchant's own), it
  * also fails when the workflow's changes moved on from that revision (the status may be gone).
+ * With `movements`, it moves their stock in the same statement, or writes nothing and says
+ * 'stock' when a SKU would go below zero available.
  */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, customRevision: number | null = null): Promise<Order | undefined> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, customRevision: number | null = null, movements?: readonly MovementRow[]): Promise<Order | undefined | 'stock'> {
   const c = orderColumns(order);
-  const res = await db.query<{ n: number }>({
-    name: 'ordo_update_order',
-    text: UPDATE_ORDER,
-    values: [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-      order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision],
-  });
-  return res.rows[0]!.n === 1 ? order : undefined;
+  const values = [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
+    order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision];
+  const res = await db.query<{ n: number; short: number }>(movements
+    ? { name: 'ordo_update_order_moving_stock', text: UPDATE_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
+    : { name: 'ordo_update_order', text: UPDATE_ORDER, values });
+  const row = res.rows[0]!;
+  return row.n === 1 ? order : row.short > 0 ? 'stock' : undefined;
 }
 
 /** The next human order number (a number given after creation; a lost race leaves a gap, as sequences do). */

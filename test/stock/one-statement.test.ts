@@ -1,0 +1,121 @@
+/**
+ * On plain PostgreSQL a command that moves stock writes the order and moves the stock in one
+ * statement, holding the SKUs' row locks for that one round trip, unless a SKU would go below
+ * zero available: then it writes nothing and the transactional path decides (a refusal, or a
+ * backorder). On Citus the move stays a transaction of its own (orders and SKUs live on
+ * different shards).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { admin, expectLevels, input, ledger, levels, ok, rejected, uniqueSku } from './helpers.js';
+
+/** The statements this process sends while `work` runs: a prepared statement's name, else its first two words. */
+async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const original = pg.Client.prototype.query;
+  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { name?: string; text: string };
+    sent.push(typeof q === 'string' ? q.split(/\s+/).slice(0, 2).join(' ') : (q.name ?? q.text.split(/\s+/).slice(0, 2).join(' ')));
+    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return sent;
+}
+
+describe('plain statements', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp({ statements: 'plain' }); });
+  afterAll(() => t.close());
+
+  const stockOf = async (sku: string, onHand: number, backorders = false) => ok(await t.ordo.stock.set(sku, { onHand, backorders, reason: 'setup' }, admin));
+
+  it('a checkout that reserves stock there is enough of is one statement, no transaction', async () => {
+    const sku = uniqueSku('ONE');
+    await stockOf(sku, 3);
+    const sent = await statementsOf(async () => ok(await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin)));
+    expect(sent).toContain('ordo_insert_order_moving_stock');
+    expect(sent).not.toContain('BEGIN');
+    await expectLevels(t.ordo.pool, sku, { onHand: 3, reserved: 2 });
+    expect(await ledger(t.ordo.pool, sku)).toEqual({ onHand: 3, reserved: 2, count: 2 });
+  });
+
+  it('a cancellation that releases its reservation reads the order and writes it with the stock: two statements', async () => {
+    const sku = uniqueSku('ONE');
+    await stockOf(sku, 3);
+    const order = ok(await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin));
+    const sent = await statementsOf(async () => ok(await t.ordo.orders.execute(order.id, { type: 'transition', track: 'order', to: 'cancelled' }, admin)));
+    // (A wake-up for the event relay may go out meanwhile: it is no part of the command.)
+    expect(sent.filter((q) => !q.includes('pg_notify')).slice(0, 2)).toEqual(['ordo_find_order_for_command', 'ordo_update_order_moving_stock']);
+    expect(sent).not.toContain('BEGIN');
+    await expectLevels(t.ordo.pool, sku, { onHand: 3, reserved: 0 });
+    expect(await ledger(t.ordo.pool, sku)).toEqual({ onHand: 3, reserved: 0, count: 3 });
+  });
+
+  it('a SKU that runs short writes nothing in the one statement; the transaction then refuses', async () => {
+    const sku = uniqueSku('ONE');
+    await stockOf(sku, 1);
+    const before = (await t.ordo.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n;
+    let result: Awaited<ReturnType<TestApp['ordo']['orders']['create']>> | undefined;
+    const sent = await statementsOf(async () => { result = await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin); });
+    rejected(result!, 'insufficient_stock');
+    expect(sent.indexOf('ordo_insert_order_moving_stock')).toBeLessThan(sent.indexOf('BEGIN'));
+    expect((await t.ordo.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(before);
+    await expectLevels(t.ordo.pool, sku, { onHand: 1, reserved: 0 });
+    expect(await ledger(t.ordo.pool, sku)).toEqual({ onHand: 1, reserved: 0, count: 1 });
+  });
+
+  it('a SKU that allows backorders and goes below zero is left to the domain: the line is backordered', async () => {
+    const sku = uniqueSku('ONE');
+    await stockOf(sku, 1, true);
+    const order = ok(await t.ordo.orders.create(input([{ sku, quantity: 3 }]), admin));
+    const history = ok(await t.ordo.orders.history(order.id, admin)).map((h) => h.type);
+    expect(history).toContain('stock.backordered');
+    expect(await levels(t.ordo.pool, sku)).toMatchObject({ onHand: 1, reserved: 3, available: -2 });
+  });
+
+  it('a level changed after the statement began counts as it was when its lock was granted', async () => {
+    const sku = uniqueSku('ONE');
+    await stockOf(sku, 2);
+    ok(await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin));
+    // Another transaction holds the SKU and gives one unit back; three buyers wait on its lock.
+    const other = new pg.Client({ connectionString: t.ordo.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM inventory WHERE sku = $1 FOR UPDATE', [sku]);
+      await other.query('UPDATE inventory SET reserved = reserved - 1 WHERE sku = $1', [sku]);
+      await other.query(`INSERT INTO stock_movements (id, sku, kind, quantity, on_hand_delta, reserved_delta, actor_kind, at) VALUES (gen_random_uuid(), $1, 'release', 1, 0, -1, 'admin', now())`, [sku]);
+      const buyers = [1, 2, 3].map(() => t.ordo.orders.create(input([{ sku, quantity: 1 }]), admin));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await other.query('COMMIT');
+      const results = await Promise.all(buyers);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      for (const r of results.filter((x) => !x.ok)) rejected(r, 'insufficient_stock');
+    } finally {
+      await other.end();
+    }
+    await expectLevels(t.ordo.pool, sku, { onHand: 2, reserved: 2 });
+  });
+});
+
+describe('citus statements', () => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startTestApp({ statements: 'citus' }); });
+  afterAll(() => t.close());
+
+  it('a cancellation that releases its reservation is a transaction of its own', async () => {
+    const sku = uniqueSku('ONE');
+    ok(await t.ordo.stock.set(sku, { onHand: 3, backorders: false, reason: 'setup' }, admin));
+    const order = ok(await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin));
+    const sent = await statementsOf(async () => ok(await t.ordo.orders.execute(order.id, { type: 'transition', track: 'order', to: 'cancelled' }, admin)));
+    expect(sent).toContain('BEGIN');
+    expect(sent).toContain('ordo_update_order');
+    expect(sent).not.toContain('ordo_update_order_moving_stock');
+    await expectLevels(t.ordo.pool, sku, { onHand: 3, reserved: 0 });
+  });
+});
