@@ -1,32 +1,41 @@
 /**
  * Wakes relays in other processes when events were written: NOTIFY on a channel, heard by a
  * LISTEN connection. The NOTIFY goes out after the command committed, on its own statement, and
- * at most one at a time per process: a NOTIFY inside the command's transaction would take
+ * at most one per 10 ms per process: a NOTIFY inside the command's transaction would take
  * PostgreSQL's global notify lock at every commit. Relays also poll, so a lost wake only delays.
  */
 import pg from 'pg';
 
 export const EVENTS_CHANNEL = 'ordo_events';
 
+/**
+ * The least time between two NOTIFYs of one process. A busy process (a sweeper firing a backlog,
+ * a server under load) saves many changes a millisecond apart; the relay gathers for 20 ms after
+ * a wake-up anyway, so one NOTIFY per gap wakes it as well as one per change would.
+ */
+const ANNOUNCE_GAP_MS = 10;
+
 export class Announcer {
-  #inFlight = false;
+  #busy = false;
   #again = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool, private readonly gapMs = ANNOUNCE_GAP_MS) {}
 
-  /** Tells other processes that events are waiting; repeated calls while one is sent become one more. */
+  /** Tells other processes that events are waiting; calls while one is sent, or within the gap after it, become one more. */
   announce(): void {
-    if (this.#inFlight) {
+    if (this.#busy) {
       this.#again = true;
       return;
     }
-    this.#inFlight = true;
+    this.#busy = true;
     this.pool.query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`).catch(() => {}).finally(() => {
-      this.#inFlight = false;
-      if (this.#again) {
-        this.#again = false;
-        this.announce();
-      }
+      setTimeout(() => {
+        this.#busy = false;
+        if (this.#again) {
+          this.#again = false;
+          this.announce();
+        }
+      }, this.gapMs).unref();
     });
   }
 }
