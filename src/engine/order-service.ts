@@ -25,7 +25,7 @@ import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
-import { findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
+import { findOrder, findOrderForCommand, insertOrder, type OrderForCommand, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
@@ -198,7 +198,20 @@ export class OrderService {
 
   /** Runs a command against the order's current state; see the class comment for races. */
   async execute(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.counted(command.type, await this.decideAndSave(id, command, actor, opts));
+    const done = this.counted(command.type, await this.decideAndSave(id, command, actor, opts));
+    return done.ok ? this.answer(done.value.saved, done.value.wf, done.value.before, actor) : done;
+  }
+
+  /**
+   * For the engine's own loops (the sweeper, which reads a batch of orders in one round trip):
+   * the command on an order read beforehand, re-read only if someone changed it meanwhile. What
+   * follows the change runs as for any command; the answer is the order saved, not presented.
+   */
+  async executeRead(read: OrderForCommand, command: OrderCommand, actor: Actor): Promise<Result<Order>> {
+    const done = this.counted(command.type, await this.decideAndSave(read.order.id, command, actor, {}, read));
+    if (!done.ok) return done;
+    await this.saved(done.value.saved, done.value.wf, done.value.before);
+    return accept(done.value.saved);
   }
 
   private counted<T>(type: string, result: Result<T>): Result<T> {
@@ -206,12 +219,13 @@ export class OrderService {
     return result;
   }
 
-  private async decideAndSave(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<OrderView>> {
+  /** `read`: the order as already read, for the first attempt. */
+  private async decideAndSave(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions, read?: OrderForCommand): Promise<Result<Saved>> {
     for (let attempt = 1; attempt <= (this.deps.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS); attempt++) {
-      const found = await this.load(id, actor);
+      const found = attempt === 1 && read ? this.loaded(id, read, actor) : await this.load(id, actor);
       if (!found.ok) return found;
       const outcome = await this.attempt(found.value.order, found.value.wf, command, actor, opts);
-      if (outcome !== 'conflict') return outcome.ok ? this.answer(outcome.value.saved, found.value.wf, outcome.value.before, actor) : outcome;
+      if (outcome !== 'conflict') return outcome.ok ? accept({ ...outcome.value, wf: found.value.wf }) : outcome;
       if (opts.expectedVersion !== undefined) return versionMismatch(found.value.order, opts.expectedVersion, 'the order changed while this command ran');
     }
     return this.underLock(id, command, actor, opts);
@@ -245,9 +259,9 @@ export class OrderService {
    * The path that cannot lose a race: the order's row is locked, then read, decided and written
    * in one transaction. Only for a hot order (two races lost): the lock makes others wait.
    */
-  private async underLock(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<OrderView>> {
+  private async underLock(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<Saved>> {
     const claim = uncommittedClaim();
-    const outcome = await refusable<Result<{ saved: Order; before: Order; wf: WorkflowDefinition }>, Rejection>(() =>
+    const outcome = await refusable<Result<Saved>, Rejection>(() =>
       inTransaction(this.deps.pool, async (tx) => {
         const found = await this.load(id, actor, tx);
         if (!found.ok) throw new Refused(found);
@@ -258,10 +272,9 @@ export class OrderService {
         return accept({ ...done.value, wf: found.value.wf });
       }),
     );
-    if (!outcome.ok) return outcome;
     // Committed: the request's key now answers with this change, whatever follows (as `persist` notes on its own path).
-    if (claim) claim.committed = true;
-    return this.answer(outcome.value.saved, outcome.value.wf, outcome.value.before, actor);
+    if (outcome.ok && claim) claim.committed = true;
+    return outcome;
   }
 
   /** What the command would make of the order, without writing anything (a modification's dry run). */
@@ -385,8 +398,11 @@ export class OrderService {
   }
 
   /** The order and its workflow as this deployment runs it; with `tx`, its row locked in that transaction. */
-  private async load(id: string, actor: Actor, tx?: pg.PoolClient): Promise<Result<{ order: Order; wf: WorkflowDefinition }>> {
-    const found = isUuid(id) ? await findOrderForCommand(tx ?? this.deps.pool, id, tx !== undefined) : undefined;
+  private async load(id: string, actor: Actor, tx?: pg.PoolClient): Promise<Result<Loaded>> {
+    return this.loaded(id, isUuid(id) ? await findOrderForCommand(tx ?? this.deps.pool, id, tx !== undefined) : undefined, actor);
+  }
+
+  private loaded(id: string, found: OrderForCommand | undefined, actor: Actor): Result<Loaded> {
     const order = found?.order;
     // A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one.
     if (!order || order.removedAt !== undefined || (actor.kind === 'customer' && !isAnyCustomer(actor) && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
@@ -394,6 +410,18 @@ export class OrderService {
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });
   }
+}
+
+interface Loaded {
+  readonly order: Order;
+  readonly wf: WorkflowDefinition;
+}
+
+/** A committed change: the order saved, the order as the command found it, and its workflow. */
+interface Saved {
+  readonly saved: Order;
+  readonly before: Order;
+  readonly wf: WorkflowDefinition;
 }
 
 /** Whether a track moves into a status of the merchant's own, which a concurrent change to the workflow may be removing. */

@@ -6,6 +6,7 @@
  */
 import { systemActor } from '../domain/actor.js';
 import { claimDueTimers, countDueTimers, dropTimer, type DueTimer } from '../store/timers.js';
+import { findOrdersForCommand, type OrderForCommand } from '../store/orders.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
@@ -49,26 +50,33 @@ export class Sweeper {
   constructor(private readonly deps: { pool: pg.Pool; clock: Clock; dialect: StoreDialect; orders: OrderService; payments: PaymentService; completions: CompletionService }) {}
 
   /**
-   * Fires everything due now; `onProgress` hears after each timer. A claimed batch is fired
-   * `concurrency` orders at a time (each order's own timers one after another), so that a
-   * backlog is worked off at the database's pace rather than one round trip at a time.
+   * Fires everything due now; `onProgress` hears after each timer. A claimed batch's orders are
+   * read in one round trip, then fired `concurrency` orders at a time (each order's own timers
+   * one after another), so that a backlog is worked off at the database's pace rather than
+   * one round trip at a time.
    */
   async sweep(onProgress?: (done: number) => void, batch = 500, concurrency = SWEEP_CONCURRENCY): Promise<SweepResult> {
     const counts = { fired: 0, stale: 0, failed: 0 };
     for (;;) {
       const due = await claimDueTimers(this.deps.pool, this.deps.dialect, this.deps.clock.now(), batch);
       if (due.length === 0) return counts;
-      await inParallel(byOrder(due), concurrency, async (timers) => {
+      const groups = byOrder(due);
+      const read = await findOrdersForCommand(this.deps.pool, groups.map((g) => g[0]!.orderId));
+      await inParallel(groups, concurrency, async (timers) => {
+        // The order as read serves its first timer only: firing it changed the order.
+        let first = read.get(timers[0]!.orderId);
         for (const timer of timers) {
-          counts[await this.fire(timer)]++;
+          counts[await this.fire(timer, first)]++;
+          first = undefined;
           onProgress?.(counts.fired + counts.stale + counts.failed);
         }
       });
     }
   }
 
-  private async fire(timer: DueTimer): Promise<keyof SweepResult> {
-    const result = await this.deps.orders.execute(timer.orderId, { type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() }, systemActor);
+  private async fire(timer: DueTimer, read: OrderForCommand | undefined): Promise<keyof SweepResult> {
+    const command = { type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() } as const;
+    const result = read ? await this.deps.orders.executeRead(read, command, systemActor) : await this.deps.orders.execute(timer.orderId, command, systemActor);
     if (result.ok) return 'fired';
     if (result.code === 'timer_not_found' || result.code === 'order_not_found') {
       await dropTimer(this.deps.pool, timer);

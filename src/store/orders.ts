@@ -234,16 +234,33 @@ export async function lockOrderAt(tx: Db, id: string, version: number): Promise<
 }
 
 /** The order with its workflow's stored changes, in one round trip: what a command needs to decide. */
-const FIND_FOR_COMMAND = `SELECT ${ORDER_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}, ${CUSTOMIZATION_COLUMNS}
-  FROM orders o LEFT JOIN workflow_customizations c ON c.workflow = o.workflow WHERE o.id = $1`;
+const FOR_COMMAND = `SELECT ${ORDER_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}, ${CUSTOMIZATION_COLUMNS}
+  FROM orders o LEFT JOIN workflow_customizations c ON c.workflow = o.workflow`;
+const FIND_FOR_COMMAND = `${FOR_COMMAND} WHERE o.id = $1`;
+
+/** An order as a command reads it: with its workflow's stored changes. */
+export interface OrderForCommand {
+  readonly order: Order;
+  readonly customization: WorkflowCustomization | undefined;
+}
 
 /** With `lock`, inside a transaction: the order's row stays locked until it ends, so a decision made now cannot lose a race. */
-export async function findOrderForCommand(db: Db, id: string, lock = false): Promise<{ order: Order; customization: WorkflowCustomization | undefined } | undefined> {
+export async function findOrderForCommand(db: Db, id: string, lock = false): Promise<OrderForCommand | undefined> {
   const res = await db.query<OrderRow & JoinedCustomization>(lock
     ? { name: 'ordo_lock_order_for_command', text: `${FIND_FOR_COMMAND} FOR UPDATE OF o`, values: [id] }
     : { name: 'ordo_find_order_for_command', text: FIND_FOR_COMMAND, values: [id] });
   const row = res.rows[0];
   return row ? { order: toOrder(row), customization: joinedCustomization(row) } : undefined;
+}
+
+/** Several orders as commands read them, in one round trip (the sweeper's batch); those that exist, by id. */
+export async function findOrdersForCommand(db: Db, ids: readonly string[]): Promise<Map<string, OrderForCommand>> {
+  const res = await db.query<OrderRow & JoinedCustomization>({
+    name: 'ordo_find_orders_for_command',
+    text: `${FOR_COMMAND} WHERE o.id = ANY($1::uuid[])`,
+    values: [ids],
+  });
+  return new Map(res.rows.map((row) => [row.id, { order: toOrder(row), customization: joinedCustomization(row) }]));
 }
 
 export async function findOrder(db: Db, id: string): Promise<Order | undefined> {

@@ -6,26 +6,10 @@
  * different shards).
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { statementsOf } from '../support/statements.js';
 import { admin, expectLevels, input, ledger, levels, ok, rejected, uniqueSku } from './helpers.js';
-
-/** The statements this process sends while `work` runs: a prepared statement's name, else its first two words. */
-async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
-  const original = pg.Client.prototype.query;
-  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { name?: string; text: string };
-    sent.push(typeof q === 'string' ? q.split(/\s+/).slice(0, 2).join(' ') : (q.name ?? q.text.split(/\s+/).slice(0, 2).join(' ')));
-    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
-  try {
-    await work();
-  } finally {
-    spy.mockRestore();
-  }
-  return sent;
-}
 
 describe('plain statements', () => {
   let t: TestApp;

@@ -8,8 +8,10 @@ import { ManualClock } from '../../src/engine/clock.js';
 import type { OrderView } from '../../src/engine/order-view.js';
 import { createOrdo } from '../../src/engine/ordo.js';
 import { claimDueTimers } from '../../src/store/timers.js';
+import { findOrdersForCommand } from '../../src/store/orders.js';
 import type { TestApp } from '../support/app.js';
 import { timerSuite } from './clock.js';
+import { statementsOf } from '../support/statements.js';
 import { admin, all, customer, expectLevels, expectRecordsConsistent, expectTimersIndexed, history, input, ok, orderMovements, uniqueSku } from '../stock/helpers.js';
 
 let t: TestApp;
@@ -46,6 +48,26 @@ describe.each(['plain', 'citus'] as const)('%s statements', (statements) => {
       expect(after.version).toBe(2);
       expect(await indexRows([o!.id])).toBe(0);
       await expectRecordsConsistent(t.ordo.pool, o!.id);
+    });
+
+    it('reads the orders of a claimed batch in one round trip, then writes each', async () => {
+      const orders = await drafts(5);
+      t.clock.advance(10 * MIN);
+      let swept;
+      const sent = await statementsOf(async () => { swept = await t.ordo.sweeper.sweep(); });
+      expect(swept).toEqual({ fired: 5, stale: 0, failed: 0 });
+      expect(sent.filter((q) => q === 'ordo_find_orders_for_command')).toHaveLength(1);
+      expect(sent.filter((q) => q === 'ordo_find_order_for_command')).toHaveLength(0);
+      for (const o of orders) expect((await get(o.id)).status.order).toBe('cancelled');
+    });
+
+    it('an order changed after its batch was read is read again: the command applies to what it now is', async () => {
+      const [o] = await drafts(1);
+      const [read] = [...(await findOrdersForCommand(t.ordo.pool, [o!.id])).values()];
+      ok(await t.ordo.orders.execute(o!.id, { type: 'transition', track: 'order', to: 'placed' }, admin));
+      const saved = ok(await t.ordo.orders.executeRead(read!, { type: 'transition', track: 'order', to: 'cancelled' }, admin));
+      expect(saved.version).toBe(3);
+      expect((await history(t.ordo.pool, o!.id)).filter((h) => h.track === 'order' && h.to_state).map((h) => h.to_state)).toEqual(['placed', 'cancelled']);
     });
 
     it('a timer whose order left the state is not fired: its index row goes with the state', async () => {
