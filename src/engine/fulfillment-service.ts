@@ -3,7 +3,6 @@ import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import type { FulfillmentLine, FulfillmentState } from '../domain/fulfillments/fulfillment.js';
 import { reject, type Result } from '../domain/result.js';
-import { orderIdOfRef } from '../store/orders.js';
 import type { IdGenerator } from './ids.js';
 import type { CommandOptions, OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
@@ -23,7 +22,7 @@ export class FulfillmentService {
   }
 
   async transition(fulfillmentId: string, to: FulfillmentState, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    const orderId = /^[0-9a-f-]{36}$/i.test(fulfillmentId) ? await orderIdOfRef(this.deps.pool, fulfillmentId, 'fulfillment') : undefined;
+    const orderId = await this.deps.orders.orderOfRef(fulfillmentId, 'fulfillment');
     if (!orderId) return reject('fulfillment_not_found', `there is no fulfillment ${fulfillmentId}`);
     return this.deps.orders.execute(orderId, { type: 'fulfillment_transition', fulfillmentId, to }, actor, opts);
   }

@@ -25,7 +25,8 @@ import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
-import { findOrder, findOrderForCommand, insertOrder, type OrderForCommand, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
+import { LRUCache } from 'lru-cache';
+import { findOrder, findOrderForCommand, insertOrder, orderIdOfPayment, orderIdOfRef, type OrderForCommand, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
@@ -93,8 +94,12 @@ export interface OrderPage {
  */
 export type AfterSave = (order: Order, wf: WorkflowDefinition, before: Order | undefined) => Promise<boolean>;
 
+/** Which order a fulfillment, a return or a payment belongs to never changes: the answers are kept (the most used 50,000). */
+const OWNERS_KEPT = 50_000;
+
 export class OrderService {
   #afterSave: AfterSave[] = [];
+  readonly #owners = new LRUCache<string, string>({ max: OWNERS_KEPT });
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -390,6 +395,25 @@ export class OrderService {
       refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
     };
     return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null, movements)) ?? 'conflict';
+  }
+
+  /** The order a fulfillment or a return belongs to (a route names the fulfillment or return alone). */
+  orderOfRef(id: string, kind: 'fulfillment' | 'return'): Promise<string | undefined> {
+    return this.#owner(`${kind}:${id}`, id, () => orderIdOfRef(this.deps.pool, id, kind));
+  }
+
+  /** The order a payment belongs to (a gateway's callback names the payment alone). */
+  orderOfPayment(id: string): Promise<string | undefined> {
+    return this.#owner(`payment:${id}`, id, () => orderIdOfPayment(this.deps.pool, id));
+  }
+
+  async #owner(key: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
+    if (!isUuid(id)) return undefined;
+    const kept = this.#owners.get(key);
+    if (kept) return kept;
+    const found = await read();
+    if (found) this.#owners.set(key, found);
+    return found;
   }
 
   /** The order as the domain has it, for the engine's own services. */

@@ -18,7 +18,7 @@ import type { CallbackType } from '../domain/payments/decide-payment.js';
 import { capturable, type Payment, type PaymentMethod } from '../domain/payments/payment.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { CallbackInvalid, CallbackRejected, type PaymentGateway } from '../gateways/port.js';
-import { eventNotApplied, orderIdOfPayment, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
+import { eventNotApplied, ordersAwaitingLink, stalledPayments } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
@@ -178,7 +178,7 @@ export class PaymentService {
       if (err instanceof CallbackRejected) return { unauthorized: err.message };
       throw err;
     }
-    const orderId = await orderIdOfPayment(this.deps.pool, event.paymentId);
+    const orderId = await this.deps.orders.orderOfPayment(event.paymentId);
     if (!orderId) return reject('payment_not_found', `there is no payment ${event.paymentId}`);
     const applied = await this.deps.orders.execute(orderId, {
       type: 'gateway_event',
@@ -267,7 +267,7 @@ export class PaymentService {
   }
 
   private async onPayment(paymentId: string, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {
-    const orderId = /^[0-9a-f-]{36}$/i.test(paymentId) ? await orderIdOfPayment(this.deps.pool, paymentId) : undefined;
+    const orderId = await this.deps.orders.orderOfPayment(paymentId);
     if (!orderId) return reject('payment_not_found', `there is no payment ${paymentId}`);
     return command(orderId);
   }

@@ -4,7 +4,6 @@ import type { Actor } from '../domain/actor.js';
 import { reject, type Result } from '../domain/result.js';
 import type { ReturnLine, ReturnState } from '../domain/returns.js';
 import { refundRooms } from '../domain/payments/decide-payment.js';
-import { orderIdOfRef } from '../store/orders.js';
 import type { IdGenerator } from './ids.js';
 import type { CommandOptions, OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
@@ -19,7 +18,7 @@ export class ReturnService {
 
   /** Refunding pays back the returned lines first, at the gateway; the return is marked refunded once that is done. */
   async transition(returnId: string, to: ReturnState, input: { restock?: boolean }, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    const orderId = /^[0-9a-f-]{36}$/i.test(returnId) ? await orderIdOfRef(this.deps.pool, returnId, 'return') : undefined;
+    const orderId = await this.deps.orders.orderOfRef(returnId, 'return');
     if (!orderId) return reject('return_not_found', `there is no return ${returnId}`);
     if (to === 'refunded') {
       const ret = (await this.deps.orders.find(orderId))?.returns.find((r) => r.id === returnId);
