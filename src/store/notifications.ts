@@ -121,6 +121,27 @@ export async function recordSent(db: Db, orderId: string, id: string, token: str
   return res.rowCount === 1;
 }
 
+/**
+ * Records several sends of one claim (`token`) at once; how many were still held. Plain
+ * PostgreSQL does it in one statement; Citus keeps one statement per message, each on its order's shard.
+ */
+export async function recordAllSent(db: Db, dialect: StoreDialect, sent: readonly { orderId: string; id: string }[], token: string, now: Date): Promise<number> {
+  if (sent.length === 0) return 0;
+  if (dialect.name !== 'plain') {
+    let n = 0;
+    for (const m of sent) if (await recordSent(db, m.orderId, m.id, token, now)) n++;
+    return n;
+  }
+  const res = await db.query({
+    name: 'ordo_notifications_sent',
+    text: `UPDATE notifications n SET status = 'sent', sent_at = $4, last_error = NULL, lease_token = NULL, lease_until = NULL, next_attempt_at = NULL
+      FROM unnest($1::uuid[], $2::uuid[]) AS k(order_id, id)
+      WHERE n.order_id = k.order_id AND n.id = k.id AND n.lease_token = $3`,
+    values: [sent.map((m) => m.orderId), sent.map((m) => m.id), token, now],
+  });
+  return res.rowCount ?? 0;
+}
+
 /** Records a failed attempt: tried again at `retryAt`, or `failed` for good without one. */
 export async function recordFailure(db: Db, orderId: string, id: string, token: string, error: string, retryAt: Date | null): Promise<boolean> {
   const res = await db.query(

@@ -10,6 +10,7 @@ import type { OutgoingMessage } from '../../src/engine/notifications/notifier.js
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { inTransaction } from '../../src/store/database.js';
 import { freshDatabase } from '../support/database.js';
+import { statementsOf } from '../support/statements.js';
 import { uniqueEmail } from '../http/helpers.js';
 import { STAFF } from './support.js';
 
@@ -44,6 +45,17 @@ describe.each(['plain', 'citus'] as const)('with the %s statements', (statements
   afterAll(async () => {
     await a.close();
     await b.close();
+  });
+
+  it('the sends of one claim are recorded sent together, each once', async () => {
+    const orders = [await placeOrder(a), await placeOrder(a)];
+    await a.relay.place();
+    const sent = await statementsOf(() => a.notifications.work());
+    expect(sent.filter((q) => q === 'ordo_notifications_sent')).toHaveLength(statements === 'plain' ? 1 : 0);
+    for (const o of orders) {
+      const rows = await a.pool.query<{ status: string; attempts: number }>('SELECT status, attempts FROM notifications WHERE order_id = $1', [o.id]);
+      expect(rows.rows).toEqual([{ status: 'sent', attempts: 1 }, { status: 'sent', attempts: 1 }]);
+    }
   });
 
   it('fanning the same events out again adds no message', async () => {

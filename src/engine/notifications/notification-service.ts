@@ -16,7 +16,7 @@ import { accept, type Result } from '../../domain/result.js';
 import type { StoreDialect } from '../../store/dialect.js';
 import {
   claimDueNotifications, insertNotifications, notificationCounts, orderNotifications, ordersByIds,
-  pruneNotifications, recordFailure, recordSent, type NewNotification, type NotificationRecord,
+  pruneNotifications, recordAllSent, recordFailure, type NewNotification, type NotificationRecord,
 } from '../../store/notifications.js';
 import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
@@ -96,7 +96,12 @@ export class NotificationService implements EventSubscriber {
     const reminded = await this.#reminders.queue();
     const token = randomUUID();
     const claimed = await claimDueNotifications(this.deps.pool, this.deps.dialect, this.deps.clock.now(), this.#concurrency * 2, token, this.#leaseSeconds);
-    await inParallel(claimed, this.#concurrency, (n) => this.#deliver(n, token));
+    // The sends of one claim are recorded together: one write for the batch, not one per message.
+    const sent: NotificationRecord[] = [];
+    await inParallel(claimed, this.#concurrency, async (n) => {
+      if (await this.#deliver(n, token)) sent.push(n);
+    });
+    await recordAllSent(this.deps.pool, this.deps.dialect, sent, token, this.deps.clock.now());
     return reminded + claimed.length;
   }
 
@@ -145,15 +150,14 @@ export class NotificationService implements EventSubscriber {
     return accept(forCaller(await orderNotifications(this.deps.pool, orderId), actor));
   }
 
-  async #deliver(n: NotificationRecord, token: string): Promise<void> {
+  /** Sends one message; true if it went (the caller records it), else its failure is recorded now. */
+  async #deliver(n: NotificationRecord, token: string): Promise<boolean> {
     const failure = await attempt(() => this.deps.notifier.send(outgoing(n)));
-    if (failure === undefined) {
-      await recordSent(this.deps.pool, n.orderId, n.id, token, this.deps.clock.now());
-      return;
-    }
+    if (failure === undefined) return true;
     const delay = retryDelayMs(n.attempts, this.deps.retrySchedule ?? RETRY_SCHEDULE_SECONDS);
     const retryAt = delay === undefined ? null : new Date(this.deps.clock.now().getTime() + delay);
     await recordFailure(this.deps.pool, n.orderId, n.id, token, failure, retryAt);
+    return false;
   }
 
   get #concurrency(): number {
