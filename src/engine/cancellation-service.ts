@@ -24,7 +24,7 @@ export class CancellationService {
   constructor(private readonly deps: { orders: OrderService; payments: PaymentService }) {}
 
   async cancel(orderId: string, input: NewCancellation, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.deps.payments.followUp(actor, await this.deps.orders.execute(orderId, { type: 'cancel', ...input }, actor, opts));
+    return this.deps.payments.followUp(actor, await this.deps.orders.executeAnswered(orderId, { type: 'cancel', ...input }, actor, opts));
   }
 
   /** Called after every saved change: an order moved by hand into a cancelling state (a withdrawal) is cancelled in full. */

@@ -34,7 +34,7 @@ export class ModificationService {
 
   /** The change, and the refund of what the order then no longer costs, in one command (see decide's settleMoney). */
   async apply(orderId: string, input: NewModification, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.deps.payments.followUp(actor, await this.deps.orders.execute(orderId, this.command(input), actor, opts));
+    return this.deps.payments.followUp(actor, await this.deps.orders.executeAnswered(orderId, this.command(input), actor, opts));
   }
 
   private command(input: NewModification): ModifyCommand {

@@ -132,10 +132,15 @@ export class OrderService {
   }
 
   async create(asked: CreateOrderInput, caller: Actor): Promise<Result<OrderView>> {
+    return viewOf(await this.createAnswered(asked, caller));
+  }
+
+  /** `create`, answered with the order behind the view too (for the engine's own follow-ups: gateway calls). */
+  async createAnswered(asked: CreateOrderInput, caller: Actor): Promise<Result<Answered>> {
     return this.counted('create', await this.createOrder(asked, caller));
   }
 
-  private async createOrder(asked: CreateOrderInput, caller: Actor): Promise<Result<OrderView>> {
+  private async createOrder(asked: CreateOrderInput, caller: Actor): Promise<Result<Answered>> {
     const wf = await this.deps.workflows.get(asked.workflow ?? DEFAULT_WORKFLOW);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${asked.workflow}'`, { workflow: asked.workflow });
     const lines = this.deps.prices ? await this.deps.prices.price(asked.lines, asked.currency, caller) : pricedAsSent(asked.lines);
@@ -161,10 +166,14 @@ export class OrderService {
   }
 
   /** The answer to a committed change: the order as it is once what follows the change has run. Never a refusal. */
-  private async answer(order: Order, wf: WorkflowDefinition, before: Order | undefined, actor: Actor): Promise<Result<OrderView>> {
-    if (!(await this.saved(order, wf, before))) return accept(presentOrder(order, wf, actor));
-    const now = await this.find(order.id);
-    return accept(presentOrder(now ?? order, wf, actor));
+  private async answer(order: Order, wf: WorkflowDefinition, before: Order | undefined, actor: Actor): Promise<Result<Answered>> {
+    const now = (await this.saved(order, wf, before)) ? ((await this.find(order.id)) ?? order) : order;
+    return accept({ view: presentOrder(now, wf, actor), order: now, wf });
+  }
+
+  /** How `actor` sees an order this service answered with (for another caller). */
+  present(answered: Answered, actor: Actor): OrderView {
+    return presentOrder(answered.order, answered.wf, actor);
   }
 
   async get(id: string, actor: Actor): Promise<Result<OrderView>> {
@@ -203,6 +212,11 @@ export class OrderService {
 
   /** Runs a command against the order's current state; see the class comment for races. */
   async execute(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
+    return viewOf(await this.executeAnswered(id, command, actor, opts));
+  }
+
+  /** `execute`, answered with the order behind the view too (for the engine's own follow-ups: gateway calls). */
+  async executeAnswered(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<Answered>> {
     const done = this.counted(command.type, await this.decideAndSave(id, command, actor, opts));
     return done.ok ? this.answer(done.value.saved, done.value.wf, done.value.before, actor) : done;
   }
@@ -440,6 +454,13 @@ interface Loaded {
   readonly order: Order;
   readonly wf: WorkflowDefinition;
 }
+
+/** A committed command's answer: the view for its caller, and the order and workflow behind it. */
+export interface Answered extends Loaded {
+  readonly view: OrderView;
+}
+
+const viewOf = (r: Result<Answered>): Result<OrderView> => (r.ok ? accept(r.value.view) : r);
 
 /** A committed change: the order saved, the order as the command found it, and its workflow. */
 interface Saved {

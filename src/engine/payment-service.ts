@@ -22,7 +22,7 @@ import { eventNotApplied, ordersAwaitingLink, stalledPayments } from '../store/o
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
-import { gatewayFor, type CommandOptions, type CreateOrderInput, type OrderService } from './order-service.js';
+import { gatewayFor, type Answered, type CommandOptions, type CreateOrderInput, type OrderService } from './order-service.js';
 import type { OrderView } from './order-view.js';
 
 export interface NewPayment {
@@ -67,7 +67,7 @@ export class PaymentService {
   async add(orderId: string, input: NewPayment, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
     const refused = this.simulationRefused(input.simulate, actor);
     if (refused) return refused;
-    return this.followUp(actor, await this.deps.orders.execute(orderId, {
+    return this.followUp(actor, await this.deps.orders.executeAnswered(orderId, {
       type: 'add_payment',
       paymentId: this.deps.newId(),
       intentKey: this.deps.newId(),
@@ -87,30 +87,30 @@ export class PaymentService {
   async createOrder(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
     const refused = this.simulationRefused(input.payment?.options?.simulate, actor);
     if (refused) return refused;
-    return this.followUp(actor, await this.deps.orders.create(input, actor));
+    return this.followUp(actor, await this.deps.orders.createAnswered(input, actor));
   }
 
   async capture(paymentId: string, amount: number | undefined, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
     return this.followUp(actor, await this.onPayment(paymentId, (orderId) =>
-      this.deps.orders.execute(orderId, { type: 'request_capture', paymentId, intentKey: this.deps.newId(), ...(amount !== undefined ? { amount } : {}) }, actor, opts)));
+      this.deps.orders.executeAnswered(orderId, { type: 'request_capture', paymentId, intentKey: this.deps.newId(), ...(amount !== undefined ? { amount } : {}) }, actor, opts)));
   }
 
   async void(paymentId: string, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.execute(orderId, { type: 'request_void', paymentId, intentKey: this.deps.newId() }, actor, opts)));
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.executeAnswered(orderId, { type: 'request_void', paymentId, intentKey: this.deps.newId() }, actor, opts)));
   }
 
   async settle(paymentId: string, amount: number | undefined, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.execute(orderId, { type: 'settle_payment', paymentId, ...(amount !== undefined ? { amount } : {}) }, actor, opts)));
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.executeAnswered(orderId, { type: 'settle_payment', paymentId, ...(amount !== undefined ? { amount } : {}) }, actor, opts)));
   }
 
   async resolve(paymentId: string, outcome: 'settled' | 'failed', actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.execute(orderId, { type: 'resolve_payment', paymentId, outcome }, actor, opts)));
+    return this.followUp(actor, await this.onPayment(paymentId, (orderId) => this.deps.orders.executeAnswered(orderId, { type: 'resolve_payment', paymentId, outcome }, actor, opts)));
   }
 
   async refund(orderId: string, input: NewRefund, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
     const refused = this.simulationRefused(input.simulate, actor);
     if (refused) return refused;
-    return this.followUp(actor, await this.deps.orders.execute(orderId, {
+    return this.followUp(actor, await this.deps.orders.executeAnswered(orderId, {
       type: 'request_refund',
       refundId: this.deps.newId(),
       intentKey: this.deps.newId(),
@@ -131,7 +131,7 @@ export class PaymentService {
    * every refund is recorded, or none.
    */
   async refundAcross(orderId: string, amount: number, reason: string, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {
-    return this.followUp(actor, await this.deps.orders.execute(orderId, { type: 'refund_across', amount, reason }, actor, opts));
+    return this.followUp(actor, await this.deps.orders.executeAnswered(orderId, { type: 'refund_across', amount, reason }, actor, opts));
   }
 
   /**
@@ -139,18 +139,23 @@ export class PaymentService {
    * answer recorded in turn. A call that fails leaves its intent on the order for recovery. The
    * answer is the order as it then is: a committed command is never answered as refused.
    */
-  async followUp(actor: Actor, result: Result<OrderView>): Promise<Result<OrderView>> {
-    if (!result.ok || !result.value.payments.some((p) => p.pendingOperation)) return result;
-    const order = await this.deps.orders.find(result.value.id);
-    for (const p of order?.payments.filter((x) => x.intent) ?? []) {
+  async followUp(actor: Actor, result: Result<Answered>): Promise<Result<OrderView>> {
+    if (!result.ok) return result;
+    const { order, view } = result.value;
+    if (!view.payments.some((p) => p.pendingOperation)) return accept(view);
+    // The last recorded answer is the order as it then is, unless a call failed (its intent stays): then it is read again.
+    let last: Answered | undefined = result.value;
+    for (const p of order.payments.filter((x) => x.intent)) {
       try {
-        await this.call(order!, p);
+        last = await this.call(order, p);
       } catch (err) {
+        last = undefined;
         (this.deps.onError ?? ((e: unknown) => console.error('ordo:', e)))(err);
       }
     }
-    const now = await this.deps.orders.get(result.value.id, actor);
-    return now.ok ? now : result;
+    if (last) return accept(this.deps.orders.present(last, actor));
+    const now = await this.deps.orders.get(order.id, actor);
+    return now.ok ? now : accept(view);
   }
 
   resendLink(orderId: string, actor: Actor): Promise<Result<OrderView>> {
@@ -220,7 +225,8 @@ export class PaymentService {
    * (gateways often call back before they reply): the recording then finds no intent, and the
    * order already says what happened.
    */
-  private async call(order: Order, payment: Payment): Promise<void> {
+  /** The gateway call, and its answer recorded: the order as that left it (undefined if the recording was refused). */
+  private async call(order: Order, payment: Payment): Promise<Answered | undefined> {
     const intent = payment.intent!;
     const gateway = this.deps.gateways.get(payment.gateway);
     if (!gateway) throw new Error(`payment ${payment.id} uses gateway '${payment.gateway}', which this Ordo does not have`);
@@ -230,15 +236,14 @@ export class PaymentService {
     if (intent.op === 'refund') {
       const answer = await gateway.refund(call).catch(failed(timed));
       timed?.(answer.outcome);
-      await this.deps.orders.execute(order.id, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by);
-      return;
+      return answeredOrNot(await this.deps.orders.executeAnswered(order.id, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by));
     }
     const answer = await gateway[intent.op](call).catch(failed(timed));
     timed?.(answer.outcome);
-    await this.deps.orders.execute(order.id, {
+    return answeredOrNot(await this.deps.orders.executeAnswered(order.id, {
       type: 'record_gateway_result', paymentId: payment.id, key: intent.key, outcome: answer.outcome, reference: answer.reference,
       ...(answer.amount !== undefined ? { amount: answer.amount } : {}),
-    }, by);
+    }, by));
   }
 
   /**
@@ -258,7 +263,7 @@ export class PaymentService {
       if (!over && !(lifted && p.captureOnRelease)) continue;
       const amount = over ? 0 : Math.min(capturable(p), owed);
       owed -= amount;
-      await this.followUp(systemActor, await this.deps.orders.execute(order.id, amount > 0
+      await this.followUp(systemActor, await this.deps.orders.executeAnswered(order.id, amount > 0
         ? { type: 'request_capture', paymentId: p.id, intentKey: this.deps.newId(), amount, automatic: true }
         : { type: 'request_void', paymentId: p.id, intentKey: this.deps.newId(), automatic: true }, systemActor));
       released = true;
@@ -266,12 +271,14 @@ export class PaymentService {
     return released;
   }
 
-  private async onPayment(paymentId: string, command: (orderId: string) => Promise<Result<OrderView>>): Promise<Result<OrderView>> {
+  private async onPayment(paymentId: string, command: (orderId: string) => Promise<Result<Answered>>): Promise<Result<Answered>> {
     const orderId = await this.deps.orders.orderOfPayment(paymentId);
     if (!orderId) return reject('payment_not_found', `there is no payment ${paymentId}`);
     return command(orderId);
   }
 }
+
+const answeredOrNot = (r: Result<Answered>): Answered | undefined => (r.ok ? r.value : undefined);
 
 /** Notes a gateway call that threw as an 'error' outcome, and lets the error go on. */
 const failed = (timed: ((outcome: string) => void) | undefined) => (err: unknown): never => {
