@@ -26,7 +26,7 @@ import { inTransaction, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
 import { LRUCache } from 'lru-cache';
-import { findOrder, findOrderForCommand, insertOrder, orderIdOfPayment, orderIdOfRef, type OrderForCommand, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
+import { findOrder, findOrderForCommand, insertOrder, orderIdOfPayment, orderIdOfRef, type OrderForCommand, type StockShortfall, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
@@ -339,10 +339,11 @@ export class OrderService {
 
   /**
    * Writes a decision. Without a callback to note or an Idempotency-Key to commit, it is one
-   * statement, the stock it moves included where the store can (plain PostgreSQL) and no SKU
-   * runs short. Otherwise, and when a SKU would go below zero available (refused, or sent to
-   * backorder: the domain decides which under the SKUs' locks), it is one transaction (see
-   * `writeIn`). `tx`: the transaction that already holds the order's row lock.
+   * statement, the stock it moves included where the store can (plain PostgreSQL); a SKU that
+   * would go below zero available makes it write nothing, and it is refused from what that
+   * statement saw. Otherwise, and when such a SKU allows backorders (the domain then decides
+   * under the SKUs' locks), it is one transaction (see `writeIn`). `tx`: the transaction that
+   * already holds the order's row lock.
    */
   private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once'], tx?: pg.PoolClient): Promise<Result<Order> | 'conflict'> {
     const claim = uncommittedClaim();
@@ -351,7 +352,10 @@ export class OrderService {
     if (!once && !claim && (!moves || this.deps.dialect.name === 'plain')) {
       const movements = moves ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
       const saved = await this.write(this.deps.pool, wf, before, decision, actor, now, movements);
-      if (saved !== 'stock') return saved === 'conflict' ? saved : accept(saved);
+      if (saved === 'conflict') return saved;
+      if (!('short' in saved)) return accept(saved);
+      // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
+      if (!saved.short.some((s) => s.backorders)) return insufficientStock(saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) })));
     }
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
@@ -385,8 +389,8 @@ export class OrderService {
     const tracked = final.movements.filter((m) => levels.has(m.sku));
     if (tracked.length > 0) await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
     const saved = await this.write(tx, wf, before, final, actor, now);
-    if (saved === 'stock') throw new Error('a write without movements cannot run short');
     if (saved === 'conflict') return saved;
+    if ('short' in saved) throw new Error('a write without movements cannot run short');
     if (claim && !(await commitClaim(tx, claim, saved.id, presentOrder(saved, wf, actor)))) {
       return reject('idempotency_key_in_progress', 'this Idempotency-Key was taken over by a retry of the request; nothing was changed');
     }
@@ -395,9 +399,9 @@ export class OrderService {
 
   /**
    * The order's own write: one statement with its history, outbox, timers and index rows, and
-   * with `movements`, their stock ('stock' when a SKU would go below zero: nothing was written).
+   * with `movements`, their stock (or the SKUs that would go below zero: nothing was written).
    */
-  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date, movements?: readonly MovementRow[]): Promise<Order | 'conflict' | 'stock'> {
+  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date, movements?: readonly MovementRow[]): Promise<Order | 'conflict' | StockShortfall> {
     const numbered = numberDue(wf, decided.order, actor, decided.events);
     // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
     const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;

@@ -89,11 +89,19 @@ const stockCtes = (movements: number, gate: string) => `mv AS (
   SELECT * FROM jsonb_to_recordset($${movements}::jsonb) AS x(id uuid, sku text, kind text, quantity integer, on_hand_delta integer,
     reserved_delta integer, order_id uuid, line_id uuid, reason text, actor_kind text, actor_id text, at timestamptz)
 ), lv AS (
-  SELECT i.sku, i.on_hand, i.reserved FROM inventory i WHERE i.sku IN (SELECT sku FROM mv) AND ${gate} ORDER BY i.sku FOR UPDATE OF i
+  SELECT i.sku, i.on_hand, i.reserved, i.backorders FROM inventory i WHERE i.sku IN (SELECT sku FROM mv) AND ${gate} ORDER BY i.sku FOR UPDATE OF i
 ), short AS (
-  SELECT lv.sku FROM lv JOIN (SELECT sku, sum(reserved_delta - on_hand_delta) AS take FROM mv GROUP BY sku) t ON t.sku = lv.sku
+  SELECT lv.sku, lv.on_hand - lv.reserved AS available, t.take::int AS take, lv.backorders FROM lv JOIN (SELECT sku, sum(reserved_delta - on_hand_delta) AS take FROM mv GROUP BY sku) t ON t.sku = lv.sku
   WHERE t.take > 0 AND lv.on_hand - lv.reserved - t.take < 0
 ), `;
+
+/** What ran short, as the statement's `short` column (null when nothing did, or nothing was checked). */
+const shortColumn = (withStock: boolean) => `${withStock ? '(SELECT json_agg(short) FROM short)' : 'NULL::json'} AS short`;
+
+/** SKUs that would have gone below zero available: the order was not written. */
+export interface StockShortfall {
+  readonly short: readonly { readonly sku: string; readonly available: number; readonly take: number; readonly backorders: boolean }[];
+}
 
 /** The tracked movements recorded and the levels moved by their sums, once the order was written (w). */
 const stockMoves = (at: number) => `, m AS (
@@ -117,7 +125,7 @@ const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCt
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
 ), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}${withStock ? stockMoves(11) : ''}
-SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, ${withStock ? '(SELECT count(*) FROM short)::int' : '0'} AS short`;
+SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const INSERT_ORDER = insertOrderStatement(false);
 const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
@@ -125,17 +133,17 @@ const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
 /**
  * Inserts a new order with its first history and outbox rows; returns the order with its code
  * (if `numbered`). With `movements`, it moves their stock in the same statement, or writes
- * nothing and says 'stock' when a SKU would go below zero available.
+ * nothing and says which SKUs would go below zero available.
  */
-export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | 'stock'> {
+export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | StockShortfall> {
   const c = orderColumns(order);
   const values = [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
     c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered];
-  const res = await db.query<{ code: number | null; n: number; short: number }>(movements
+  const res = await db.query<{ code: number | null; n: number; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_insert_order_moving_stock', text: INSERT_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_insert_order', text: INSERT_ORDER, values });
   const row = res.rows[0]!;
-  if (row.n === 0) return 'stock';
+  if (row.n === 0) return { short: row.short ?? [] };
   return { ...order, code: row.code };
 }
 
@@ -152,7 +160,7 @@ const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS 
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
 ), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}${withStock ? stockMoves(9) : ''}
-SELECT (SELECT count(*) FROM w)::int AS n, ${withStock ? '(SELECT count(*) FROM short)::int' : '0'} AS short`;
+SELECT (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const UPDATE_ORDER = updateOrderStatement(false);
 const UPDATE_ORDER_MOVING_STOCK = updateOrderStatement(true);
@@ -168,17 +176,17 @@ export interface Changed {
  * else saved first. With `customRevision` (the order enters a status of the merchant's own), it
  * also fails when the workflow's changes moved on from that revision (the status may be gone).
  * With `movements`, it moves their stock in the same statement, or writes nothing and says
- * 'stock' when a SKU would go below zero available.
+ * which SKUs would go below zero available.
  */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, customRevision: number | null = null, movements?: readonly MovementRow[]): Promise<Order | undefined | 'stock'> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, customRevision: number | null = null, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall> {
   const c = orderColumns(order);
   const values = [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
     order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision];
-  const res = await db.query<{ n: number; short: number }>(movements
+  const res = await db.query<{ n: number; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_update_order_moving_stock', text: UPDATE_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_update_order', text: UPDATE_ORDER, values });
   const row = res.rows[0]!;
-  return row.n === 1 ? order : row.short > 0 ? 'stock' : undefined;
+  return row.n === 1 ? order : row.short ? { short: row.short } : undefined;
 }
 
 /** The next human order number (a number given after creation; a lost race leaves a gap, as sequences do). */

@@ -1,9 +1,9 @@
 /**
  * On plain PostgreSQL a command that moves stock writes the order and moves the stock in one
  * statement, holding the SKUs' row locks for that one round trip, unless a SKU would go below
- * zero available: then it writes nothing and the transactional path decides (a refusal, or a
- * backorder). On Citus the move stays a transaction of its own (orders and SKUs live on
- * different shards).
+ * zero available: then it writes nothing, and the command is refused from what the statement
+ * saw, or, where that SKU allows backorders, the transactional path decides under the locks.
+ * On Citus the move stays a transaction of its own (orders and SKUs live on different shards).
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,23 +40,28 @@ describe('plain statements', () => {
     expect(await ledger(t.ordo.pool, sku)).toEqual({ onHand: 3, reserved: 0, count: 3 });
   });
 
-  it('a SKU that runs short writes nothing in the one statement; the transaction then refuses', async () => {
+  it('a SKU that runs short (no backorders) writes nothing, and is refused from what the one statement saw: no transaction', async () => {
     const sku = uniqueSku('ONE');
     await stockOf(sku, 1);
     const before = (await t.ordo.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n;
     let result: Awaited<ReturnType<TestApp['ordo']['orders']['create']>> | undefined;
     const sent = await statementsOf(async () => { result = await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin); });
-    rejected(result!, 'insufficient_stock');
-    expect(sent.indexOf('ordo_insert_order_moving_stock')).toBeLessThan(sent.indexOf('BEGIN'));
+    const refusal = rejected(result!, 'insufficient_stock');
+    expect(refusal.details).toEqual({ shortages: [{ sku, requested: 2, available: 1 }] });
+    expect(sent).toContain('ordo_insert_order_moving_stock');
+    expect(sent).not.toContain('BEGIN');
     expect((await t.ordo.pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n).toBe(before);
     await expectLevels(t.ordo.pool, sku, { onHand: 1, reserved: 0 });
     expect(await ledger(t.ordo.pool, sku)).toEqual({ onHand: 1, reserved: 0, count: 1 });
   });
 
-  it('a SKU that allows backorders and goes below zero is left to the domain: the line is backordered', async () => {
+  it('a SKU that allows backorders and goes below zero is left to the domain, in a transaction: the line is backordered', async () => {
     const sku = uniqueSku('ONE');
     await stockOf(sku, 1, true);
-    const order = ok(await t.ordo.orders.create(input([{ sku, quantity: 3 }]), admin));
+    let created: Awaited<ReturnType<TestApp['ordo']['orders']['create']>> | undefined;
+    const sent = await statementsOf(async () => { created = await t.ordo.orders.create(input([{ sku, quantity: 3 }]), admin); });
+    expect(sent.indexOf('ordo_insert_order_moving_stock')).toBeLessThan(sent.indexOf('BEGIN'));
+    const order = ok(created!);
     const history = ok(await t.ordo.orders.history(order.id, admin)).map((h) => h.type);
     expect(history).toContain('stock.backordered');
     expect(await levels(t.ordo.pool, sku)).toMatchObject({ onHand: 1, reserved: 3, available: -2 });
