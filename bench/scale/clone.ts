@@ -6,6 +6,7 @@
  * due timers would only wait for a sweeper that never comes.
  */
 import type pg from 'pg';
+import { recountStatusCounts } from '../../src/store/order-counts.js';
 
 /**
  * A customer's email, as varied as real ones: a name-like local part of its own and one of a
@@ -65,4 +66,7 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
   } finally {
     db.release();
   }
+  // As a replica, the load fired no triggers, so the per-status counts know nothing of the clones
+  // (without the superuser's replica role they got a delta each): count them again, once.
+  await recountStatusCounts(pool);
 }

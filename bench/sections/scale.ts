@@ -3,8 +3,10 @@
  * and 1M orders with their history; at each size the reads an admin's screens make are timed
  * (median of several repetitions) and explained (EXPLAIN ANALYZE, kept in bench/results/).
  */
+import { deepStrictEqual } from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import { countOrdersByStatus, type StatusCounts } from '../../src/store/order-counts.js';
 import { benchDatabase } from '../database.js';
 import { progress } from '../progress.js';
 import { addClones, keepTemplates } from '../scale/clone.js';
@@ -48,6 +50,23 @@ async function timeReads(ordo: Ordo, repeat: number): Promise<{ timings: Record<
   return { timings, plans };
 }
 
+/**
+ * The per-status counts come from a summary the load must keep right (bench/scale/clone.ts): fast
+ * and wrong would be no result. Checked against the grouped count over the orders, every workflow.
+ */
+async function checkCounts(ordo: Ordo): Promise<void> {
+  const res = await ordo.pool.query<{ workflow: string; status: Record<string, string>; n: number }>(
+    `SELECT workflow, status, count(*)::int AS n FROM orders WHERE NOT (body ? 'removedAt') GROUP BY workflow, status`);
+  const expected = new Map<string, { total: number; tracks: StatusCounts }>();
+  for (const { workflow, status, n } of res.rows) {
+    const w = expected.get(workflow) ?? { total: 0, tracks: {} };
+    expected.set(workflow, w);
+    w.total += n;
+    for (const [track, state] of Object.entries(status)) (w.tracks[track] ??= {})[state] = (w.tracks[track]?.[state] ?? 0) + n;
+  }
+  for (const [workflow, counts] of expected) deepStrictEqual(await countOrdersByStatus(ordo.pool, workflow), counts, `per-status counts of ${workflow}`);
+}
+
 export async function runScale(opts: ScaleOptions): Promise<SectionReport> {
   const sizes = [...opts.sizes].sort((a, b) => a - b);
   const db = await benchDatabase(opts.databaseUrl);
@@ -71,6 +90,7 @@ export async function runScale(opts: ScaleOptions): Promise<SectionReport> {
       have = size;
       const loadSeconds = round((performance.now() - started) / 1000);
       say(`${fmt(size)} orders loaded in ${loadSeconds} s; timing the reads`);
+      await checkCounts(ordo);
       const measured = await timeReads(ordo, opts.repeat);
       bySize[size] = { timings: measured.timings, loadSeconds };
       plans[size] = measured.plans;

@@ -7,6 +7,7 @@
 import { systemActor } from '../domain/actor.js';
 import { claimDueTimers, countDueTimers, dropTimer, type DueTimer } from '../store/timers.js';
 import { findOrdersForCommand, type OrderForCommand } from '../store/orders.js';
+import { foldStatusCounts } from '../store/order-counts.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
@@ -94,8 +95,9 @@ export class Sweeper {
   start(ms = 1000, onError: (err: unknown) => void = () => {}): () => Promise<void> {
     let running: Promise<unknown> = Promise.resolve();
     const timer = setInterval(() => {
-      // Timers, then gateway calls left unanswered by a crash.
-      running = running.then(() => this.sweep()).then(() => this.deps.payments.recover()).then(() => this.deps.completions.recover()).catch(onError);
+      // Timers, then gateway calls left unanswered by a crash, then the status counts' deltas (kept small for reads).
+      running = running.then(() => this.sweep()).then(() => this.deps.payments.recover()).then(() => this.deps.completions.recover())
+        .then(() => foldStatusCounts(this.deps.pool)).catch(onError);
     }, ms);
     timer.unref();
     return async () => {

@@ -26,6 +26,8 @@ export const LAYOUT: readonly Placement[] = [
   { table: 'timers', by: 'order_id', colocateWith: 'orders' },
   { table: 'gateway_events', by: 'order_id', colocateWith: 'orders' },
   { table: 'notifications', by: 'order_id', colocateWith: 'orders' },
+  // Appended by a trigger on orders, which runs on the order's shard (migration 016).
+  { table: 'order_status_deltas', by: 'order_id', colocateWith: 'orders' },
   // Found by their own id (a payment named in a callback, a fulfillment in a URL).
   { table: 'payments', by: 'id' },
   { table: 'order_refs', by: 'id' },
@@ -42,6 +44,8 @@ export const LAYOUT: readonly Placement[] = [
   { table: 'ordo_clock', reference: true },
   // The stream's highest place: one row, updated by the one placer at a time.
   { table: 'event_places', reference: true },
+  // Per-status counts: a few dozen rows per workflow, written by folds only, read by the counts.
+  { table: 'order_status_counts', reference: true },
   // Webhooks: the few subscriptions everywhere (before the deliveries, whose key points at them); a delivery beside its order.
   { table: 'webhook_subscriptions', reference: true },
   { table: 'webhook_deliveries', by: 'order_id', colocateWith: 'orders' },

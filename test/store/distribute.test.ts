@@ -84,6 +84,7 @@ describe('on a Citus coordinator (simulated)', () => {
       ['distributed', 'timers', 'order_id', 'orders'],
       ['distributed', 'gateway_events', 'order_id', 'orders'],
       ['distributed', 'notifications', 'order_id', 'orders'],
+      ['distributed', 'order_status_deltas', 'order_id', 'orders'],
       ['distributed', 'payments', 'id', 'none'],
       ['distributed', 'order_refs', 'id', 'none'],
       ['distributed', 'inventory', 'sku', 'none'],
@@ -95,6 +96,7 @@ describe('on a Citus coordinator (simulated)', () => {
       ['reference', 'simulated_gateway_operations'],
       ['reference', 'ordo_clock'],
       ['reference', 'event_places'],
+      ['reference', 'order_status_counts'],
       ['reference', 'webhook_subscriptions'],
       ['distributed', 'webhook_deliveries', 'order_id', 'orders'],
     ]);

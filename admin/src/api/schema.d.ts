@@ -20841,7 +20841,7 @@ export interface paths {
         };
         /**
          * How many orders are in each status
-         * @description Per track of the workflow, the number of its orders in each status, counted now in one grouped read; each order counts once per track. A status of the merchant's own is counted like any other.
+         * @description Per track of the workflow, the number of its orders in each status, exact as of the moment it is read (kept as counts that every change of status updates, not counted order by order); each order counts once per track. A status of the merchant's own is counted like any other.
          */
         get: {
             parameters: {

@@ -22,7 +22,7 @@ export function countRoutes(app: FastifyInstance, ordo: Ordo): void {
     schema: {
       tags: ['workflows'],
       summary: 'How many orders are in each status',
-      description: "Per track of the workflow, the number of its orders in each status, counted now in one grouped read; each order counts once per track. A status of the merchant's own is counted like any other.",
+      description: "Per track of the workflow, the number of its orders in each status, exact as of the moment it is read (kept as counts that every change of status updates, not counted order by order); each order counts once per track. A status of the merchant's own is counted like any other.",
       params: Type.Object({ name: Type.String({ maxLength: 64 }) }),
       response: { 200: StatusCounts, 401: Problem, 403: Problem, 404: Problem },
     },
