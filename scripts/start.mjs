@@ -3,7 +3,7 @@
 import console from 'node:console';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
-import { buildIfStale, entry } from './build-if-stale.mjs';
+import { buildIfStale, startEntry } from './build-if-stale.mjs';
 import { buildAdminIfStale } from './build-admin-if-stale.mjs';
 
 try {
@@ -13,5 +13,6 @@ try {
   console.error(`ordo: ${err.message}`);
   process.exit(1);
 }
-process.argv = [process.argv[0], entry, 'serve', ...process.argv.slice(2)];
-await import(pathToFileURL(entry).href);
+const main = startEntry();
+process.argv = [process.argv[0], main, 'serve', ...process.argv.slice(2)];
+await import(pathToFileURL(main).href);

@@ -10,9 +10,9 @@ import { inTransaction } from '../store/database.js';
 import { startEmbedded } from '../store/embedded.js';
 import type { Config } from './config.js';
 
-/** Ordo on another database of the data directory's embedded server; closing it stops the server. */
-export async function openOnEmbeddedDatabase(config: Config, more: OrdoOptions): Promise<Ordo> {
-  const server = await startEmbedded({ dataDir: config.dataDir, database: config.embeddedDatabase, ...(config.pgPort ? { port: config.pgPort } : {}) });
+/** Ordo on a database of the data directory's embedded server (`log` hears the server's output); closing it stops the server. */
+export async function openOnEmbeddedDatabase(config: Config, more: OrdoOptions, log?: (line: string) => void): Promise<Ordo> {
+  const server = await startEmbedded({ dataDir: config.dataDir, database: config.embeddedDatabase, ...(config.pgPort ? { port: config.pgPort } : {}), ...(log ? { log } : {}) });
   let ordo: Ordo;
   try {
     ordo = await createOrdo({ ...more, databaseUrl: server.url });

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { generateKey } from '../engine/api-key-service.js';
 import { ManualClock } from '../engine/clock.js';
 import { createOrdo, type Ordo, type OrdoOptions } from '../engine/ordo.js';
-import { buildServer } from '../http/server.js';
 import { DataDirInUseError } from '../store/embedded.js';
 import type { Config } from './config.js';
 import { claimForRehearsal, openOnEmbeddedDatabase } from './rehearsal.js';
@@ -25,9 +24,15 @@ async function adminKey(config: Config): Promise<{ key: string; source: string; 
 }
 
 export async function serve(config: Config): Promise<void> {
+  // The HTTP layer (a third of the start's module loading) loads while PostgreSQL starts up:
+  // once the server has printed its first line, its process runs; on DATABASE_URL, at once.
+  let loadHttp = () => {};
+  const http = new Promise<void>((resolve) => (loadHttp = resolve)).then(() => import('../http/server.js'));
+  // Awaited once Ordo is open; a failure to open is the error to report.
+  http.catch(() => {});
   let ordo: Ordo;
   try {
-    ordo = await openOrdo(config, config.clock === 'test' ? { clock: new ManualClock() } : {});
+    ordo = await openOrdo(config, config.clock === 'test' ? { clock: new ManualClock() } : {}, false, () => loadHttp());
     if (config.clock === 'test') await claimForRehearsal(ordo.pool).catch(async (err: unknown) => {
       await ordo.close();
       throw err;
@@ -36,8 +41,10 @@ export async function serve(config: Config): Promise<void> {
     if (!(err instanceof DataDirInUseError)) throw err;
     throw new Error(`another Ordo (pid ${err.pid}) is already running on the data directory ${err.dataDir}: stop it, or give this one its own with ORDO_DATA_DIR=<dir>`);
   }
+  loadHttp(); // if the server said nothing
   const admin = await adminKey(config);
   await ordo.apiKeys.ensure(admin.key, { role: 'admin', name: 'admin' });
+  const { buildServer } = await http;
   const app = await buildServer(ordo, { logger: { level: config.logLevel } as never });
   // With the system clock, due timers fire on their own; a test clock fires them when advanced.
   const stopSweeping = config.clock === 'system' ? ordo.sweeper.start(1000, (err) => app.log.error(err)) : async () => {};
@@ -85,12 +92,15 @@ export async function serve(config: Config): Promise<void> {
  * Opens Ordo on DATABASE_URL, else on the data directory's embedded server: started here, or,
  * when another Ordo already runs it (a server, say), that one's database rather than a second server.
  */
-async function openOrdo(config: Config, more: OrdoOptions = {}, shareRunning = false): Promise<Ordo> {
-  if (config.databaseUrl) return createOrdo({ ...more, databaseUrl: config.databaseUrl });
+async function openOrdo(config: Config, more: OrdoOptions = {}, shareRunning = false, starting?: () => void): Promise<Ordo> {
+  if (config.databaseUrl) {
+    starting?.();
+    return createOrdo({ ...more, databaseUrl: config.databaseUrl });
+  }
   try {
-    // A rehearsal's database sits beside the real one on the same server (rehearsal.ts).
-    if (config.embeddedDatabase !== 'ordo') return await openOnEmbeddedDatabase(config, more);
-    return await createOrdo({ ...more, dataDir: config.dataDir, ...(config.pgPort ? { pgPort: config.pgPort } : {}) });
+    // Started here rather than by createOrdo, to hear when it starts; a rehearsal's database sits
+    // beside the real one on the same server (rehearsal.ts).
+    return await openOnEmbeddedDatabase(config, more, starting);
   } catch (err) {
     if (!(shareRunning && err instanceof DataDirInUseError)) throw err;
     return createOrdo({ ...more, databaseUrl: err.databaseUrl });

@@ -38,11 +38,14 @@ import { eventRoutes } from './routes/events.js';
 import { registerMetrics } from './metrics.js';
 import { eventWebhooks } from './event-webhooks.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { precompiledSchemas, type SchemaCompilers } from './compiled-schemas.js';
 
 export interface ServerOptions {
   readonly logger?: boolean;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
+  /** How route schemas become validators and serializers; by default from the build's compiled file (compiled-schemas.ts). */
+  readonly schemaCompilers?: SchemaCompilers;
 }
 
 export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -51,6 +54,7 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     // Wrong types are errors, not values to guess at; unknown fields are refused by the schemas.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    schemaController: { compilersFactory: opts.schemaCompilers ?? precompiledSchemas() },
     http: { maxHeaderSize: MAX_HEADER_SIZE },
     // What the router and Node's HTTP parser refuse is answered as problem+json too.
     frameworkErrors: frameworkProblem,

@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { freePort } from '../../src/store/embedded.js';
-import { entry } from '../../scripts/build-if-stale.mjs';
+import { startEntry } from '../../scripts/build-if-stale.mjs';
 
 export const spawnOrdo = (args: readonly string[], env: Record<string, string> = {}) =>
-  spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env } });
+  spawn(process.execPath, [startEntry(), ...args], { env: { ...process.env, ...env } });
 
 /** Runs the command to its end: its exit code and what it printed. */
 export function runOrdo(args: readonly string[], env: Record<string, string> = {}) {
