@@ -24,7 +24,11 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   return pool;
 }
 
-export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction on a client of its own. `opening`: a statement without
+ * parameters sent with BEGIN in the same round trip (a lock to try, say); `work` gets its result.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient, opened: pg.QueryResult | undefined) => Promise<T>, opening?: string): Promise<T> {
   const client = await pool.connect();
   // A checked-out client whose server dies emits 'error' (the pool listens only while it is
   // idle): unheard, that ends the process. The statement under way fails with it anyway.
@@ -32,8 +36,9 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient) 
   const onError = (err: Error) => void (broken = err);
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
+    // Two statements in one simple query answer with one result each.
+    const begun = await client.query(opening ? `BEGIN; ${opening}` : 'BEGIN');
+    const result = await work(client, opening ? (begun as unknown as pg.QueryResult[])[1] : undefined);
     await client.query('COMMIT');
     return result;
   } catch (err) {

@@ -7,6 +7,7 @@
  * place p is visible, every place below p is visible too: a reader that has seen up to p never
  * misses an event committed later, because that event can only get a place above p.
  */
+import type pg from 'pg';
 import type { Db } from './database.js';
 
 /** An outbox row as the stream serves it. */
@@ -27,15 +28,19 @@ export const STORE_STREAM = '00000000-0000-0000-0000-000000000000';
 /** Any fixed number: the advisory lock that lets one transaction at a time give places. */
 const PLACER_LOCK = 0x6f72646f; // "ordo"
 
+/** Tries the placer's lock: a constant statement, so that it may go with the transaction's BEGIN (inTransaction's `opening`). */
+export const TRY_PLACER_LOCK = `SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS ok`;
+
 const COLUMNS = 'id, order_id, order_code, sequence, type, payload, created_at, position';
 
 /**
  * Gives the next `limit` committed events without a place their places, inside `tx`: an order's
  * events in sequence order; events committed after a placing get places after it. Returns them; an empty list
  * when there were none, or another transaction is placing now (it will place these too).
+ * `locked`: the result of TRY_PLACER_LOCK, when the caller sent it already.
  */
-export async function placeEvents(tx: Db, now: Date, limit: number): Promise<StoredEvent[]> {
-  const lock = await tx.query<{ ok: boolean }>({ name: 'ordo_place_lock', text: 'SELECT pg_try_advisory_xact_lock($1) AS ok', values: [PLACER_LOCK] });
+export async function placeEvents(tx: Db, now: Date, limit: number, locked?: pg.QueryResult<{ ok: boolean }>): Promise<StoredEvent[]> {
+  const lock = locked ?? await tx.query<{ ok: boolean }>(TRY_PLACER_LOCK);
   if (!lock.rows[0]!.ok) return [];
   const res = await tx.query<StoredEvent>({
     name: 'ordo_place_events',

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import type { PlacedEvent } from '../../src/engine/events/event.js';
 import { orderBody, startTestApp, type TestApp } from '../support/app.js';
+import { statementsOf } from '../support/statements.js';
 import { expectProblem } from '../http/helpers.js';
 
 let t: TestApp;
@@ -248,6 +249,37 @@ describe('wake-ups', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       // Before, the save's wake-up sent every subscriber to claim at once, finding nothing placed yet.
       expect(calls).toEqual([`placed ${o.id}`, 'work']);
+    } finally {
+      await stop();
+      await relaying.close();
+    }
+  });
+});
+
+describe('round trips of a placing', () => {
+  it('BEGIN goes with the placer\'s lock, and the notifier reads the orders with their workflows in one statement', async () => {
+    await create();
+    const sent = await statementsOf(() => t.ordo.relay.place());
+    expect(sent[0]).toBe('BEGIN; SELECT');
+    expect(sent).not.toContain('BEGIN');
+    expect(sent).toContain('ordo_place_events');
+    expect(sent.filter((q) => q === 'ordo_find_orders_for_command')).toHaveLength(1);
+    expect(sent.filter((q) => q.startsWith('SELECT workflow'))).toHaveLength(0);
+  });
+
+  it('a subscriber whose fan-out queued nothing is not woken by the placing', async () => {
+    const calls: string[] = [];
+    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    relaying.relay.subscribe({ name: 'idle', fanOut: async () => (calls.push('placed'), 0), work: async () => (calls.push('work'), 0) });
+    const stop = relaying.relay.start();
+    try {
+      await until(async () => calls.includes('work')); // the loops' first pass at start
+      await relaying.relay.place();
+      calls.length = 0;
+      await create();
+      await until(async () => calls.includes('placed'));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(calls).toEqual(['placed']);
     } finally {
       await stop();
       await relaying.close();

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../../store/database.js';
-import { placeEvents, pruneEvents } from '../../store/events.js';
+import { placeEvents, pruneEvents, TRY_PLACER_LOCK } from '../../store/events.js';
 import type { Clock } from '../clock.js';
 import { toEnvelope, type PlacedEvent } from './event.js';
 import type { EventSubscriber } from './subscriber.js';
@@ -70,8 +70,10 @@ class Alarm {
 export class Relay {
   /** Rung by saves (this process's, or another's by NOTIFY): there may be events to place. */
   readonly #placer = new Alarm();
-  /** Rung once events were placed here: the subscribers may have work queued. */
-  readonly #workers = new Set<Alarm>();
+  /** Each subscriber's loop, rung once a placing here queued work for it. */
+  readonly #workers = new Map<EventSubscriber, Alarm>();
+  /** Subscribers that placings since the last wake-up queued work for. */
+  readonly #queued = new Set<EventSubscriber>();
   #stopped = false;
   #running = false;
   #stop: (() => Promise<void>) | undefined;
@@ -101,8 +103,10 @@ export class Relay {
     this.#placer.ring();
   }
 
-  #wakeWorkers(): void {
-    for (const alarm of this.#workers) alarm.ring();
+  /** Wakes the loops of the subscribers that were queued work (all of them with `all`). */
+  #wakeWorkers(all = false): void {
+    for (const [subscriber, alarm] of this.#workers) if (all || this.#queued.has(subscriber)) alarm.ring();
+    this.#queued.clear();
   }
 
   /** Places every committed event that has no place yet; how many this call placed. */
@@ -110,14 +114,17 @@ export class Relay {
     const batch = this.deps.batch ?? 500;
     let total = 0;
     for (;;) {
-      const placed = await inTransaction(this.deps.pool, async (tx) => {
-        const rows = await placeEvents(tx, this.deps.clock.now(), batch);
+      const placed = await inTransaction(this.deps.pool, async (tx, locked) => {
+        const rows = await placeEvents(tx, this.deps.clock.now(), batch, locked);
         const events: PlacedEvent[] = rows.map(toEnvelope);
-        if (events.length) for (const s of this.deps.subscribers) await s.fanOut(tx, events);
-        return events.length;
-      });
-      total += placed;
-      if (placed < batch) return total;
+        const queued: EventSubscriber[] = [];
+        if (events.length) for (const s of this.deps.subscribers) if ((await s.fanOut(tx, events)) !== 0) queued.push(s);
+        return { placed: events.length, queued };
+      }, TRY_PLACER_LOCK);
+      // Known once committed: a rolled-back placing queued nothing.
+      for (const s of placed.queued) this.#queued.add(s);
+      total += placed.placed;
+      if (placed.placed < batch) return total;
     }
   }
 
@@ -156,14 +163,15 @@ export class Relay {
     // place() leaves nothing placeable behind, so the placing loop sleeps after every pass;
     // a save committed meanwhile has rung its alarm, and the sleep then ends at once.
     const placing = this.#loop(this.#placer, this.deps.gatherMs ?? 20, async () => {
-      if ((await this.place()) > 0) this.#wakeWorkers();
+      await this.place();
+      this.#wakeWorkers();
       return false;
     });
     const working = this.deps.subscribers.map((s) => {
       const alarm = new Alarm();
-      this.#workers.add(alarm);
+      this.#workers.set(s, alarm);
       // Woken by a placing, whose batch is already gathered: no wait. A pass that did something goes again.
-      return this.#loop(alarm, 0, async () => (await s.work()) > 0).finally(() => this.#workers.delete(alarm));
+      return this.#loop(alarm, 0, async () => (await s.work()) > 0).finally(() => this.#workers.delete(s));
     });
     const pruneNow = () => void this.prune().catch(onError);
     pruneNow();
@@ -174,7 +182,7 @@ export class Relay {
       this.#stopped = true;
       clearInterval(pruning);
       this.#placer.ring();
-      this.#wakeWorkers();
+      this.#wakeWorkers(true);
       await Promise.all([placing, ...working]);
       await stopListening();
       for (const s of this.deps.subscribers) await s.settle?.();

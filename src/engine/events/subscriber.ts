@@ -9,8 +9,12 @@ import type { PlacedEvent } from './event.js';
 
 export interface EventSubscriber {
   readonly name: string;
-  /** Queues what `events` call for, in the transaction that places them (rolled back with it). */
-  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<void>;
+  /**
+   * Queues what `events` call for, in the transaction that places them (rolled back with it);
+   * how many items of work it queued. The relay wakes the subscriber's `work` loop after the
+   * placing unless it says 0 (nothing said: woken all the same).
+   */
+  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number | void>;
   /** Does work that is due now, outside any transaction; how many items it handled (0: none due). */
   work(): Promise<number>;
   /** Forgets finished work older than `before` (the retention of the stream). */

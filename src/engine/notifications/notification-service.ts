@@ -15,9 +15,10 @@ import type { Order } from '../../domain/order.js';
 import { accept, type Result } from '../../domain/result.js';
 import type { StoreDialect } from '../../store/dialect.js';
 import {
-  claimDueNotifications, insertNotifications, notificationCounts, orderNotifications, ordersByIds,
+  claimDueNotifications, insertNotifications, notificationCounts, orderNotifications,
   pruneNotifications, recordAllSent, recordFailure, type NewNotification, type NotificationRecord,
 } from '../../store/notifications.js';
+import { findOrdersForCommand } from '../../store/orders.js';
 import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
 import type { EventSubscriber } from '../events/subscriber.js';
@@ -73,23 +74,24 @@ export class NotificationService implements EventSubscriber {
     return this.deps.notifier.name;
   }
 
-  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<void> {
+  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
     const candidates = events.filter((e) => e.orderId !== null && NOTIFYING_TYPES.has(e.type));
-    if (candidates.length === 0) return;
-    const orders = await ordersByIds(tx, candidates.map((e) => e.orderId!));
-    const workflows = new Map((await this.deps.workflows.list()).map((wf) => [wf.name, wf]));
+    if (candidates.length === 0) return 0;
+    // The orders with their workflows' stored changes, in one round trip.
+    const orders = await findOrdersForCommand(tx, [...new Set(candidates.map((e) => e.orderId!))]);
     const now = this.deps.clock.now();
     const rows: NewNotification[] = [];
     for (const event of candidates) {
-      const order = orders.get(event.orderId!);
-      const wf = order && workflows.get(order.workflow);
+      const found = orders.get(event.orderId!);
+      const order = found?.order;
+      const wf = found && this.deps.workflows.resolve(found.order.workflow, found.customization);
       if (!order || !wf) continue;
       for (const wanted of messagesFor(event, order, wf)) {
         const row = await this.#maker.make(wanted, event, order, wf, 'event', now);
         if (row) rows.push(row);
       }
     }
-    await insertNotifications(tx, rows);
+    return insertNotifications(tx, rows);
   }
 
   async work(): Promise<number> {

@@ -60,11 +60,12 @@ export class DeliveryWorker implements EventSubscriber {
     return this.#outcomes.write({ key: c.key, token, rec });
   }
 
-  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<void> {
+  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
     const queued = await fanOutDeliveries(tx, events, this.deps.clock.now());
     // Ends a wait in work() (a relay's loop, running beside the placing one): the placing
     // transaction commits right after this, and the relay's wake-up follows the commit.
     if (queued > 0) this.#kick?.();
+    return queued;
   }
 
   /**

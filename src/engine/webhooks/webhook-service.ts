@@ -87,7 +87,7 @@ export class WebhookService implements EventSubscriber {
   }
 
   // ── The relay's subscriber ──
-  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<void> {
+  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
     return this.#worker.fanOut(tx, events);
   }
   work(): Promise<number> {
