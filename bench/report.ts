@@ -35,19 +35,35 @@ const plan = (quick: boolean) => ({
  * b04dde0 and the work of issue 14): kept as text, since it explains the figures rather than
  * measuring them. The profile table under "HTTP lifecycle" is regenerated on every run.
  */
-const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** The raw PostgreSQL ceiling for the same write commits is
-  several times Ordo's rate: Ordo's own process is the limit. A timer firing, for instance, makes
-  7 round trips (read the order; BEGIN; lock the order; lock its SKUs, even when none is
-  tracked; write; COMMIT; then \`pg_notify\` for the event relay); a lifecycle's four calls make
-  about 10 write commits (the "write commits / lifecycle" column) and several times that in
-  round trips. In the server's CPU profile the largest single items are socket writes
-  (\`writev\`) and the pg driver's row parsing, then schema validation and serialization
-  (ajv, fast-json-stringify) and the engine's own deciding and presenting.
-- **The socket.** Ordo now connects to its embedded PostgreSQL over a Unix-domain socket in
-  the data directory (TCP loopback stays on for tools). Measured per round trip (a 2 kB
-  parameter echoed, 5,000 times, same server, on this loaded machine): 161–274 µs against
-  314–329 µs over TCP; Node CPU 63–119 µs against 116–147 µs; PostgreSQL CPU 36–50 µs
-  against 50–58 µs.
+const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machine a round trip costs Node about 150–180 µs
+  of CPU even for \`SELECT 1\` (3,000 in a row, one connection, \`process.cpuUsage\`: about 50 µs
+  of it in the kernel, the rest in the pg driver and the event loop), and PostgreSQL's ceiling for
+  the same write commits is several times Ordo's rate. So the work of this issue was to take
+  round trips out:
+  - A status change over HTTP is three: the API key (read on every request: a revocation holds at
+    once in every process, issue 11), the order, and its one-statement write. Which order a
+    fulfillment, a return or a payment belongs to is kept in memory (it never changes).
+  - A command that moves stock writes the order and the stock in one statement on plain
+    PostgreSQL (order row locked first, then the SKUs in SKU order, levels set from the locked
+    rows), instead of BEGIN, lock the order, lock the SKUs, move, write, COMMIT; a SKU that would
+    run short makes it write nothing and the command is refused from what it saw, unless that SKU
+    allows backorders (then the transaction decides). Citus keeps the transaction.
+  - A checkout with a card is six: key, workflow settings, the insert with its stock, the
+    simulated gateway's own record, the order read to record the answer, and that write; the
+    answer is the recorded order (it is no longer read back twice).
+  - The relay: a save wakes only the placer; a placing wakes only the subscribers it queued work
+    for; BEGIN goes with the placer's lock; the notifier reads a batch's orders with their
+    workflows in one statement and records a claim's sends in one; NOTIFY goes out at most once
+    per 10 ms per process. At one client, a lifecycle's statements after its requests went from
+    about 75 to about 35.
+  - Timers: a claimed batch's orders are read in one statement, and each firing is one write
+    (the release of its stock included).
+  What remains in the CPU profile: socket writes (\`writev\`), the pg driver's parsing, then
+  Fastify, the domain's deciding and presenting, and the notifier's templates (now rendered
+  synchronously: LiquidJS's asynchronous rendering cost more than the templates).
+- **The socket.** Ordo connects to its embedded PostgreSQL over a Unix-domain socket in the data
+  directory (TCP loopback stays on for tools): per round trip 161–274 µs against 314–329 µs over
+  TCP, Node CPU 63–119 µs against 116–147 µs (a 2 kB parameter echoed 5,000 times).
 - **Start-up** (existing data directory). Before this work: Node and the imports of the HTTP
   layer about 1.0 s, PostgreSQL's start 0.13 s and building the server 1.1 s, most of it Fastify
   compiling a validator (ajv) and a serializer (fast-json-stringify) for every route: 2.2 s of
@@ -56,19 +72,13 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** The raw Postgr
   loaded when a request first needs one (a schema changed since is compiled at start, as before);
   and \`npm start\` runs \`dist/cli/main.bundle.js\`, Ordo's modules and TypeBox's in one file, the
   other packages loaded with \`require()\` (imported from an ES module, Node 20 first scans each of
-  their files for its exports). The HTTP layer loads while PostgreSQL starts up. About 0.7 s of CPU
-  until ready. The migration runner is loaded only when a migration is pending, and \`ordo\`
-  commands other than \`serve\` load only what they use. A fresh directory adds initdb (about 2 s)
-  and the migrations.
-- **Timers.** The sweeper fired one timer at a time; it now fires a claimed batch four orders at
-  a time (each order's timers in turn), which took the rate from 84 to 182 fired/s on this
-  loaded machine (254/s at eight at a time; four leaves most of a server's pool of ten
-  connections to its requests). Past that, each firing's 7 round trips are the limit.
+  their files for its exports). The HTTP layer loads while PostgreSQL starts up. About 0.8 s of CPU
+  until ready. A fresh directory adds initdb (about 2 s) and the migrations.
 - **Data.** Lists by status read the primary key backwards (or the workflow index) and stop at
-  the first page: about a millisecond of SQL at any size. Search uses a trigram index (migration
-  013), and an order and its history are key lookups. The per-status counts read every index
-  entry of the workflow (an index-only scan on migration 013's partial index): they grow with the
-  data, linearly.`;
+  the first page. Search uses a trigram index (migration 013); an order and its history are key
+  lookups. The per-status counts no longer count orders (migration 016): a trigger appends -1/+1
+  delta rows with each change of status, folds add them into a summary of a few dozen rows, and a
+  read sums the summary and the unfolded deltas in one statement, exact in its snapshot, at any size.`;
 
 interface Goal { goal: string; reference: string; aim: string; measured: string }
 
