@@ -84,15 +84,27 @@ const refInsert = (refs: number, changed: string) => `r AS (
  * SKU order. The order is written only if no SKU would go below zero available (`short`): a
  * shortage, or a SKU that allows backorders, needs the domain's decision, which the caller then
  * makes in a transaction. Movements of SKUs without a level are not tracked, as there.
+ *
+ * With `soldOut` (a new order), a SKU that is short already as last committed, and allows no
+ * backorders, refuses the order without waiting for its lock: when a thousand buyers race for
+ * the last units, those who come after the last one do not queue for the row one by one. The
+ * refusal is true of a state that was committed while the statement ran.
  */
-const stockCtes = (movements: number, gate: string) => `mv AS (
+const stockCtes = (movements: number, gate: string, soldOut: boolean) => `mv AS (
   SELECT * FROM jsonb_to_recordset($${movements}::jsonb) AS x(id uuid, sku text, kind text, quantity integer, on_hand_delta integer,
     reserved_delta integer, order_id uuid, line_id uuid, reason text, actor_kind text, actor_id text, at timestamptz)
-), lv AS (
-  SELECT i.sku, i.on_hand, i.reserved, i.backorders FROM inventory i WHERE i.sku IN (SELECT sku FROM mv) AND ${gate} ORDER BY i.sku FOR UPDATE OF i
+), takes AS (
+  SELECT sku, sum(reserved_delta - on_hand_delta)::int AS take FROM mv GROUP BY sku
+), ${soldOut ? `seen AS (
+  SELECT i.sku, i.on_hand - i.reserved AS available, t.take, i.backorders FROM inventory i JOIN takes t ON t.sku = i.sku
+  WHERE t.take > 0 AND NOT i.backorders AND i.on_hand - i.reserved - t.take < 0
+), ` : ''}lv AS (
+  SELECT i.sku, i.on_hand, i.reserved, i.backorders FROM inventory i WHERE i.sku IN (SELECT sku FROM mv) AND ${gate}
+    ${soldOut ? 'AND NOT EXISTS (SELECT 1 FROM seen)' : ''} ORDER BY i.sku FOR UPDATE OF i
 ), short AS (
-  SELECT lv.sku, lv.on_hand - lv.reserved AS available, t.take::int AS take, lv.backorders FROM lv JOIN (SELECT sku, sum(reserved_delta - on_hand_delta) AS take FROM mv GROUP BY sku) t ON t.sku = lv.sku
+  SELECT lv.sku, lv.on_hand - lv.reserved AS available, t.take, lv.backorders FROM lv JOIN takes t ON t.sku = lv.sku
   WHERE t.take > 0 AND lv.on_hand - lv.reserved - t.take < 0
+  ${soldOut ? 'UNION ALL SELECT sku, available, take, backorders FROM seen' : ''}
 ), `;
 
 /** What ran short, as the statement's `short` column (null when nothing did, or nothing was checked). */
@@ -116,7 +128,7 @@ const stockMoves = (at: number) => `, m AS (
   WHERE i.sku = d.sku
 )`;
 
-const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCtes(19, 'true') : ''}w AS (
+const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCtes(19, 'true', true) : ''}w AS (
   INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at, events)
   SELECT $1::uuid, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2::text, $3::int, $4::jsonb, $5::text[], $6::text, $7::text,
     $8::text, $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
@@ -149,7 +161,7 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
 
 const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS (
   SELECT id FROM orders WHERE id = $1 AND version = $2 FOR UPDATE
-), ${stockCtes(21, 'EXISTS (SELECT 1 FROM lo)')}` : ''}w AS (
+), ${stockCtes(21, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2

@@ -69,9 +69,9 @@ describe('plain statements', () => {
 
   it('a level changed after the statement began counts as it was when its lock was granted', async () => {
     const sku = uniqueSku('ONE');
-    await stockOf(sku, 2);
+    await stockOf(sku, 3);
     ok(await t.ordo.orders.create(input([{ sku, quantity: 2 }]), admin));
-    // Another transaction holds the SKU and gives one unit back; three buyers wait on its lock.
+    // Another transaction holds the SKU and gives one unit back; three buyers of one wait on its lock.
     const other = new pg.Client({ connectionString: t.ordo.databaseUrl });
     await other.connect();
     try {
@@ -82,13 +82,34 @@ describe('plain statements', () => {
       const buyers = [1, 2, 3].map(() => t.ordo.orders.create(input([{ sku, quantity: 1 }]), admin));
       await new Promise((resolve) => setTimeout(resolve, 200));
       await other.query('COMMIT');
+      // Two units were free once the lock was granted (one as the buyers began): two sold, not one, never three.
       const results = await Promise.all(buyers);
-      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => r.ok)).toHaveLength(2);
       for (const r of results.filter((x) => !x.ok)) rejected(r, 'insufficient_stock');
     } finally {
       await other.end();
     }
-    await expectLevels(t.ordo.pool, sku, { onHand: 2, reserved: 2 });
+    await expectLevels(t.ordo.pool, sku, { onHand: 3, reserved: 3 });
+  });
+
+  it('a new order for a SKU already sold out is refused without waiting for the SKU\'s lock', async () => {
+    const sku = uniqueSku('ONE');
+    await stockOf(sku, 1);
+    ok(await t.ordo.orders.create(input([{ sku, quantity: 1 }]), admin));
+    const other = new pg.Client({ connectionString: t.ordo.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM inventory WHERE sku = $1 FOR UPDATE', [sku]);
+      const late = t.ordo.orders.create(input([{ sku, quantity: 1 }]), admin);
+      const first = await Promise.race([late.then(() => 'answered'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 2000))]);
+      expect(first).toBe('answered');
+      rejected(await late, 'insufficient_stock');
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
+    await expectLevels(t.ordo.pool, sku, { onHand: 1, reserved: 1 });
   });
 });
 
