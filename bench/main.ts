@@ -101,6 +101,16 @@ program.command('events')
     print(await runEvents(o));
   });
 
+program.command('soak')
+  .description('server memory under the lifecycle load for some minutes: RSS after the warm-up, highest, at the end, and its trend')
+  .option('--minutes <n>', 'minutes of load after a 30 s warm-up', wholeNumber('minutes'), 10)
+  .option('--clients <n>', 'concurrent clients', wholeNumber('clients'), 8)
+  .addOption(dbOption())
+  .action(async (o: { minutes: number; clients: number; databaseUrl?: string }) => {
+    const { runSoak } = await import('./sections/soak.js');
+    print(await runSoak(o));
+  });
+
 program.command('report')
   .description('runs every section and writes bench/REPORT.md')
   .option('--quick', 'fewer and shorter runs (about 15 minutes on 2 cores)', false)

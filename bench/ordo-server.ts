@@ -1,12 +1,13 @@
 /**
- * `ordo serve` from the compiled build, as a separate process on a data directory of its own
- * (embedded PostgreSQL) or on a database the bench created: what the HTTP benches load.
+ * `ordo serve` as `npm start` runs it (the build's bundle, else its modules), as a separate
+ * process on a data directory of its own (embedded PostgreSQL) or on a database the bench
+ * created: what the HTTP benches load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildIfStale, entry } from '../scripts/build-if-stale.mjs';
+import { buildIfStale, startEntry } from '../scripts/build-if-stale.mjs';
 import { freePort } from '../src/store/embedded.js';
 
 export interface OrdoServer {
@@ -53,7 +54,7 @@ export async function startOrdoServer(opts: ServeOptions): Promise<OrdoServer> {
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   if (opts.dataDir) env.ORDO_DATA_DIR = opts.dataDir;
   const flags = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...flags, entry, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...flags, startEntry(), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   await serving(child, closed);
   const databaseUrl = opts.databaseUrl ?? (await embeddedUrl(opts.dataDir!));

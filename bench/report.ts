@@ -2,7 +2,7 @@
  * `npm run bench -- report`: every section in one run, and bench/REPORT.md from what they
  * measured: each of issue 14's goals beside its reference and aim, then the sections' details.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { machine } from './machine.js';
 import { say, type SectionReport } from './section.js';
 import { runStatusChange } from './status-change.js';
@@ -82,6 +82,21 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
 
 interface Goal { goal: string; reference: string; aim: string; measured: string }
 
+interface SoakResult {
+  readonly date: string;
+  readonly loadAverage: number[];
+  readonly figures: { minutes: number; clients: number; lifecyclesPerSecond: number; rssAfterWarmupMb: number; rssMaxMb: number; rssEndMb: number; secondHalfMbPerMinute: number; perMinute: (number | null)[] };
+}
+
+/** The last `npm run bench -- soak` (too long for the report itself), if one was run. */
+async function lastSoak(): Promise<SoakResult | undefined> {
+  try {
+    return JSON.parse(await readFile(new URL('./results/soak.json', import.meta.url), 'utf8')) as SoakResult;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function runReport(opts: ReportOptions): Promise<string> {
   const p = plan(opts.quick);
   const db = opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {};
@@ -126,6 +141,8 @@ export async function runReport(opts: ReportOptions): Promise<string> {
     { goal: '8. Timers fired/s, one process', reference: '—', aim: '≥ 3,000/s', measured: showSpread(ti[1]!.perSecond, '/s') },
     { goal: '8. Timers fired/s, two processes', reference: '—', aim: 'faster than one', measured: showSpread(ti[2]!.perSecond, '/s') },
   ];
+  const soak = await lastSoak();
+  if (soak) goals.splice(goals.findIndex((g) => g.goal.startsWith('6.')), 0, { goal: `5. Server RSS over ${soak.figures.minutes} minutes at ${soak.figures.clients} clients`, reference: '—', aim: 'flat', measured: `${soak.figures.rssAfterWarmupMb} → ${soak.figures.rssEndMb} MB (highest ${soak.figures.rssMaxMb}), ${soak.figures.secondHalfMbPerMinute} MB/min over the second half` });
   const m = machine();
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
   const text = [
@@ -147,6 +164,7 @@ export async function runReport(opts: ReportOptions): Promise<string> {
     '## In process: status changes', '', statusChange.markdown, '',
     '## HTTP lifecycle, one Ordo process', '', lifecycle.markdown, '',
     '## HTTP lifecycle, two Ordo processes on one database', '', twoServers.markdown, '',
+    ...(soak ? ['## Memory over time', '', `Measured apart (\`npm run bench -- soak\`, ${soak.figures.minutes} minutes) on ${soak.date.slice(0, 16).replace('T', ' ')} UTC, load average then ${soak.loadAverage.join(' / ')}: the server under the lifecycle load at ${soak.figures.clients} clients, ${soak.figures.lifecyclesPerSecond} lifecycles/s; RSS after the warm-up ${soak.figures.rssAfterWarmupMb} MB, highest ${soak.figures.rssMaxMb} MB, at the end ${soak.figures.rssEndMb} MB, trend over the second half ${soak.figures.secondHalfMbPerMinute} MB a minute. Highest RSS per minute: ${soak.figures.perMinute.join(', ')} MB.`, ''] : []),
     '## Contention', '', contention.markdown, '',
     '## Timers', '', timers.markdown, '',
     '## Scale of data', '', scale.markdown, '',

@@ -42,7 +42,7 @@ const CHECKOUT = {
 };
 
 /** One lifecycle, four calls; the last order's state is checked once per run (see check()). */
-async function lifecycle(c: OrdoClient, n: number): Promise<string> {
+export async function lifecycle(c: OrdoClient, n: number): Promise<string> {
   const order = (await c.call<OrderAnswer>('checkout', 'POST', '/v1/orders', CHECKOUT, 201)).json;
   const parcel = { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber: `B${n}` };
   const fulfilled = (await c.call<OrderAnswer>('fulfil', 'POST', `/v1/orders/${order.id}/fulfillments`, parcel)).json;
@@ -53,7 +53,7 @@ async function lifecycle(c: OrdoClient, n: number): Promise<string> {
 }
 
 /** The lifecycle must end paid and delivered: a bench of calls that did nothing would be worthless. */
-async function check(c: OrdoClient, id: string): Promise<void> {
+export async function check(c: OrdoClient, id: string): Promise<void> {
   const { json } = await c.call<OrderAnswer>('check', 'GET', `/v1/orders/${id}`, undefined, 200);
   if (json.status.payment !== 'paid' || json.status.fulfillment !== 'delivered') throw new Error(`a lifecycle ended ${JSON.stringify(json.status)}, not paid and delivered`);
 }
