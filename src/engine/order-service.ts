@@ -6,6 +6,7 @@
  * lost races it takes the path that cannot lose: it locks the order's row and decides under
  * the lock. Once a change is committed, the answer is that change, whatever follows it.
  */
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder, type NewOrderLine } from '../domain/create-order.js';
@@ -25,8 +26,10 @@ import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
-import { LRUCache } from 'lru-cache';
-import { findOrder, findOrderForCommand, insertOrder, orderIdOfPayment, orderIdOfRef, type OrderForCommand, type StockShortfall, listOrders, lockOrderAt, nextOrderCode, orderHistory, recordGatewayEvent, updateOrder } from '../store/orders.js';
+import {
+  findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, orderIdOfPayment, orderIdOfRef, recordGatewayEvent, updateOrder,
+  type OrderForCommand, type StockShortfall,
+} from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';

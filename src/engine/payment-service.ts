@@ -223,9 +223,9 @@ export class PaymentService {
   /**
    * One gateway call and the recording of its answer. A callback may have answered first
    * (gateways often call back before they reply): the recording then finds no intent, and the
-   * order already says what happened.
+   * order already says what happened. Returns the order as the recording left it (undefined if
+   * the recording was refused).
    */
-  /** The gateway call, and its answer recorded: the order as that left it (undefined if the recording was refused). */
   private async call(order: Order, payment: Payment): Promise<Answered | undefined> {
     const intent = payment.intent!;
     const gateway = this.deps.gateways.get(payment.gateway);
