@@ -101,6 +101,18 @@ program.command('events')
     print(await runEvents(o));
   });
 
+program.command('indexes')
+  .description("what the indexes of orders cost a status change (every index, without the trigram index, without the status-tags GIN too), and the HOT share")
+  .option('--runs <n>', 'runs per case', wholeNumber('runs'), 3)
+  .option('--duration <s>', 'seconds per run', seconds('duration'), 5)
+  .option('--clients <n>', 'concurrent clients', wholeNumber('clients'), 8)
+  .option('--orders <n>', 'fresh orders per run', wholeNumber('orders'), 400)
+  .addOption(dbOption())
+  .action(async (o: { runs: number; duration: number; clients: number; orders: number; databaseUrl?: string }) => {
+    const { runIndexes } = await import('./sections/indexes.js');
+    print(await runIndexes(o));
+  });
+
 program.command('soak')
   .description('server memory under the lifecycle load for some minutes: RSS after the warm-up, highest, at the end, and its trend')
   .option('--minutes <n>', 'minutes of load after a 30 s warm-up', wholeNumber('minutes'), 10)

@@ -61,6 +61,14 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
   What remains in the CPU profile: socket writes (\`writev\`), the pg driver's parsing, then
   Fastify, the domain's deciding and presenting, and the notifier's templates (now rendered
   synchronously: LiquidJS's asynchronous rendering cost more than the templates).
+- **Indexes and HOT.** No order update is HOT: a status change rewrites \`status_tags\` (in a GIN
+  index), and with the default fillfactor a new version of a 1–2 kB order row rarely fits its page
+  anyway. \`npm run bench -- indexes\` (in-process status changes, 8 clients, 400 fresh standard
+  orders per 5 s run, median of 3) measured 953/s (917–970) with every index, 1,056/s (890–1,190)
+  without the trigram index on \`search\`, 1,031/s (1,027–1,060) without the status-tags GIN too,
+  and 0 HOT updates of about 14,000 in each case. The trigram index is the one worth moving, about
+  a tenth of a status change: \`search\` changes only with the customer's email or name, so a table
+  of its own (co-located by order id) would take it off every status change. Not done yet.
 - **The socket.** Ordo connects to its embedded PostgreSQL over a Unix-domain socket in the data
   directory (TCP loopback stays on for tools): per round trip 161–274 µs against 314–329 µs over
   TCP, Node CPU 63–119 µs against 116–147 µs (a 2 kB parameter echoed 5,000 times).
