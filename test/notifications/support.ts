@@ -2,11 +2,10 @@
  * A real Ordo (engine + HTTP) on a fresh database with the notification options a suite needs,
  * and helpers to read what it made. Like test/support/app.ts, which takes no notifier options.
  */
-import type { InjectOptions } from 'fastify';
 import { ManualClock } from '../../src/engine/clock.js';
 import { createOrdo, type OrdoOptions } from '../../src/engine/ordo.js';
 import { buildServer } from '../../src/http/server.js';
-import type { Reply, TestApp } from '../support/app.js';
+import { injector, type Reply, type TestApp } from '../support/app.js';
 import { freshDatabase } from '../support/database.js';
 
 export const STAFF = 'shop-admin@example.com';
@@ -17,21 +16,7 @@ export async function startNotifyingApp(options: Partial<OrdoOptions> = {}): Pro
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';
   await ordo.apiKeys.ensure(adminKey, { role: 'admin', name: 'test admin' });
-  const call = async (method: InjectOptions['method'], url: string, body?: unknown, opts: { key?: string | null; headers?: Record<string, string> } = {}): Promise<Reply> => {
-    const key = opts.key === undefined ? adminKey : opts.key;
-    const res = await app.inject({
-      method, url,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(res.body);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, body: parsed, text: res.body };
-  };
+  const call = injector(app, adminKey);
   return {
     ordo, app, clock, adminKey, call,
     storefrontKey: async (customerId) => (await ordo.apiKeys.create({ role: 'storefront', name: `shop for ${customerId}`, customerId })).key,

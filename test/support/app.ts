@@ -47,7 +47,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';
   await ordo.apiKeys.ensure(adminKey, { role: 'admin', name: 'test admin' });
-  const call: TestApp['call'] = async (method, url, body, opts = {}) => {
+  const call = injector(app, adminKey);
+  return {
+    ordo,
+    app,
+    clock,
+    adminKey,
+    call,
+    storefrontKey: async (customerId) => (await ordo.apiKeys.create({ role: 'storefront', name: `shop for ${customerId}`, customerId })).key,
+    close: async () => {
+      await app.close();
+      await ordo.close();
+    },
+  };
+}
+
+/** HTTP requests through the whole Fastify stack of `app`, with `adminKey` unless told otherwise; JSON bodies parsed. */
+export function injector(app: FastifyInstance, adminKey: string): TestApp['call'] {
+  return async (method, url, body, opts = {}) => {
     const key = opts.key === undefined ? adminKey : opts.key;
     const res = await app.inject({
       method,
@@ -62,18 +79,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       parsed = undefined;
     }
     return { status: res.statusCode, headers: res.headers, body: parsed, text: res.body };
-  };
-  return {
-    ordo,
-    app,
-    clock,
-    adminKey,
-    call,
-    storefrontKey: async (customerId) => (await ordo.apiKeys.create({ role: 'storefront', name: `shop for ${customerId}`, customerId })).key,
-    close: async () => {
-      await app.close();
-      await ordo.close();
-    },
   };
 }
 

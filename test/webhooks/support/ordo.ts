@@ -8,6 +8,7 @@ import { createOrdo, type Ordo } from '../../../src/engine/ordo.js';
 import type { WebhookOptions } from '../../../src/engine/webhooks/settings.js';
 import { buildServer } from '../../../src/http/server.js';
 import type { StatementsSetting } from '../../../src/store/dialect.js';
+import { injector } from '../../support/app.js';
 import { freshDatabase } from '../../support/database.js';
 
 export const ADMIN_KEY = 'webhooks-admin-key';
@@ -45,20 +46,7 @@ export async function startWebhookApp(options: WebhookAppOptions = {}): Promise<
   await ordo.apiKeys.ensure(ADMIN_KEY, { role: 'admin', name: 'webhook tests' });
   return {
     ordo, app, clock, databaseUrl,
-    call: async (method, url, body) => {
-      const res = await app.inject({
-        method, url,
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(res.body);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.statusCode, body: parsed, headers: res.headers };
-    },
+    call: injector(app, ADMIN_KEY),
     close: async () => {
       await app.close();
       await ordo.close();
