@@ -16,6 +16,7 @@ import { CancellationService } from './cancellation-service.js';
 import { ReturnService } from './return-service.js';
 import { ModificationService } from './modification-service.js';
 import { FulfillmentService } from './fulfillment-service.js';
+import { OrderReads } from './order-reads.js';
 import { OrderService } from './order-service.js';
 import { ApprovalService } from './approval-service.js';
 import { CompletionService, messagingHandler, type CompletionHandler } from './completion-service.js';
@@ -119,6 +120,8 @@ export interface Ordo {
   readonly webhooks: WebhookService;
   /** The workflows as this deployment runs them: presets with the merchant's settings and statuses. */
   readonly workflows: WorkflowCatalog;
+  /** The back office's reads of many orders: search, stuck orders, per-status counts, tracked SKUs. */
+  readonly reads: OrderReads;
   readonly clock: Clock;
   readonly pool: pg.Pool;
   readonly databaseUrl: string;
@@ -222,6 +225,7 @@ export async function createOrdo(options: OrdoOptions = {}): Promise<Ordo> {
     metrics,
     webhooks,
     workflows,
+    reads: new OrderReads({ pool, clock, workflows }),
     clock,
     pool,
     databaseUrl,

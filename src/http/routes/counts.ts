@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Ordo } from '../../engine/ordo.js';
-import { countOrdersByStatus } from '../../store/order-counts.js';
 import { problem, sendProblem } from '../problems.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 import { Problem } from '../schemas.js';
@@ -27,7 +26,8 @@ export function countRoutes(app: FastifyInstance, ordo: Ordo): void {
       response: { 200: StatusCounts, 401: Problem, 403: Problem, 404: Problem },
     },
   }, async (req, reply) => {
-    if (!ordo.workflows.has(req.params.name)) return sendProblem(reply, problem(404, 'unknown_workflow', `there is no workflow '${req.params.name}'`));
-    return { workflow: req.params.name, ...(await countOrdersByStatus(ordo.pool, req.params.name)) };
+    const counts = await ordo.reads.counts(req.params.name);
+    if (!counts) return sendProblem(reply, problem(404, 'unknown_workflow', `there is no workflow '${req.params.name}'`));
+    return { workflow: req.params.name, ...counts };
   });
 }

@@ -5,7 +5,6 @@ import type { RequestTypeProvider } from '../type-provider.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { problem, sendProblem } from '../problems.js';
 import { Problem } from '../schemas.js';
-import { hasOrders } from '../../store/order-queries.js';
 import { makeDemo } from '../../demo/make-demo.js';
 
 const DemoBody = Type.Object({
@@ -31,7 +30,7 @@ export function demoRoutes(app: FastifyInstance, ordo: Ordo): void {
       body: DemoBody, response: { 201: DemoView, 400: Problem, 401: Problem, 403: Problem, 409: Problem },
     },
   }, async (req, reply) => {
-    if (await hasOrders(ordo.pool)) return sendProblem(reply, problem(409, 'store_not_empty', 'the store already has orders: the demo fills an empty store only'));
+    if (await ordo.reads.hasOrders()) return sendProblem(reply, problem(409, 'store_not_empty', 'the store already has orders: the demo fills an empty store only'));
     const made = await makeDemo(ordo, { orders: req.body.orders ?? 60 });
     return reply.code(201).send(made);
   });

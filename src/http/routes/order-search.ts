@@ -7,12 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { RequestTypeProvider } from '../type-provider.js';
 import type { Ordo } from '../../engine/ordo.js';
-import { presentOrder } from '../../engine/order-view.js';
 import { formatOrderCode } from '../../domain/order.js';
 import { actorOf } from '../auth.js';
 import { problem, sendProblem } from '../problems.js';
 import { OrderPage, Problem } from '../schemas.js';
-import { listSkus, searchOrders, stuckOrders } from '../../store/order-queries.js';
 
 const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1 to 100, default 20' });
 const Time = (description: string) => Type.String({ format: 'date-time', description });
@@ -80,27 +78,14 @@ export function orderSearchRoutes(app: FastifyInstance, ordo: Ordo): void {
       querystring: SearchOrdersQuery, response: { 200: OrderPage, 400: Problem, 401: Problem, 403: Problem },
     },
   }, async (req) => {
-    const { limit: asked, cursor, status, createdFrom, createdTo, overdue, returns, ...rest } = req.query;
-    const limit = asked ? Number(asked) : 20;
-    const rows = await searchOrders(ordo.pool, {
-      ...rest, limit: limit + 1,
+    const { limit, status, createdFrom, createdTo, overdue, ...rest } = req.query;
+    return ordo.reads.search({
+      ...rest, limit: limit ? Number(limit) : 20,
       ...(status ? { statuses: parseStatusFilter(status) } : {}),
       ...(createdFrom ? { createdFrom: new Date(createdFrom) } : {}),
       ...(createdTo ? { createdTo: new Date(createdTo) } : {}),
-      ...(overdue === 'true' ? { overdueAt: ordo.clock.now() } : {}),
-      ...(returns ? { returns } : {}),
-      ...(cursor ? { after: cursor } : {}),
-    });
-    const workflows = await ordo.workflows.list();
-    const page = rows.slice(0, limit);
-    const actor = actorOf(req.principal);
-    return {
-      items: page.flatMap((o) => {
-        const wf = workflows.find((w) => w.name === o.workflow);
-        return wf ? [presentOrder(o, wf, actor)] : [];
-      }),
-      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
-    };
+      ...(overdue === 'true' ? { overdue: true } : {}),
+    }, actorOf(req.principal));
   });
 
   r.get('/v1/workflows/:name/stuck', {
@@ -112,28 +97,10 @@ export function orderSearchRoutes(app: FastifyInstance, ordo: Ordo): void {
       response: { 200: StuckView, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
     },
   }, async (req, reply) => {
-    const wf = await ordo.workflows.get(req.params.name);
-    if (!wf) return sendProblem(reply, problem(404, 'unknown_workflow', `there is no workflow '${req.params.name}'`));
-    const olderThan = Number(req.query.olderThan ?? 86_400);
-    const now = ordo.clock.now();
-    const temporary = wf.tracks.flatMap((t) => t.states.filter((s) => s.kind === 'temporary').map((s) => `${t.id}:${s.id}`));
-    const found = await stuckOrders(ordo.pool, {
-      workflow: wf.name, temporary, now, unchangedSince: new Date(now.getTime() - olderThan * 1000), limit: Number(req.query.limit ?? 50),
-    });
-    // Marked on the temporary statuses the stuck orders sit in: a permanent one is where orders may rest.
-    const marked = new Set(temporary);
-    const perStatus = new Map<string, number>();
-    for (const group of found.byStatus) {
-      for (const [track, status] of Object.entries(group.status)) {
-        if (marked.has(`${track}:${status}`)) perStatus.set(`${track}\u0000${status}`, (perStatus.get(`${track}\u0000${status}`) ?? 0) + group.count);
-      }
-    }
+    const found = await ordo.reads.stuck(req.params.name, Number(req.query.olderThan ?? 86_400), Number(req.query.limit ?? 50));
+    if (!found) return sendProblem(reply, problem(404, 'unknown_workflow', `there is no workflow '${req.params.name}'`));
     return {
-      workflow: wf.name, now: now.toISOString(), olderThan, total: found.total,
-      byStatus: [...perStatus].map(([key, count]) => {
-        const [track, status] = key.split('\u0000') as [string, string];
-        return { track, status, count };
-      }),
+      workflow: found.workflow, now: found.now.toISOString(), olderThan: found.olderThan, total: found.total, byStatus: found.byStatus,
       items: found.rows.map((row) => ({ id: row.id, code: formatOrderCode(row.code), status: row.status, since: row.updatedAt.toISOString(), overdueSince: row.overdueSince?.toISOString() ?? null })),
     };
   });
@@ -145,10 +112,8 @@ export function orderSearchRoutes(app: FastifyInstance, ordo: Ordo): void {
       description: 'Each with on hand, reserved, available and whether it allows backorders. Pages with `cursor` (the last SKU of the previous page) and `limit`.',
       querystring: SkuListQuery, response: { 200: SkuList, 400: Problem, 401: Problem, 403: Problem },
     },
-  }, async (req) => {
-    const limit = req.query.limit ? Number(req.query.limit) : 50;
-    const rows = await listSkus(ordo.pool, { ...(req.query.q ? { q: req.query.q } : {}), ...(req.query.cursor ? { after: req.query.cursor } : {}), limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { items: page.map((s) => ({ ...s, available: s.onHand - s.reserved })), nextCursor: rows.length > limit ? page[page.length - 1]!.sku : null };
-  });
+  }, async (req) => ordo.reads.skus({
+    ...(req.query.q ? { q: req.query.q } : {}), ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
+    limit: req.query.limit ? Number(req.query.limit) : 50,
+  }));
 }
