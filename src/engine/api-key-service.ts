@@ -5,7 +5,7 @@ import type { Actor } from '../domain/actor.js';
 import { accept, reject, type Result } from '../domain/result.js';
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, useApiKey, type ApiKeyRecord, type ApiKeyRole } from '../store/api-keys.js';
 import type { Clock } from './clock.js';
-import type { IdGenerator } from './ids.js';
+import { isUuid, type IdGenerator } from './ids.js';
 
 export type { ApiKeyRecord, ApiKeyRole };
 
@@ -113,4 +113,3 @@ function principalOf(record: ApiKeyRecord): Principal {
   return { ...base, actor: record.customerId ? { kind: 'customer', id: `key:${record.id}`, customerId: record.customerId, via: 'storefront' } : { kind: 'customer', id: `key:${record.id}`, via: 'storefront', anyCustomer: true } };
 }
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

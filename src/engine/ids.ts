@@ -4,3 +4,6 @@ import { uuidv7 } from 'uuidv7';
 export type IdGenerator = () => string;
 
 export const newId: IdGenerator = uuidv7;
+
+/** Whether `s` is a UUID in its text form (what every id of Ordo's is): anything else names nothing. */
+export const isUuid = (s: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

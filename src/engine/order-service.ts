@@ -32,7 +32,7 @@ import {
 } from '../store/orders.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
-import type { IdGenerator } from './ids.js';
+import { isUuid, type IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
@@ -514,7 +514,6 @@ const pricedAsSent = (lines: readonly AskedLine[]): Result<NewOrderLine[]> => {
   return i < 0 ? accept(lines as NewOrderLine[]) : reject('price_required', `line ${i + 1}: give unitPrice`, { line: i });
 };
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 const versionMismatch = (order: Order, expected: number, why?: string) =>
   reject('version_mismatch', why ?? `the order is at version ${order.version}, not ${expected}`, { currentVersion: order.version, expectedVersion: expected });

@@ -8,6 +8,7 @@ import { systemActor } from '../domain/actor.js';
 import { claimDueTimers, countDueTimers, dropTimer, type DueTimer } from '../store/timers.js';
 import { findOrdersForCommand, type OrderForCommand } from '../store/orders.js';
 import { foldStatusCounts } from '../store/order-counts.js';
+import { inParallel } from './in-parallel.js';
 import type { StoreDialect } from '../store/dialect.js';
 import type pg from 'pg';
 import type { Clock } from './clock.js';
@@ -34,17 +35,6 @@ function byOrder(due: readonly DueTimer[]): DueTimer[][] {
   const groups = new Map<string, DueTimer[]>();
   for (const t of due) groups.set(t.orderId, [...(groups.get(t.orderId) ?? []), t]);
   return [...groups.values()];
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; rejects with the first failure once all have settled. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  const settled = await Promise.allSettled(lanes);
-  const failure = settled.find((r) => r.status === 'rejected');
-  if (failure) throw failure.reason;
 }
 
 export class Sweeper {

@@ -23,6 +23,7 @@ import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
 import type { EventSubscriber } from '../events/subscriber.js';
 import type { IdGenerator } from '../ids.js';
+import { inParallel } from '../in-parallel.js';
 import type { HistoryEntryView } from '../order-view.js';
 import type { OrderService } from '../order-service.js';
 import type { WorkflowCatalog } from '../workflow-catalog.js';
@@ -173,12 +174,3 @@ export class NotificationService implements EventSubscriber {
 
 /** Staff messages are the merchant's business: a customer sees only those sent to the customer. */
 const forCaller = (all: NotificationRecord[], actor: Actor) => (actor.kind === 'customer' ? all.filter((n) => n.audience === 'customer') : all);
-
-/** Runs `work` on every item, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
