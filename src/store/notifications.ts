@@ -7,8 +7,6 @@
  */
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
-import { ORDER_COLUMNS, toOrder, type OrderRow } from './order-rows.js';
-import type { Order } from '../domain/order.js';
 
 export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -217,9 +215,3 @@ export async function expiriesWithoutReminder(db: Db, timer: string, message: st
   return res.rows.map((r) => ({ orderId: r.order_id, dueAt: r.due_at }));
 }
 
-/** The orders with these ids, as they are now, by id. */
-export async function ordersByIds(db: Db, ids: readonly string[]): Promise<Map<string, Order>> {
-  if (ids.length === 0) return new Map();
-  const res = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[])`, [[...new Set(ids)]]);
-  return new Map(res.rows.map((r) => [r.id, toOrder(r)]));
-}

@@ -10,7 +10,8 @@ import type { EventFacts } from '../../domain/notifications/event-facts.js';
 import { LINK_EXPIRY_TIMER, REMIND_BEFORE_MS, reminderKey, stillExpiring, TOO_LATE_MS } from '../../domain/notifications/link-reminder.js';
 import { totalsOf } from '../../domain/totals.js';
 import type { WorkflowDefinition } from '../../domain/workflow/definition.js';
-import { expiriesWithoutReminder, insertNotifications, ordersByIds, type NewNotification } from '../../store/notifications.js';
+import { expiriesWithoutReminder, insertNotifications, type NewNotification } from '../../store/notifications.js';
+import { findOrdersForCommand } from '../../store/orders.js';
 import type { Clock } from '../clock.js';
 import type { MessageMaker } from './message-maker.js';
 
@@ -29,10 +30,10 @@ export class LinkReminders {
     this.#lookedAt = now.getTime();
     const due = await expiriesWithoutReminder(this.deps.pool, LINK_EXPIRY_TIMER, MESSAGE, new Date(now.getTime() + TOO_LATE_MS), new Date(now.getTime() + REMIND_BEFORE_MS), 200);
     if (due.length === 0) return 0;
-    const orders = await ordersByIds(this.deps.pool, due.map((d) => d.orderId));
+    const orders = await findOrdersForCommand(this.deps.pool, [...new Set(due.map((d) => d.orderId))]);
     const rows: NewNotification[] = [];
     for (const { orderId, dueAt } of due) {
-      const order = orders.get(orderId);
+      const order = orders.get(orderId)?.order;
       const wf = order && (await this.deps.workflowOf(order.workflow));
       if (!order || !wf || !stillExpiring(order, dueAt)) continue;
       const link = [...order.payments].reverse().find((p) => p.method === 'payment_link' && p.state === 'pending');
