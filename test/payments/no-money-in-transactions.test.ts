@@ -71,7 +71,10 @@ class WatchedGateway implements PaymentGateway {
     const open = await db.query<{ pid: number; state: string; query: string }>(
       `SELECT pid, state, left(query, 120) AS query FROM pg_stat_activity
        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-         AND (state LIKE 'idle in transaction%' OR xact_start IS NOT NULL)`,
+         AND (state LIKE 'idle in transaction%' OR xact_start IS NOT NULL)
+         -- Not the relay's wake-up: a NOTIFY of its own, sent after a commit (at most once per 10 ms,
+         -- so it may run while a later call is under way); it holds no row and no money.
+         AND query NOT LIKE 'SELECT pg_notify(%'`,
     );
     for (const b of open.rows) this.violations.push(`${where}: backend ${b.pid} is ${b.state} in a transaction (${b.query})`);
   }
