@@ -1,9 +1,9 @@
 /**
  * Bulk load: the template orders cloned with generate_series, each clone a new order (new id
- * in time order, new code, new customer email and name) with a copy of its template's history
- * (same entry ids, which are unique per order, so the history keeps its order). Payments,
- * parcels and timers indexes are not cloned: the measured reads do not use them, and cloned
- * due timers would only wait for a sweeper that never comes.
+ * in time order, new code, new customer email and name, and their search text) with a copy of
+ * its template's history (same entry ids, which are unique per order, so the history keeps its
+ * order). Payments, parcels and timers indexes are not cloned: the measured reads do not use
+ * them, and cloned due timers would only wait for a sweeper that never comes.
  */
 import type pg from 'pg';
 import { recountStatusCounts } from '../../src/store/order-counts.js';
@@ -33,7 +33,8 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
     // row; foreign key checks are skipped where allowed (a superuser: the embedded server). The
     // clones are consistent by construction.
     const indexes = await db.query<{ name: string; def: string }>(`SELECT indexname AS name, indexdef AS def FROM pg_indexes
-      WHERE schemaname = current_schema() AND tablename = 'orders' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'orders'::regclass)`);
+      WHERE schemaname = current_schema() AND tablename IN ('orders', 'order_search')
+        AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid IN ('orders'::regclass, 'order_search'::regclass))`);
     for (const i of indexes.rows) await db.query(`DROP INDEX ${i.name}`);
     await db.query('ALTER TABLE order_history DROP CONSTRAINT order_history_pkey');
     await db.query("SET session_replication_role = 'replica'").catch(() => {});
@@ -47,12 +48,12 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
       await db.query(`CREATE TEMP TABLE clone_map ON COMMIT DROP AS
         SELECT g AS n, t.id AS template, ${newId} AS id, ${EMAIL} AS email
         FROM generate_series($1::bigint, $2::bigint) g JOIN bench_templates t ON t.t = 1 + g % (SELECT count(*) FROM bench_templates)`, [from, from + size - 1]);
-      await db.query(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
+      await db.query(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
         SELECT m.id, CASE WHEN o.code IS NULL THEN NULL ELSE nextval('order_code_seq') END, o.workflow, o.workflow_version, o.status, o.status_tags, o.currency, o.customer_id,
-          m.email || ' buyer ' || m.n,
           jsonb_set(o.body, '{customer}', (o.body -> 'customer') || jsonb_build_object('email', m.email, 'name', 'Buyer ' || m.n)),
           o.version, o.created_at, o.updated_at, o.placed_at
         FROM clone_map m JOIN orders o ON o.id = m.template`);
+      await db.query(`INSERT INTO order_search (order_id, search) SELECT m.id, m.email || ' buyer ' || m.n FROM clone_map m`);
       await db.query(`INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
         SELECT h.id, m.id, h.type, h.track, h.from_state, h.to_state, h.actor_kind, h.actor_id, h.reason, h.cause, h.data, h.at
         FROM clone_map m JOIN order_history h ON h.order_id = m.template`);
@@ -62,7 +63,7 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
     await db.query('RESET session_replication_role').catch(() => {});
     await db.query('ALTER TABLE order_history ADD PRIMARY KEY (order_id, id)');
     for (const i of indexes.rows) await db.query(i.def);
-    await db.query('VACUUM ANALYZE orders, order_history');
+    await db.query('VACUUM ANALYZE orders, order_search, order_history');
   } finally {
     db.release();
   }

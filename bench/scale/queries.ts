@@ -37,8 +37,10 @@ export const READS: readonly Read[] = [
 
 export async function sample(pool: pg.Pool, n = 50): Promise<Sample> {
   // A random sample without sorting a million rows: the system's own page sampling.
-  const res = await pool.query<{ id: string; search: string; code: number | null }>(`SELECT id, search, code FROM orders TABLESAMPLE SYSTEM (1) WHERE code IS NOT NULL LIMIT ${n}`);
-  const rows = res.rows.length > 0 ? res.rows : (await pool.query<{ id: string; search: string; code: number | null }>(`SELECT id, search, code FROM orders WHERE code IS NOT NULL LIMIT ${n}`)).rows;
+  const pickRows = (sampling: string) => pool.query<{ id: string; search: string; code: number | null }>(
+    `SELECT o.id, s.search, o.code FROM orders o ${sampling} JOIN order_search s ON s.order_id = o.id WHERE o.code IS NOT NULL LIMIT ${n}`);
+  const res = await pickRows('TABLESAMPLE SYSTEM (1)');
+  const rows = res.rows.length > 0 ? res.rows : (await pickRows('')).rows;
   return { ids: rows.map((r) => r.id), emails: rows.map((r) => r.search.split(' ')[0]!), codes: rows.map((r) => r.code!) };
 }
 

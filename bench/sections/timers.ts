@@ -42,19 +42,21 @@ async function loadDue(pool: pg.Pool, count: number): Promise<void> {
     await db.query('TRUNCATE timers');
     await db.query(`DELETE FROM order_history WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query(`DELETE FROM outbox WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
+    await db.query(`DELETE FROM order_search WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query(`DELETE FROM orders WHERE id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query('BEGIN');
     await db.query(`CREATE TEMP TABLE clone_map ON COMMIT DROP AS
       SELECT g AS n, t.id AS template, gen_random_uuid() AS id FROM generate_series(1, $1::int) g JOIN bench_timer_templates t ON t.t = 1 + g % ${TEMPLATES}`, [count]);
-    await db.query(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at)
-      SELECT m.id, nextval('order_code_seq'), o.workflow, o.workflow_version, o.status, o.status_tags, o.currency, o.customer_id, o.search, o.body, o.version, o.created_at, o.updated_at, o.placed_at
+    await db.query(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
+      SELECT m.id, nextval('order_code_seq'), o.workflow, o.workflow_version, o.status, o.status_tags, o.currency, o.customer_id, o.body, o.version, o.created_at, o.updated_at, o.placed_at
       FROM clone_map m JOIN orders o ON o.id = m.template`);
+    await db.query('INSERT INTO order_search (order_id, search) SELECT m.id, s.search FROM clone_map m JOIN order_search s ON s.order_id = m.template');
     await db.query(`INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
       SELECT h.id, m.id, h.type, h.track, h.from_state, h.to_state, h.actor_kind, h.actor_id, h.reason, h.cause, h.data, h.at FROM clone_map m JOIN order_history h ON h.order_id = m.template`);
     await db.query(`INSERT INTO timers (order_id, name, due_at)
       SELECT m.id, x.name, x."dueAt" FROM clone_map m JOIN orders o ON o.id = m.template, jsonb_to_recordset(o.body -> 'timers') AS x(name text, "dueAt" timestamptz)`);
     await db.query('COMMIT');
-    await db.query('VACUUM ANALYZE orders, timers, order_history, outbox');
+    await db.query('VACUUM ANALYZE orders, order_search, timers, order_history, outbox');
   } finally {
     db.release();
   }

@@ -30,6 +30,7 @@ import {
   findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, orderIdOfPayment, orderIdOfRef, recordGatewayEvent, updateOrder,
   type OrderForCommand, type StockShortfall,
 } from '../store/orders.js';
+import { searchText } from '../store/order-rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import { isUuid, type IdGenerator } from './ids.js';
@@ -414,6 +415,7 @@ export class OrderService {
       timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
       payments: before.payments !== final.order.payments,
       refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
+      search: searchText(before) !== searchText(final.order),
     };
     return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null, movements)) ?? 'conflict';
   }

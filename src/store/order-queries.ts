@@ -41,7 +41,7 @@ export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
   if (f.q) {
     const asTyped = f.q.trim();
     const q = asTyped.toLowerCase();
-    const alternatives = [`search LIKE ${param(`%${escapeLike(q)}%`)}`];
+    const alternatives = [`id IN (SELECT order_id FROM order_search WHERE search LIKE ${param(`%${escapeLike(q)}%`)})`];
     const code = /^#?(\d{1,15})$/.exec(q);
     if (code) alternatives.push(`code = ${param(Number(code[1]))}`);
     if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q)) alternatives.push(`id = ${param(q)}`);

@@ -68,6 +68,16 @@ const paymentUpsert = (payments: number, changed: string) => `p AS (
   ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, state = EXCLUDED.state, intent_at = EXCLUDED.intent_at
 )`;
 
+/**
+ * The search text (migration 017), apart from the order row so that a save that leaves it as it
+ * was writes no trigram index entry; upserted only when it changed, and only if the order was written.
+ */
+const searchUpsert = (search: number, changed: string) => `q AS (
+  INSERT INTO order_search (order_id, search)
+  SELECT w.id, $${search}::text FROM w WHERE ${changed}
+  ON CONFLICT (order_id) DO UPDATE SET search = EXCLUDED.search
+)`;
+
 /** Fulfillment and return ids, so that routes naming them find their order. */
 const refInsert = (refs: number, changed: string) => `r AS (
   INSERT INTO order_refs (id, order_id, kind)
@@ -129,14 +139,14 @@ const stockMoves = (at: number) => `, m AS (
 )`;
 
 const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCtes(19, 'true', true) : ''}w AS (
-  INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, search, body, version, created_at, updated_at, placed_at, events)
+  INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at, events)
   SELECT $1::uuid, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2::text, $3::int, $4::jsonb, $5::text[], $6::text, $7::text,
-    $8::text, $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
+    $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
   ${withStock ? 'WHERE NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, 0 AS events_before
 ), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
 ), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
-), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}${withStock ? stockMoves(11) : ''}
+), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}, ${searchUpsert(8, 'true')}${withStock ? stockMoves(11) : ''}
 SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const INSERT_ORDER = insertOrderStatement(false);
@@ -161,8 +171,8 @@ export async function insertOrder(db: Db, order: Order, history: readonly Histor
 
 const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS (
   SELECT id FROM orders WHERE id = $1 AND version = $2 FOR UPDATE
-), ${stockCtes(21, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
-  UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, search = $6, body = $7, version = $8, updated_at = $9, placed_at = $10,
+), ${stockCtes(22, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
+  UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2
     -- Into a status of the merchant's own: only while the workflow's changes are still those the command read.
@@ -171,7 +181,7 @@ const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS 
   RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
 ), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
 ), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
-), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}${withStock ? stockMoves(9) : ''}
+), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}, ${searchUpsert(6, '$21::boolean')}${withStock ? stockMoves(9) : ''}
 SELECT (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const UPDATE_ORDER = updateOrderStatement(false);
@@ -183,6 +193,11 @@ export interface Changed {
   readonly refs: boolean;
 }
 
+/** A single order's save also keeps its search text (order_search); the batch (order-batch.ts) takes only saves that leave the customer as it was. */
+export interface SaveChanged extends Changed {
+  readonly search: boolean;
+}
+
 /**
  * Saves `order` over the stored version `expectedVersion`; the order, or undefined when someone
  * else saved first. With `customRevision` (the order enters a status of the merchant's own), it
@@ -190,10 +205,10 @@ export interface Changed {
  * With `movements`, it moves their stock in the same statement, or writes nothing and says
  * which SKUs would go below zero available.
  */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: Changed, customRevision: number | null = null, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: SaveChanged, customRevision: number | null = null, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall> {
   const c = orderColumns(order);
   const values = [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-    order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision];
+    order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision, changed.search];
   const res = await db.query<{ n: number; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_update_order_moving_stock', text: UPDATE_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_update_order', text: UPDATE_ORDER, values });
@@ -318,19 +333,29 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
   if (f.after) add((p) => `id < ${p}`, f.after);
   if (f.updatedBefore) add((p) => `updated_at < ${p}`, f.updatedBefore);
-  if (f.q) {
-    const q = f.q.trim().toLowerCase();
-    const code = /^#?(\d{1,15})$/.exec(q);
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q);
-    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    const alternatives = [`search LIKE $${values.push(like)}`];
-    if (code) alternatives.push(`code = $${values.push(Number(code[1]))}`);
-    if (uuid) alternatives.push(`id = $${values.push(q)}`);
-    where.push(`(${alternatives.join(' OR ')})`);
-  }
-  const sql = `SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${values.push(f.limit)}`;
+  const alternatives = f.q ? searchAlternatives(f.q, values) : [];
+  const limit = `$${values.push(f.limit)}`;
+  const filters = where.join(' AND ');
+  const page = (matching: string) => `FROM orders WHERE ${filters}${matching ? ` AND ${matching}` : ''} ORDER BY id DESC LIMIT ${limit}`;
+  // Each alternative finds its own page by its own index, and the pages are merged: ORed
+  // together, the text's subquery would be a hashed filter on a scan of every order in id order.
+  const sql = alternatives.length > 1
+    ? `SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (${alternatives.map((a) => `(SELECT id ${page(a)})`).join(' UNION ALL ')}) ORDER BY id DESC LIMIT ${limit}`
+    : `SELECT ${ORDER_COLUMNS} ${page(alternatives[0] ?? '')}`;
   const res = await db.query<OrderRow>(sql, values);
   return res.rows.map(toOrder);
+}
+
+/** What `q` may match: a part of the customer's search text (order_search), the order code, the order id. */
+function searchAlternatives(text: string, values: unknown[]): string[] {
+  const q = text.trim().toLowerCase();
+  const code = /^#?(\d{1,15})$/.exec(q);
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q);
+  const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const alternatives = [`id IN (SELECT order_id FROM order_search WHERE search LIKE $${values.push(like)})`];
+  if (code) alternatives.push(`code = $${values.push(Number(code[1]))}`);
+  if (uuid) alternatives.push(`id = $${values.push(q)}`);
+  return alternatives;
 }
 
 export async function orderHistory(db: Db, orderId: string): Promise<HistoryRow[]> {

@@ -87,19 +87,19 @@ async function crashDuringCreate(stage: Stage, label: string) {
 
 /** Lets the server's recovery finish the gateway call now instead of 30 s on, and waits for it. */
 async function finishGatewayCalls(email: string): Promise<void> {
-  await ordo.db.query(`UPDATE payments SET intent_at = intent_at - interval '1 minute' WHERE intent_at IS NOT NULL AND order_id IN (SELECT id FROM orders WHERE search LIKE $1)`, [`%${email}%`]);
-  await until('recovery of the unanswered gateway call', () => one(`SELECT 1 AS x WHERE NOT EXISTS (SELECT 1 FROM payments p JOIN orders o ON o.id = p.order_id WHERE o.search LIKE $1 AND p.intent_at IS NOT NULL)`, [`%${email}%`]));
+  await ordo.db.query(`UPDATE payments SET intent_at = intent_at - interval '1 minute' WHERE intent_at IS NOT NULL AND order_id IN (SELECT order_id FROM order_search WHERE search LIKE $1)`, [`%${email}%`]);
+  await until('recovery of the unanswered gateway call', () => one(`SELECT 1 AS x WHERE NOT EXISTS (SELECT 1 FROM payments p JOIN order_search s ON s.order_id = p.order_id WHERE s.search LIKE $1 AND p.intent_at IS NOT NULL)`, [`%${email}%`]));
 }
 
 /** One order for this customer and key, charged once, its payment captured once. */
 async function expectChargedOnce(key: string, email: string, orderId: string): Promise<void> {
   const orders = await ordo.db.query<{ id: string; key: string | null; captured: number }>(
     `SELECT id, body->'metadata'->>'faultKey' AS key, (SELECT coalesce(sum((p->>'captured')::int), 0) FROM jsonb_array_elements(body->'payments') p)::int AS captured
-     FROM orders WHERE search LIKE $1`, [`%${email}%`]);
+     FROM orders WHERE id IN (SELECT order_id FROM order_search WHERE search LIKE $1)`, [`%${email}%`]);
   expect(orders.rows.map((r) => r.id), `orders of ${email} (key ${key})`).toEqual([orderId]);
   const charges = await ordo.db.query<{ n: number; amount: number }>(
     `SELECT count(*)::int AS n, coalesce(sum(amount), 0)::int AS amount FROM simulated_gateway_operations g
-     WHERE g.operation = 'charge' AND g.result->>'reference' IN (SELECT 'sim_' || p.id FROM payments p WHERE p.order_id IN (SELECT id FROM orders WHERE search LIKE $1))`, [`%${email}%`]);
+     WHERE g.operation = 'charge' AND g.result->>'reference' IN (SELECT 'sim_' || p.id FROM payments p WHERE p.order_id IN (SELECT order_id FROM order_search WHERE search LIKE $1))`, [`%${email}%`]);
   expect(charges.rows[0], 'charges at the gateway').toEqual({ n: 1, amount: 2500 });
   expect(orders.rows[0]!.captured, 'captured on the order').toBe(2500);
 }

@@ -82,6 +82,7 @@ describe('on a Citus coordinator (simulated)', () => {
     expect(calls.map((c) => (c.text.includes('reference') ? ['reference', ...c.values] : ['distributed', ...c.values]))).toEqual([
       ['distributed', 'outbox', 'order_id', 'orders'],
       ['distributed', 'timers', 'order_id', 'orders'],
+      ['distributed', 'order_search', 'order_id', 'orders'],
       ['distributed', 'gateway_events', 'order_id', 'orders'],
       ['distributed', 'notifications', 'order_id', 'orders'],
       ['distributed', 'order_status_deltas', 'order_id', 'orders'],

@@ -1,16 +1,19 @@
 /**
  * The migrations on a database of their own: from nothing, over data an older Ordo left (before
- * the Citus-ready keys of 009), and with a migration numbered earlier arriving later.
+ * the Citus-ready keys of 009, before the search text's own table of 017), down again (017), and
+ * with a migration numbered earlier arriving later.
  */
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR } from '../../src/store/migrate.js';
 import { emptyDatabase } from '../support/database.js';
 
 const KEYS = '1700000000009_citus_ready_keys';
+const SEARCH = '1700000000017_order_search';
 /** The newest migration in the tree. */
 const latest = async () => (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort().at(-1)!.replace(/\.sql$/, '');
 const open: pg.Client[] = [];
@@ -129,11 +132,50 @@ describe('migrations', () => {
     expect((await db.query('SELECT sequence::int, position::int, order_code::int AS code FROM outbox')).rows).toEqual([{ sequence: 1, position: 1, code: 1001 }]);
     expect((await db.query('SELECT events::int FROM orders')).rows).toEqual([{ events: 1 }]);
     expect((await db.query('SELECT top::int FROM event_places')).rows).toEqual([{ top: 1 }]);
+    // The search text left the order row (017).
+    expect((await db.query('SELECT order_id, search FROM order_search')).rows).toEqual([{ order_id: order, search: 'ada' }]);
     expect(before.rows[0]!.code).toBe(1001);
     // The sequence goes on where it was.
     expect((await db.query<{ code: number }>("SELECT nextval('order_code_seq')::int AS code")).rows[0]!.code).toBe(1002);
     const ledger = await db.query<{ on_hand: number; reserved: number }>(`SELECT sum(on_hand_delta)::int AS on_hand, sum(reserved_delta)::int AS reserved FROM stock_movements WHERE sku = 'MUG'`);
     expect(ledger.rows[0]).toEqual({ on_hand: 5, reserved: 1 });
+  });
+
+  it('017 moves the search text out of the order row with its trigram index, and down again puts it back', async () => {
+    const names = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort().map((f) => f.replace(/\.sql$/, ''));
+    const url = await emptyDatabase();
+    await migrate(url, { count: names.indexOf(SEARCH) });
+    const db = await connect(url);
+    const insert = (id: string, search: string, customer: object) => db.query(
+      `INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, search, body, version, created_at, updated_at)
+       VALUES ($1, 'standard', 1, '{"order":"placed"}', '{placed,order:placed}', 'EUR', $2, $3, 1, now(), now())`,
+      [id, search, { customer }]);
+    const ada = '0190a1a0-0000-7000-8000-000000000011';
+    const grace = '0190a1a0-0000-7000-8000-000000000012';
+    await insert(ada, 'ada@example.com ada lovelace', { email: 'ada@example.com', name: 'Ada Lovelace' });
+    await insert(grace, 'grace@example.com grace hopper cus_g', { email: 'Grace@Example.com', name: 'Grace Hopper', id: 'cus_G' });
+    const column = async () => (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'search'`)).rowCount;
+
+    expect(await migrate(url)).toContain(SEARCH);
+    expect(await column()).toBe(0);
+    expect((await db.query('SELECT order_id, search FROM order_search ORDER BY order_id')).rows).toEqual([
+      { order_id: ada, search: 'ada@example.com ada lovelace' },
+      { order_id: grace, search: 'grace@example.com grace hopper cus_g' },
+    ]);
+    expect(await indexNames(db)).toEqual(expect.arrayContaining(['order_search_pkey', 'order_search_trgm_idx']));
+    expect(await indexNames(db)).not.toContain('orders_search_trgm_idx');
+
+    // Down (with whatever came after it): the text back in the row, also for an order that lost its search row.
+    await db.query('DELETE FROM order_search WHERE order_id = $1', [grace]);
+    await runner({ databaseUrl: url, dir: MIGRATIONS_DIR, direction: 'down', count: names.length - names.indexOf(SEARCH), migrationsTable: 'ordo_migrations', checkOrder: false, log: () => {} });
+    expect((await db.query('SELECT id, search FROM orders ORDER BY id')).rows).toEqual([
+      { id: ada, search: 'ada@example.com ada lovelace' },
+      { id: grace, search: 'grace@example.com grace hopper cus_g' },
+    ]);
+    expect(await indexNames(db)).toContain('orders_search_trgm_idx');
+    expect((await db.query(`SELECT to_regclass('order_search') AS t`)).rows).toEqual([{ t: null }]);
+    expect(await migrate(url)).toContain(SEARCH);
+    expect(await column()).toBe(0);
   });
 
   it('a database that has 009 still takes a migration numbered 008 that arrives later', async () => {

@@ -21,7 +21,7 @@ describe('the timers index in a save', () => {
     const names = await timerRows(order.id);
     expect(names).not.toEqual([]);
     const stale = { ...order, timers: [], version: order.version + 1 };
-    const saved = await updateOrder(t.ordo.pool, stale, order.version + 5, [], [], { timers: true, payments: false, refs: false });
+    const saved = await updateOrder(t.ordo.pool, stale, order.version + 5, [], [], { timers: true, payments: false, refs: false, search: false });
     expect(saved).toBeUndefined();
     expect(await timerRows(order.id)).toEqual(names);
   });
@@ -29,7 +29,7 @@ describe('the timers index in a save', () => {
   it('a save that won rewrites only its own order\'s rows', async () => {
     const [a, b] = await Promise.all([0, 1].map(async () => (await t.ordo.orders.find(ok(await t.ordo.orders.create(input([{ sku: 'ANY', quantity: 1 }], { draft: true }), admin)).id))!));
     const others = await timerRows(b!.id);
-    const saved = await updateOrder(t.ordo.pool, { ...a!, timers: [], version: a!.version + 1 }, a!.version, [], [], { timers: true, payments: false, refs: false });
+    const saved = await updateOrder(t.ordo.pool, { ...a!, timers: [], version: a!.version + 1 }, a!.version, [], [], { timers: true, payments: false, refs: false, search: false });
     expect(saved).toBeDefined();
     expect(await timerRows(a!.id)).toEqual([]);
     expect(await timerRows(b!.id)).toEqual(others);

@@ -221,8 +221,8 @@ describe('per-status counts', () => {
   it(`fold every workflow's deltas when a read finds ${FOLD_AT} of them, and give the same numbers as before the fold`, async () => {
     await foldStatusCounts(ordo.pool);
     // Bulk rows with the trigger on: each insert appends its delta, all of a workflow nobody reads here.
-    await ordo.pool.query(`INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, search, body, version, created_at, updated_at)
-      SELECT gen_random_uuid(), 'nexway', 1, '{"order":"PENDING"}', '{PENDING,order:PENDING}', 'EUR', 'bulk', '{}', 1, now(), now() FROM generate_series(1, $1::int - 1)`, [FOLD_AT]);
+    await ordo.pool.query(`INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, body, version, created_at, updated_at)
+      SELECT gen_random_uuid(), 'nexway', 1, '{"order":"PENDING"}', '{PENDING,order:PENDING}', 'EUR', '{}', 1, now(), now() FROM generate_series(1, $1::int - 1)`, [FOLD_AT]);
     const standard = await grouped(ordo.pool, 'standard');
     expect(await countOrdersByStatus(ordo.pool, 'standard')).toEqual(standard);
     expect(await deltaCount()).toBe(FOLD_AT - 1);
@@ -241,8 +241,8 @@ describe('per-status counts', () => {
     const client = await ordo.pool.connect();
     try {
       await client.query("SET session_replication_role = 'replica'");
-      await client.query(`INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, search, body, version, created_at, updated_at)
-        SELECT gen_random_uuid(), 'nexway', 1, '{"order":"COMPLETED"}', '{COMPLETED,order:COMPLETED}', 'EUR', 'replica', '{}', 1, now(), now() FROM generate_series(1, 7)`);
+      await client.query(`INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, body, version, created_at, updated_at)
+        SELECT gen_random_uuid(), 'nexway', 1, '{"order":"COMPLETED"}', '{COMPLETED,order:COMPLETED}', 'EUR', '{}', 1, now(), now() FROM generate_series(1, 7)`);
       await client.query('RESET session_replication_role');
     } finally {
       client.release();
@@ -270,7 +270,7 @@ describe('per-status counts', () => {
   it('are empty after the orders are truncated', async () => {
     // Last in the suite: it empties the suite's orders.
     await create();
-    await ordo.pool.query('TRUNCATE orders, order_history, outbox, timers, order_refs, payments, notifications, webhook_deliveries, gateway_events CASCADE');
+    await ordo.pool.query('TRUNCATE orders, order_history, outbox, timers, order_refs, payments, order_search, notifications, webhook_deliveries, gateway_events CASCADE');
     expect(await countOrdersByStatus(ordo.pool, 'standard')).toEqual({ total: 0, tracks: {} });
     await create();
     await expectExact();

@@ -20,8 +20,8 @@ async function dueTimers(n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());
   for (const [i, id] of ids.entries()) {
     await pool.query(
-      `INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, search, body, version, created_at, updated_at)
-       VALUES ($1, 'standard', 1, '{"order":"draft"}', '{draft}', 'EUR', '', '{}', 1, $2, $2)`,
+      `INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, body, version, created_at, updated_at)
+       VALUES ($1, 'standard', 1, '{"order":"draft"}', '{draft}', 'EUR', '{}', 1, $2, $2)`,
       [id, now],
     );
     await pool.query(`INSERT INTO timers (order_id, name, due_at) VALUES ($1, 'basket', $2)`, [id, new Date(now.getTime() - (n - i) * 1000)]);

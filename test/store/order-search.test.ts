@@ -1,0 +1,96 @@
+/**
+ * The search text in a table of its own (migration 017): written when an order is created and
+ * when its customer changes, never by a save that leaves the customer as it was (a status change
+ * wrote a trigram index entry every time while the text sat in the order row).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/actor.js';
+import type { Order } from '../../src/domain/order.js';
+import { ManualClock } from '../../src/engine/clock.js';
+import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import { findOrder, listOrders, updateOrder } from '../../src/store/orders.js';
+import { freshDatabase } from '../support/database.js';
+
+const ADMIN: Actor = { kind: 'admin', id: 'search-test' };
+const DAY = 24 * 60 * 60;
+const clock = new ManualClock(new Date('2026-03-02T09:00:00Z'));
+let ordo: Ordo;
+beforeAll(async () => {
+  ordo = await createOrdo({ databaseUrl: await freshDatabase(), migrate: false, clock });
+});
+afterAll(() => ordo.close());
+
+async function create(customer: { email: string; name?: string; id?: string }, workflow = 'standard', payment?: { method: string; options: Record<string, string> }): Promise<Order> {
+  const created = await ordo.payments.createOrder({ workflow, currency: 'EUR', customer, lines: [{ sku: 'SEARCH-MUG', quantity: 1, unitPrice: 900 }], ...(payment ? { payment } : {}) }, ADMIN);
+  if (!created.ok) throw new Error(`${created.code}: ${created.message}`);
+  return (await findOrder(ordo.pool, created.value.id))!;
+}
+
+/** The order's search row and the transaction that last wrote it (xmin): a rewrite of the same text changes xmin. */
+async function searchRow(orderId: string): Promise<{ search: string; xmin: string } | undefined> {
+  const res = await ordo.pool.query<{ search: string; xmin: string }>('SELECT search, xmin::text FROM order_search WHERE order_id = $1', [orderId]);
+  return res.rows[0];
+}
+
+const found = async (q: string) => (await listOrders(ordo.pool, { q, limit: 20 })).map((o) => o.id);
+
+describe('the order search text', () => {
+  it('is written with a new order: the customer\'s email, name and id, lowercased', async () => {
+    const order = await create({ email: 'Ada.Search@Example.com', name: 'Ada Lovelace', id: 'cus_ADA' });
+    expect((await searchRow(order.id))?.search).toBe('ada.search@example.com ada lovelace cus_ada');
+    expect(await found('ada.search@')).toEqual([order.id]);
+  });
+
+  it('is not written by status changes, which leave the customer as it was', async () => {
+    const order = await create({ email: 'status.only@example.com' });
+    const before = (await searchRow(order.id))!;
+    for (const to of ['in_review', 'placed', 'cancelled']) {
+      const moved = await ordo.orders.execute(order.id, { type: 'transition', track: 'order', to }, ADMIN);
+      expect(moved.ok, to).toBe(true);
+    }
+    expect((await findOrder(ordo.pool, order.id))!.version).toBe(order.version + 3);
+    expect(await searchRow(order.id)).toEqual(before);
+  });
+
+  it('is rewritten when the customer changes: the new email is found, the old one no more', async () => {
+    const order = await create({ email: 'old.address@example.com' });
+    const before = (await searchRow(order.id))!;
+    const moved = { ...order, customer: { email: `new.address.${order.code}@example.com` }, version: order.version + 1 };
+    expect(await updateOrder(ordo.pool, moved, order.version, [], [], { timers: false, payments: false, refs: false, search: true })).toBeDefined();
+    expect((await searchRow(order.id))!.xmin).not.toBe(before.xmin);
+    expect(await found('new.address')).toEqual([order.id]);
+    expect(await found('old.address')).toEqual([]);
+    // Matched by its code and by its text at once: listed once.
+    expect(await found(String(order.code))).toEqual([order.id]);
+  });
+
+  it('is left as stored by a save that says it did not change, and by a save that lost the race', async () => {
+    const order = await create({ email: 'kept.text@example.com' });
+    const before = (await searchRow(order.id))!;
+    const renamed = { ...order, customer: { email: 'other.text@example.com' }, version: order.version + 1 };
+    expect(await updateOrder(ordo.pool, renamed, order.version + 7, [], [], { timers: false, payments: false, refs: false, search: true })).toBeUndefined();
+    expect(await searchRow(order.id)).toEqual(before);
+    expect(await updateOrder(ordo.pool, renamed, order.version, [], [], { timers: false, payments: false, refs: false, search: false })).toBeDefined();
+    expect(await searchRow(order.id)).toEqual(before);
+  });
+
+  it('is erased with the customer when an order is removed (X-Cart\'s expired Not finished orders)', async () => {
+    const order = await create({ email: 'gone.customer@example.com', name: 'Gone' }, 'xcart', { method: 'card', options: { simulate: 'decline' } });
+    expect((await findOrder(ordo.pool, order.id))!.status.fulfilment).toBe('NF');
+    clock.advance(7 * DAY + 1);
+    await ordo.sweeper.sweep();
+    expect((await findOrder(ordo.pool, order.id))!.removedAt).toBeDefined();
+    expect((await searchRow(order.id))?.search).toBe('');
+    expect(await found('gone.customer')).toEqual([]);
+  });
+
+  it('merges the pages of a text and a code match, newest first, and pages on with the cursor', async () => {
+    const byCode = await create({ email: 'by.code@example.com' });
+    const byText = await create({ email: `text.${byCode.code}@example.com` });
+    const q = String(byCode.code);
+    expect(await found(q)).toEqual([byText.id, byCode.id]);
+    expect((await listOrders(ordo.pool, { q, limit: 1 })).map((o) => o.id)).toEqual([byText.id]);
+    expect((await listOrders(ordo.pool, { q, limit: 1, after: byText.id })).map((o) => o.id)).toEqual([byCode.id]);
+    expect(await found(`#${q}`)).toEqual([byCode.id]);
+  });
+});
