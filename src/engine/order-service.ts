@@ -28,8 +28,9 @@ import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
 import {
   findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, orderIdOfPayment, orderIdOfRef, recordGatewayEvent, updateOrder,
-  type OrderForCommand, type StockShortfall,
+  type Changed, type OrderForCommand, type StockShortfall,
 } from '../store/orders.js';
+import { saveOrders, type BatchedSave } from '../store/order-batch.js';
 import { searchText } from '../store/order-rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
@@ -40,6 +41,7 @@ import { Refused, refusable } from './refused.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import { isAnyCustomer, viaOf } from './api-key-service.js';
+import { inParallel } from './in-parallel.js';
 import type { AskedLine, PriceService } from './price-service.js';
 
 /** How often a command is decided on an unlocked read before it decides under the order's row lock (default). */
@@ -227,14 +229,98 @@ export class OrderService {
 
   /**
    * For the engine's own loops (the sweeper, which reads a batch of orders in one round trip):
-   * the command on an order read beforehand, re-read only if someone changed it meanwhile. What
-   * follows the change runs as for any command; the answer is the order saved, not presented.
+   * the command, on the order as `read` beforehand if given (read again only if someone changed
+   * it meanwhile). What follows the change runs as for any command; the answer is the order
+   * saved, not presented.
    */
-  async executeRead(read: OrderForCommand, command: OrderCommand, actor: Actor): Promise<Result<Order>> {
-    const done = this.counted(command.type, await this.decideAndSave(read.order.id, command, actor, {}, read));
+  async executeRead(id: string, command: OrderCommand, actor: Actor, read?: OrderForCommand): Promise<Result<Order>> {
+    const done = this.counted(command.type, await this.decideAndSave(id, command, actor, {}, read));
     if (!done.ok) return done;
     await this.saved(done.value.saved, done.value.wf, done.value.before);
     return accept(done.value.saved);
+  }
+
+  /**
+   * `executeRead` for a batch of orders (the sweeper's): the saves that cannot be refused
+   * (`batchable`) are written together, in one statement and one commit; an order that changed
+   * since it was read, and every other command, runs as `executeRead` runs it, `concurrency` at a
+   * time. What follows each saved change then runs as for any command. Answers in `items`' order.
+   */
+  async executeBatch(items: readonly { read: OrderForCommand; command: OrderCommand }[], actor: Actor, concurrency: number): Promise<Result<Order>[]> {
+    const now = this.deps.clock.now();
+    const results: Result<Order>[] = [];
+    // On Citus the orders of a batch live on many shards: one statement would be a distributed transaction.
+    if (this.deps.dialect.name !== 'plain') {
+      await inParallel(items.map((_, i) => i), concurrency, async (i) => {
+        results[i] = await this.executeRead(items[i]!.read.order.id, items[i]!.command, actor, items[i]!.read);
+      });
+      return results;
+    }
+    const written: Batched[] = [];
+    const alone: number[] = [];
+    const lost = new Set<number>();
+    // In `concurrency` parts at once: PostgreSQL writes one part while the next is decided.
+    const size = Math.ceil(items.length / concurrency);
+    const parts = Array.from({ length: Math.ceil(items.length / size) }, (_, p) => items.slice(p * size, (p + 1) * size).map((_, k) => p * size + k));
+    await inParallel(parts, concurrency, async (part) => {
+      const batch: Batched[] = [];
+      for (const i of part) {
+        const { read, command } = items[i]!;
+        const found = this.loaded(read.order.id, read, actor);
+        const decided = found.ok ? decide(found.value.wf, found.value.order, command, actor, now, this.deps.newId) : found;
+        if (!found.ok || !decided.ok) {
+          results[i] = this.counted(command.type, decided as Rejection);
+          continue;
+        }
+        const save = this.batchable(found.value.wf, found.value.order, decided.value, actor, now);
+        if (save) batch.push({ i, save, before: found.value.order, wf: found.value.wf });
+        else alone.push(i);
+      }
+      const saved = await saveOrders(this.deps.pool, batch.map((b) => b.save)).catch((err: unknown) => {
+        // Nothing of this part was written (a deadlock, a lost connection): each of it goes alone.
+        (this.deps.onError ?? reportToConsole)(err);
+        return new Set<string>();
+      });
+      for (const b of batch) {
+        if (!saved.has(b.save.order.id)) lost.add(b.i);
+        else {
+          results[b.i] = this.counted(items[b.i]!.command.type, accept(b.save.order));
+          written.push(b);
+        }
+      }
+    });
+    alone.push(...lost);
+    await inParallel([...written, ...alone], concurrency, async (next) => {
+      if (typeof next !== 'number') {
+        await this.saved(next.save.order, next.wf, next.before);
+        return;
+      }
+      const { read, command } = items[next]!;
+      // Lost the race to another writer, or not batchable: decided again, alone (on the read only if it was never tried).
+      results[next] = await this.executeRead(read.order.id, command, actor, lost.has(next) ? undefined : read);
+    });
+    return results;
+  }
+
+  /**
+   * The decision as a batch's save, if it is one that cannot be refused and needs nothing the
+   * batch statement does not do: no Idempotency-Key to commit, no screening at checkout, no new
+   * order code, no status of the merchant's own, the customer (hence the search text) as it was,
+   * and stock only given back.
+   */
+  private batchable(wf: WorkflowDefinition, before: Order, decided: Decision, actor: Actor, now: Date): BatchedSave | undefined {
+    const order = decided.order;
+    if (uncommittedClaim() || (before.placedAt === null && order.placedAt !== null && screens(wf))) return undefined;
+    if (numberDue(wf, order, actor, decided.events) || entersCustomStatus(wf, before, order) || order.customer !== before.customer) return undefined;
+    const takes = new Map<string, number>();
+    for (const m of decided.movements) {
+      const d = movementDeltas(m.kind, m.quantity);
+      takes.set(m.sku, (takes.get(m.sku) ?? 0) + d.reserved - d.onHand);
+    }
+    if ([...takes.values()].some((take) => take > 0)) return undefined;
+    const { history, outbox } = recordsFor(order, decided.events, actor, now, this.deps.newId);
+    const movements = decided.movements.map((m) => movementRow(m, order.id, actor, now, this.deps.newId()));
+    return { order, expectedVersion: before.version, history, outbox, changed: indexesChanged(before, order), movements };
   }
 
   private counted<T>(type: string, result: Result<T>): Result<T> {
@@ -411,12 +497,7 @@ export class OrderService {
     const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
     const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
     if (!before) return insertOrder(db, final.order, history, outbox, numbered, movements);
-    const changed = {
-      timers: JSON.stringify(before.timers) !== JSON.stringify(final.order.timers),
-      payments: before.payments !== final.order.payments,
-      refs: before.fulfillments !== final.order.fulfillments || before.returns !== final.order.returns,
-      search: searchText(before) !== searchText(final.order),
-    };
+    const changed = { ...indexesChanged(before, final.order), search: searchText(before) !== searchText(final.order) };
     return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null, movements)) ?? 'conflict';
   }
 
@@ -481,6 +562,21 @@ interface Saved {
 /** Whether a track moves into a status of the merchant's own, which a concurrent change to the workflow may be removing. */
 const entersCustomStatus = (wf: WorkflowDefinition, before: Order, after: Order): boolean =>
   wf.tracks.some((t) => after.status[t.id] !== before.status[t.id] && t.states.find((s) => s.id === after.status[t.id])?.custom === true);
+
+/** A save decided for a batch: where its answer goes, and what follows it needs. */
+interface Batched {
+  readonly i: number;
+  readonly save: BatchedSave;
+  readonly before: Order;
+  readonly wf: WorkflowDefinition;
+}
+
+/** Which of an order's index tables a save must rewrite. */
+const indexesChanged = (before: Order, after: Order): Changed => ({
+  timers: JSON.stringify(before.timers) !== JSON.stringify(after.timers),
+  payments: before.payments !== after.payments,
+  refs: before.fulfillments !== after.fulfillments || before.returns !== after.returns,
+});
 
 const withNumber = (d: Decision, code: number): Decision => ({
   ...d,

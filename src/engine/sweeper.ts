@@ -1,12 +1,14 @@
 /**
- * The timer sweeper: claims due timers and fires each through the ordinary command path.
+ * The timer sweeper: claims due timers and fires each through the ordinary command path (a
+ * batch's firings written together where they cannot be refused: see `executeBatch`).
  * Any number of sweepers may run against one database: claims skip each other's rows, and
  * a timer fires only if the order still waits on it, checked against the order's version,
  * so it takes effect exactly once even if two sweepers ever reached it.
  */
 import { systemActor } from '../domain/actor.js';
 import { claimDueTimers, countDueTimers, dropTimer, type DueTimer } from '../store/timers.js';
-import { findOrdersForCommand, type OrderForCommand } from '../store/orders.js';
+import { findOrdersForCommand } from '../store/orders.js';
+import type { Result } from '../domain/result.js';
 import { foldStatusCounts } from '../store/order-counts.js';
 import { inParallel } from './in-parallel.js';
 import type { StoreDialect } from '../store/dialect.js';
@@ -37,37 +39,44 @@ function byOrder(due: readonly DueTimer[]): DueTimer[][] {
   return [...groups.values()];
 }
 
+const fireTimer = (timer: DueTimer) => ({ type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() }) as const;
+
 export class Sweeper {
   constructor(private readonly deps: { pool: pg.Pool; clock: Clock; dialect: StoreDialect; orders: OrderService; payments: PaymentService; completions: CompletionService }) {}
 
   /**
    * Fires everything due now; `onProgress` hears after each timer. A claimed batch's orders are
-   * read in one round trip, then fired `concurrency` orders at a time (each order's own timers
-   * one after another), so that a backlog is worked off at the database's pace rather than
-   * one round trip at a time.
+   * read in one round trip and each order's first timer fired on it, the saves written together
+   * where they can be; the rest go `concurrency` orders at a time (each order's own timers one
+   * after another). So a backlog is worked off at the database's pace rather than one round trip
+   * and one commit at a time.
    */
   async sweep(onProgress?: (done: number) => void, batch = 500, concurrency = SWEEP_CONCURRENCY): Promise<SweepResult> {
     const counts = { fired: 0, stale: 0, failed: 0 };
+    const tally = (outcome: keyof SweepResult) => {
+      counts[outcome]++;
+      onProgress?.(counts.fired + counts.stale + counts.failed);
+    };
     for (;;) {
       const due = await claimDueTimers(this.deps.pool, this.deps.dialect, this.deps.clock.now(), batch);
       if (due.length === 0) return counts;
       const groups = byOrder(due);
       const read = await findOrdersForCommand(this.deps.pool, groups.map((g) => g[0]!.orderId));
+      // Each order's first timer, on the order as read: fired together, written in one statement where they can be.
+      const firsts = groups.filter((g) => read.has(g[0]!.orderId)).map((g) => g[0]!);
+      const fired = await this.deps.orders.executeBatch(firsts.map((t) => ({ read: read.get(t.orderId)!, command: fireTimer(t) })), systemActor, concurrency);
+      for (const [i, result] of fired.entries()) tally(await this.outcome(firsts[i]!, result));
+      // The rest (an order's later timers, and those whose order was not found) one at a time per order.
       await inParallel(groups, concurrency, async (timers) => {
-        // The order as read serves its first timer only: firing it changed the order.
-        let first = read.get(timers[0]!.orderId);
-        for (const timer of timers) {
-          counts[await this.fire(timer, first)]++;
-          first = undefined;
-          onProgress?.(counts.fired + counts.stale + counts.failed);
+        for (const timer of read.has(timers[0]!.orderId) ? timers.slice(1) : timers) {
+          tally(await this.outcome(timer, await this.deps.orders.executeRead(timer.orderId, fireTimer(timer), systemActor)));
         }
       });
     }
   }
 
-  private async fire(timer: DueTimer, read: OrderForCommand | undefined): Promise<keyof SweepResult> {
-    const command = { type: 'fire_timer', name: timer.name, dueAt: timer.dueAt.toISOString() } as const;
-    const result = read ? await this.deps.orders.executeRead(read, command, systemActor) : await this.deps.orders.execute(timer.orderId, command, systemActor);
+  /** What became of a timer's firing; a timer its order no longer waits on leaves the index. */
+  private async outcome(timer: DueTimer, result: Result<unknown>): Promise<keyof SweepResult> {
     if (result.ok) return 'fired';
     if (result.code === 'timer_not_found' || result.code === 'order_not_found') {
       await dropTimer(this.deps.pool, timer);

@@ -34,18 +34,24 @@ export interface OutboxRow {
   readonly created_at: Date;
 }
 
-const HISTORY_INSERT = `INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
+/*
+ * The parts of a save. Each reads the rows it writes from a JSON array of records (`records`: a
+ * parameter for one order's save, a column of the written row for a batch: order-batch.ts) and
+ * writes them only for an order that was written (w: its id, code and events_before).
+ */
+
+export const historyInsert = (records: string) => `INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
   SELECT h.id, w.id, h.type, h.track, h.from_state, h.to_state, h.actor_kind, h.actor_id, h.reason, h.cause, coalesce(h.data, '{}'), h.at
-  FROM w, jsonb_to_recordset($HISTORY::jsonb) AS h(id uuid, type text, track text, from_state text, to_state text,
+  FROM w, jsonb_to_recordset(${records}) AS h(id uuid, type text, track text, from_state text, to_state text,
     actor_kind text, actor_id text, reason text, cause text, data jsonb, at timestamptz)`;
 
 /** Events take the order's next numbers (w.events_before + 1, + 2, …) and its code as saved. */
-const OUTBOX_INSERT = `INSERT INTO outbox (id, order_id, type, payload, created_at, sequence, order_code)
+export const outboxInsert = (records: string) => `INSERT INTO outbox (id, order_id, type, payload, created_at, sequence, order_code)
   SELECT o.id, w.id, o.type, o.payload, o.created_at, w.events_before + o.seq, w.code
-  FROM w, jsonb_to_recordset($OUTBOX::jsonb) AS o(id uuid, type text, payload jsonb, created_at timestamptz, seq int)`;
+  FROM w, jsonb_to_recordset(${records}) AS o(id uuid, type text, payload jsonb, created_at timestamptz, seq int)`;
 
-const withRecords = (sql: string, history: number, outbox: number) =>
-  sql.replace('$HISTORY', `$${history}`).replace('$OUTBOX', `$${outbox}`);
+export const timersInsert = (records: string, changed = 'true') => `INSERT INTO timers (order_id, name, due_at)
+  SELECT w.id, x.name, x."dueAt" FROM w, jsonb_to_recordset(${records}) AS x(name text, "dueAt" timestamptz) WHERE ${changed}`;
 
 /**
  * The timers index follows the order's own list; rewritten only when that list changed, and
@@ -54,19 +60,24 @@ const withRecords = (sql: string, history: number, outbox: number) =>
  */
 const timerRewrite = (timers: number, changed: string) => `d AS (
   DELETE FROM timers WHERE ${changed} AND order_id = $1 AND EXISTS (SELECT 1 FROM w)
-), t AS (
-  INSERT INTO timers (order_id, name, due_at)
-  SELECT w.id, x.name, x."dueAt" FROM w, jsonb_to_recordset($${timers}::jsonb) AS x(name text, "dueAt" timestamptz) WHERE ${changed}
-)`;
+), t AS (${timersInsert(`$${timers}::jsonb`, changed)})`;
 
 /** The payments index follows the order's payments; upserted only when they changed. */
-const paymentUpsert = (payments: number, changed: string) => `p AS (
-  INSERT INTO payments (id, order_id, method, gateway, reference, state, intent_at)
+export const paymentUpsert = (records: string, changed = 'true') => `INSERT INTO payments (id, order_id, method, gateway, reference, state, intent_at)
   SELECT x.id, w.id, x.method, x.gateway, x.reference, x.state, x.intent_at
-  FROM w, jsonb_to_recordset($${payments}::jsonb) AS x(id uuid, method text, gateway text, reference text, state text, intent_at timestamptz)
+  FROM w, jsonb_to_recordset(${records}) AS x(id uuid, method text, gateway text, reference text, state text, intent_at timestamptz)
   WHERE ${changed}
-  ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, state = EXCLUDED.state, intent_at = EXCLUDED.intent_at
-)`;
+  ON CONFLICT (id) DO UPDATE SET reference = EXCLUDED.reference, state = EXCLUDED.state, intent_at = EXCLUDED.intent_at`;
+
+/** Fulfillment and return ids, so that routes naming them find their order. */
+export const refInsert = (records: string, changed = 'true') => `INSERT INTO order_refs (id, order_id, kind)
+  SELECT x.id, w.id, x.kind FROM w, jsonb_to_recordset(${records}) AS x(id uuid, kind text)
+  WHERE ${changed}
+  ON CONFLICT (id) DO NOTHING`;
+
+/** Stock movements as the statements unpack them (the columns of stock_movements). */
+export const movementRecords = (records: string) => `jsonb_to_recordset(${records}) AS x(id uuid, sku text, kind text, quantity integer, on_hand_delta integer,
+    reserved_delta integer, order_id uuid, line_id uuid, reason text, actor_kind text, actor_id text, at timestamptz)`;
 
 /**
  * The search text (migration 017), apart from the order row so that a save that leaves it as it
@@ -76,14 +87,6 @@ const searchUpsert = (search: number, changed: string) => `q AS (
   INSERT INTO order_search (order_id, search)
   SELECT w.id, $${search}::text FROM w WHERE ${changed}
   ON CONFLICT (order_id) DO UPDATE SET search = EXCLUDED.search
-)`;
-
-/** Fulfillment and return ids, so that routes naming them find their order. */
-const refInsert = (refs: number, changed: string) => `r AS (
-  INSERT INTO order_refs (id, order_id, kind)
-  SELECT x.id, w.id, x.kind FROM w, jsonb_to_recordset($${refs}::jsonb) AS x(id uuid, kind text)
-  WHERE ${changed}
-  ON CONFLICT (id) DO NOTHING
 )`;
 
 /**
@@ -101,8 +104,7 @@ const refInsert = (refs: number, changed: string) => `r AS (
  * refusal is true of a state that was committed while the statement ran.
  */
 const stockCtes = (movements: number, gate: string, soldOut: boolean) => `mv AS (
-  SELECT * FROM jsonb_to_recordset($${movements}::jsonb) AS x(id uuid, sku text, kind text, quantity integer, on_hand_delta integer,
-    reserved_delta integer, order_id uuid, line_id uuid, reason text, actor_kind text, actor_id text, at timestamptz)
+  SELECT * FROM ${movementRecords(`$${movements}::jsonb`)}
 ), takes AS (
   SELECT sku, sum(reserved_delta - on_hand_delta)::int AS take FROM mv GROUP BY sku
 ), ${soldOut ? `seen AS (
@@ -144,9 +146,9 @@ const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCt
     $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
   ${withStock ? 'WHERE NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, 0 AS events_before
-), h AS (${withRecords(HISTORY_INSERT, 13, 14)}
-), o AS (${withRecords(OUTBOX_INSERT, 13, 14)}
-), ${timerRewrite(15, 'true')}, ${paymentUpsert(16, 'true')}, ${refInsert(17, 'true')}, ${searchUpsert(8, 'true')}${withStock ? stockMoves(11) : ''}
+), h AS (${historyInsert('$13::jsonb')}
+), o AS (${outboxInsert('$14::jsonb')}
+), ${timerRewrite(15, 'true')}, p AS (${paymentUpsert('$16::jsonb')}), r AS (${refInsert('$17::jsonb')}), ${searchUpsert(8, 'true')}${withStock ? stockMoves(11) : ''}
 SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const INSERT_ORDER = insertOrderStatement(false);
@@ -179,9 +181,9 @@ const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS 
     AND ($20::int IS NULL OR EXISTS (SELECT 1 FROM workflow_customizations c WHERE c.workflow = orders.workflow AND c.revision = $20::int FOR SHARE))
     ${withStock ? 'AND EXISTS (SELECT 1 FROM lo) AND NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
-), h AS (${withRecords(HISTORY_INSERT, 11, 12)}
-), o AS (${withRecords(OUTBOX_INSERT, 11, 12)}
-), ${timerRewrite(13, '$14::boolean')}, ${paymentUpsert(15, '$16::boolean')}, ${refInsert(17, '$18::boolean')}, ${searchUpsert(6, '$21::boolean')}${withStock ? stockMoves(9) : ''}
+), h AS (${historyInsert('$11::jsonb')}
+), o AS (${outboxInsert('$12::jsonb')}
+), ${timerRewrite(13, '$14::boolean')}, p AS (${paymentUpsert('$15::jsonb', '$16::boolean')}), r AS (${refInsert('$17::jsonb', '$18::boolean')}), ${searchUpsert(6, '$21::boolean')}${withStock ? stockMoves(9) : ''}
 SELECT (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const UPDATE_ORDER = updateOrderStatement(false);

@@ -65,7 +65,7 @@ describe.each(['plain', 'citus'] as const)('%s statements', (statements) => {
       const [o] = await drafts(1);
       const [read] = [...(await findOrdersForCommand(t.ordo.pool, [o!.id])).values()];
       ok(await t.ordo.orders.execute(o!.id, { type: 'transition', track: 'order', to: 'placed' }, admin));
-      const saved = ok(await t.ordo.orders.executeRead(read!, { type: 'transition', track: 'order', to: 'cancelled' }, admin));
+      const saved = ok(await t.ordo.orders.executeRead(o!.id, { type: 'transition', track: 'order', to: 'cancelled' }, admin, read));
       expect(saved.version).toBe(3);
       expect((await history(t.ordo.pool, o!.id)).filter((h) => h.track === 'order' && h.to_state).map((h) => h.to_state)).toEqual(['placed', 'cancelled']);
     });
