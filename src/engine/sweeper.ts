@@ -7,7 +7,7 @@
  */
 import { systemActor } from '../domain/actor.js';
 import { claimDueTimers, countDueTimers, dropTimer, type DueTimer } from '../store/timers.js';
-import { findOrdersForCommand } from '../store/orders.js';
+import { findOrdersForCommand, type OrderForCommand } from '../store/orders.js';
 import type { Result } from '../domain/result.js';
 import { foldStatusCounts } from '../store/order-counts.js';
 import { inParallel } from './in-parallel.js';
@@ -57,21 +57,33 @@ export class Sweeper {
       counts[outcome]++;
       onProgress?.(counts.fired + counts.stale + counts.failed);
     };
-    for (;;) {
+    const claim = async () => {
       const due = await claimDueTimers(this.deps.pool, this.deps.dialect, this.deps.clock.now(), batch);
-      if (due.length === 0) return counts;
       const groups = byOrder(due);
-      const read = await findOrdersForCommand(this.deps.pool, groups.map((g) => g[0]!.orderId));
-      // Each order's first timer, on the order as read: fired together, written in one statement where they can be.
-      const firsts = groups.filter((g) => read.has(g[0]!.orderId)).map((g) => g[0]!);
-      const fired = await this.deps.orders.executeBatch(firsts.map((t) => ({ read: read.get(t.orderId)!, command: fireTimer(t) })), systemActor, concurrency);
-      for (const [i, result] of fired.entries()) tally(await this.outcome(firsts[i]!, result));
-      // The rest (an order's later timers, and those whose order was not found) one at a time per order.
-      await inParallel(groups, concurrency, async (timers) => {
-        for (const timer of read.has(timers[0]!.orderId) ? timers.slice(1) : timers) {
-          tally(await this.outcome(timer, await this.deps.orders.executeRead(timer.orderId, fireTimer(timer), systemActor)));
-        }
-      });
+      return { groups, read: due.length === 0 ? new Map<string, OrderForCommand>() : await findOrdersForCommand(this.deps.pool, groups.map((g) => g[0]!.orderId)) };
+    };
+    let next = claim();
+    try {
+      for (;;) {
+        const { groups, read } = await next;
+        if (groups.length === 0) return counts;
+        // The next batch is claimed and read while this one is fired. An order in both (a later
+        // timer of it came due meanwhile) is read again by the version check, like any race.
+        next = claim();
+        // Each order's first timer, on the order as read: fired together, written in one statement where they can be.
+        const firsts = groups.filter((g) => read.has(g[0]!.orderId)).map((g) => g[0]!);
+        const fired = await this.deps.orders.executeBatch(firsts.map((t) => ({ read: read.get(t.orderId)!, command: fireTimer(t) })), systemActor, concurrency);
+        for (const [i, result] of fired.entries()) tally(await this.outcome(firsts[i]!, result));
+        // The rest (an order's later timers, and those whose order was not found) one at a time per order.
+        await inParallel(groups, concurrency, async (timers) => {
+          for (const timer of read.has(timers[0]!.orderId) ? timers.slice(1) : timers) {
+            tally(await this.outcome(timer, await this.deps.orders.executeRead(timer.orderId, fireTimer(timer), systemActor)));
+          }
+        });
+      }
+    } finally {
+      // A claim left behind by a failure: its timers are claimed again once its lease lapses.
+      next.catch(() => {});
     }
   }
 

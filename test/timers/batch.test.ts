@@ -65,6 +65,20 @@ describe('plain statements', () => {
     await expectEventsNumbered(ids);
   });
 
+  it('claims and reads the next batch while it fires this one', async () => {
+    const { sku } = await holding(6);
+    t.clock.advance(72 * HOUR);
+    let swept;
+    const sent = await statementsOf(async () => { swept = await t.ordo.sweeper.sweep(undefined, 2, 1); });
+    expect(swept).toEqual({ fired: 6, stale: 0, failed: 0 });
+    const claims = sent.flatMap((q, i) => (q === 'ordo_claim_timers' ? [i] : []));
+    const saves = sent.flatMap((q, i) => (q === 'ordo_save_orders' ? [i] : []));
+    // Three batches of two and the claim that finds nothing; each claim goes out before the previous batch is written.
+    expect([claims.length, saves.length]).toEqual([4, 3]);
+    for (const [k, save] of saves.entries()) expect(claims[k + 1]).toBeLessThan(save);
+    await expectLevels(t.ordo.pool, sku, { onHand: 6, reserved: 0 });
+  });
+
   it('an order changed after the batch read it is left out of the statement and decided again on what it now is', async () => {
     const drafts = await all(3, () => t.ordo.orders.create(input([{ sku: 'ANY', quantity: 1 }], { draft: true }), admin).then(ok));
     const read = await findOrdersForCommand(t.ordo.pool, drafts.map((o) => o.id));
