@@ -147,13 +147,25 @@ export class OrderService {
   }
 
   private async createOrder(asked: CreateOrderInput, caller: Actor): Promise<Result<Answered>> {
-    const wf = await this.deps.workflows.get(asked.workflow ?? DEFAULT_WORKFLOW);
+    const name = asked.workflow ?? DEFAULT_WORKFLOW;
+    let wf = await this.deps.workflows.latest(name);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${asked.workflow}'`, { workflow: asked.workflow });
     const lines = this.deps.prices ? await this.deps.prices.price(asked.lines, asked.currency, caller) : pricedAsSent(asked.lines);
     if (!lines.ok) return lines;
     const input = { ...asked, lines: lines.value };
     // A storefront key for every customer acts as the customer the order names.
     const actor: Actor = isAnyCustomer(caller) && asked.customer?.id ? { ...caller, customerId: asked.customer.id } : caller;
+    // Decided on the workflow as last seen here; if its changes moved on since, on them as they now are.
+    for (let attempt = 1; ; attempt++) {
+      const made = await this.createOn(wf, input, actor);
+      if (made !== 'conflict') return made;
+      if (attempt === 3) return reject('concurrent_update', `the workflow '${name}' changed while this order was created; try again`);
+      wf = (await this.deps.workflows.get(name))!;
+    }
+  }
+
+  /** Decides and writes a new order on `wf`; 'conflict' if the workflow's stored changes are no longer those of `wf`. */
+  private async createOn(wf: WorkflowDefinition, input: NewOrder & { workflow?: string }, actor: Actor): Promise<Result<Answered> | 'conflict'> {
     const now = this.deps.clock.now();
     const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method, this.onlineGateway) } : undefined;
     const ctx = { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now, ...(payment ? { payment } : {}) };
@@ -166,8 +178,7 @@ export class OrderService {
       if (!decided.ok) return decided;
     }
     const saved = await this.persist(wf, undefined, decided.value, actor, now);
-    if (saved === 'conflict') throw new Error('a new order cannot conflict');
-    if (!saved.ok) return saved;
+    if (saved === 'conflict' || !saved.ok) return saved;
     return this.answer(saved.value, wf, undefined, actor);
   }
 
@@ -496,7 +507,10 @@ export class OrderService {
     // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
     const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
     const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
-    if (!before) return insertOrder(db, final.order, history, outbox, numbered, movements);
+    if (!before) {
+      const inserted = await insertOrder(db, final.order, wf.revision ?? 0, history, outbox, numbered, movements);
+      return inserted === 'stale' ? 'conflict' : inserted;
+    }
     const changed = { ...indexesChanged(before, final.order), search: searchText(before) !== searchText(final.order) };
     return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null, movements)) ?? 'conflict';
   }

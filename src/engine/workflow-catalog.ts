@@ -1,7 +1,8 @@
 /**
  * The workflows this deployment runs: the shipped presets with the merchant's changes
  * (settings, status names, statuses of its own) read from the database. Commands read the
- * changes together with the order, so every process applies a change from its next command.
+ * changes together with the order, and a new order's save checks the revision it was decided
+ * on (`latest`), so every process applies a change from its next command.
  */
 import type pg from 'pg';
 import { AS_SHIPPED, changeSettings, customize, nameStatus, removeStatus, type WorkflowCustomization } from '../domain/workflow/customization.js';
@@ -20,6 +21,8 @@ type Change = (preset: WorkflowDefinition, c: WorkflowCustomization) => Result<W
 export class WorkflowCatalog {
   /** The latest build of each customized workflow: a pure function of stored data, kept to spare rebuilding it per command. */
   #built = new Map<string, WorkflowDefinition>();
+  /** Each workflow at the newest revision this process has read (its preset before any change is read). */
+  #latest = new Map<string, WorkflowDefinition>();
 
   constructor(private readonly deps: { readonly pool: pg.Pool; readonly clock: Clock }) {}
 
@@ -29,7 +32,19 @@ export class WorkflowCatalog {
 
   /** The workflow `name` with the changes `c` (as read beside an order); undefined if Ordo has no such workflow. */
   resolve(name: string, c: WorkflowCustomization | undefined): WorkflowDefinition | undefined {
-    return this.build(name, c, true);
+    const wf = this.build(name, c, true);
+    // Revisions only grow: the newest seen is the best guess of what is stored now.
+    if (wf) this.#seen(name, wf);
+    return wf;
+  }
+
+  /**
+   * The workflow as this process last saw it stored, without a round trip once it has seen it:
+   * for a new order, whose save then checks that the workflow is still at that revision (and
+   * is decided again on a fresh read if not: `get`).
+   */
+  async latest(name: string): Promise<WorkflowDefinition | undefined> {
+    return this.#latest.get(name) ?? this.get(name);
   }
 
   /** Only builds of committed changes are kept: a change still in its transaction may yet roll back. */
@@ -79,7 +94,7 @@ export class WorkflowCatalog {
   private async change(name: string, decide: Change, check?: (tx: pg.PoolClient) => Promise<Rejection | undefined>): Promise<Result<WorkflowDefinition>> {
     const preset = presets.get(name);
     if (!preset) return reject('unknown_workflow', `there is no workflow '${name}'`, { workflow: name });
-    return refusable<Result<WorkflowDefinition>, Rejection>(() =>
+    const changed = await refusable<Result<WorkflowDefinition>, Rejection>(() =>
       inTransaction(this.deps.pool, async (tx) => {
         const current = (await lockCustomization(tx, name)) ?? AS_SHIPPED;
         const next = decide(preset, current);
@@ -90,5 +105,13 @@ export class WorkflowCatalog {
         return accept(this.build(name, next.value, false)!);
       }),
     );
+    // Committed: the next new order here is decided on it without reading it back.
+    if (changed.ok) this.#seen(name, changed.value);
+    return changed;
+  }
+
+  /** Keeps `wf` as the latest of its workflow, unless a newer revision was seen already. */
+  #seen(name: string, wf: WorkflowDefinition): void {
+    if ((this.#latest.get(name)?.revision ?? -1) < (wf.revision ?? 0)) this.#latest.set(name, wf);
   }
 }

@@ -140,33 +140,41 @@ const stockMoves = (at: number) => `, m AS (
   WHERE i.sku = d.sku
 )`;
 
-const insertOrderStatement = (withStock: boolean) => `WITH ${withStock ? stockCtes(19, 'true', true) : ''}w AS (
+/**
+ * A new order is decided on the workflow as its process last read it (WorkflowCatalog.latest):
+ * it is written only if the workflow's stored changes are still at that revision ($19).
+ */
+const insertOrderStatement = (withStock: boolean) => `WITH fresh AS (
+  SELECT coalesce((SELECT revision FROM workflow_customizations WHERE workflow = $2), 0) = $19::int AS ok
+), ${withStock ? stockCtes(20, '(SELECT ok FROM fresh)', true) : ''}w AS (
   INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at, events)
   SELECT $1::uuid, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2::text, $3::int, $4::jsonb, $5::text[], $6::text, $7::text,
     $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
-  ${withStock ? 'WHERE NOT EXISTS (SELECT 1 FROM short)' : ''}
+  WHERE (SELECT ok FROM fresh) ${withStock ? 'AND NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, 0 AS events_before
 ), h AS (${historyInsert('$13::jsonb')}
 ), o AS (${outboxInsert('$14::jsonb')}
 ), ${timerRewrite(15, 'true')}, p AS (${paymentUpsert('$16::jsonb')}), r AS (${refInsert('$17::jsonb')}), ${searchUpsert(8, 'true')}${withStock ? stockMoves(11) : ''}
-SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
+SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, (SELECT ok FROM fresh) AS fresh, ${shortColumn(withStock)}`;
 
 const INSERT_ORDER = insertOrderStatement(false);
 const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
 
 /**
  * Inserts a new order with its first history and outbox rows; returns the order with its code
- * (if `numbered`). With `movements`, it moves their stock in the same statement, or writes
- * nothing and says which SKUs would go below zero available.
+ * (if `numbered`). Nothing is written, and 'stale' answered, when its workflow's changes are no
+ * longer at `revision`, the one it was decided on. With `movements`, it moves their stock in
+ * the same statement, or writes nothing and says which SKUs would go below zero available.
  */
-export async function insertOrder(db: Db, order: Order, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | StockShortfall> {
+export async function insertOrder(db: Db, order: Order, revision: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | StockShortfall | 'stale'> {
   const c = orderColumns(order);
   const values = [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered];
-  const res = await db.query<{ code: number | null; n: number; short: StockShortfall['short'] | null }>(movements
+    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered, revision];
+  const res = await db.query<{ code: number | null; n: number; fresh: boolean; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_insert_order_moving_stock', text: INSERT_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_insert_order', text: INSERT_ORDER, values });
   const row = res.rows[0]!;
+  if (!row.fresh) return 'stale';
   if (row.n === 0) return { short: row.short ?? [] };
   return { ...order, code: row.code };
 }

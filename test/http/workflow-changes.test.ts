@@ -1,12 +1,15 @@
 /**
  * The merchant's changes to a shipped workflow over HTTP: PATCH settings, PUT and DELETE
  * statuses. Bad requests get a problem and change nothing; a change reaches every Ordo
- * process sharing the database from its next command, since none keeps it in memory.
+ * process sharing the database from its next command: commands read the changes with their
+ * order, and a new order, decided on the workflow as its process last read it, is written only
+ * if that is still the stored revision (else decided again on a fresh read).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { expectProblem } from './helpers.js';
+import { statementsOf } from '../support/statements.js';
 
 let t: TestApp;
 let shop: string;
@@ -97,6 +100,28 @@ describe('a change reaches every process', () => {
     } finally {
       await t.call('PATCH', '/v1/workflows/nutickets/settings', { basketTimeout: null });
       await t.call('PUT', '/v1/workflows/nutickets/statuses/order/active', { label: 'Active' });
+    }
+  });
+});
+
+describe('a new order and the workflow it is decided on', () => {
+  const admin = { kind: 'admin', id: 'reads' } as const;
+  const reads = (sent: readonly string[]) => sent.filter((q) => q.startsWith('SELECT workflow,')).length;
+  const create = () => t.ordo.orders.create({ workflow: 'nutickets', currency: 'EUR', customer: { email: 'r@example.com' }, lines: [{ sku: 'TKT', quantity: 1, unitPrice: 100 }] }, admin);
+
+  it('reads the workflow\'s changes once per change, not once per order', async () => {
+    await create();
+    expect(reads(await statementsOf(create))).toBe(0);
+    await t.call('PATCH', '/v1/workflows/nutickets/settings', { basketTimeout: '50m' });
+    try {
+      const now = t.clock.now().getTime();
+      let made: Awaited<ReturnType<typeof create>> | undefined;
+      // This process made the change, so it knows it; another one finds out from the save (the test above).
+      expect(reads(await statementsOf(async () => { made = await create(); }))).toBe(0);
+      expect(made?.ok && made.value.timers[0]?.dueAt).toBe(new Date(now + 50 * 60_000).toISOString());
+      expect(reads(await statementsOf(create))).toBe(0);
+    } finally {
+      await t.call('PATCH', '/v1/workflows/nutickets/settings', { basketTimeout: null });
     }
   });
 });
