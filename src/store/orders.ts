@@ -343,7 +343,7 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
   if (f.after) add((p) => `id < ${p}`, f.after);
   if (f.updatedBefore) add((p) => `updated_at < ${p}`, f.updatedBefore);
-  const alternatives = f.q ? searchAlternatives(f.q, values) : [];
+  const alternatives = f.q ? searchAlternatives(f.q, values, f.after) : [];
   const limit = `$${values.push(f.limit)}`;
   const filters = where.join(' AND ');
   const page = (matching: string) => `FROM orders WHERE ${filters}${matching ? ` AND ${matching}` : ''} ORDER BY id DESC LIMIT ${limit}`;
@@ -356,13 +356,18 @@ export async function listOrders(db: Db, f: OrderFilter): Promise<Order[]> {
   return res.rows.map(toOrder);
 }
 
-/** What `q` may match: a part of the customer's search text (order_search), the order code, the order id. */
-function searchAlternatives(text: string, values: unknown[]): string[] {
+/**
+ * What `q` may match: a part of the customer's search text (order_search), the order code, the
+ * order id. The cursor bounds the text's own ids too: a text most orders match reads
+ * order_search's primary key backwards, which then starts at the cursor, not the newest order.
+ */
+function searchAlternatives(text: string, values: unknown[], after: string | undefined): string[] {
   const q = text.trim().toLowerCase();
   const code = /^#?(\d{1,15})$/.exec(q);
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q);
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  const alternatives = [`id IN (SELECT order_id FROM order_search WHERE search LIKE $${values.push(like)})`];
+  const older = after ? ` AND order_id < $${values.push(after)}` : '';
+  const alternatives = [`id IN (SELECT order_id FROM order_search WHERE search LIKE $${values.push(like)}${older})`];
   if (code) alternatives.push(`code = $${values.push(Number(code[1]))}`);
   if (uuid) alternatives.push(`id = $${values.push(q)}`);
   return alternatives;

@@ -72,6 +72,8 @@ async function expectCitusReadyKeys(db: pg.Client) {
   expect(codeDefault.rows[0]!.d).toBeNull();
   const indexes = await indexNames(db);
   expect(indexes).toContain('orders_code_idx');
+  // The back office's search finds a payment by its gateway reference (018).
+  expect(indexes).toContain('payments_reference_idx');
   // The stream reads events by their place (012), which replaced the index by id.
   expect(indexes).toContain('outbox_position_idx');
   expect(indexes).toContain('outbox_order_sequence_idx');
