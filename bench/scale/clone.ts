@@ -39,7 +39,7 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
     await db.query('ALTER TABLE order_history DROP CONSTRAINT order_history_pkey');
     await db.query("SET session_replication_role = 'replica'").catch(() => {});
     await db.query('SET synchronous_commit = off');
-    const v18 = Number((await db.query<{ v: string }>('SHOW server_version_num')).rows[0]!.v) >= 180000;
+    const v18 = Number((await db.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0]!.server_version_num) >= 180000;
     const newId = v18 ? `uuidv7(-(interval '365 days' * random()))` : 'gen_random_uuid()';
     for (let done = 0; done < count; done += batch) {
       const size = Math.min(batch, count - done);
