@@ -125,7 +125,6 @@ export class OrderService {
    * (an intent recorded before its gateway call, a completion step still due).
    */
   private async saved(order: Order, wf: WorkflowDefinition, before: Order | undefined): Promise<boolean> {
-    this.#ownerOfAll(order);
     let changed = false;
     for (const fn of this.#afterSave) {
       try {
@@ -528,13 +527,6 @@ export class OrderService {
   /** The order a payment belongs to (a gateway's callback names the payment alone). */
   orderOfPayment(id: string): Promise<string | undefined> {
     return this.#owner(`payment:${id}`, id, () => orderIdOfPayment(this.deps.pool, id));
-  }
-
-  /** A committed order's fulfillments, returns and payments: the next call naming one needs no lookup. */
-  #ownerOfAll(order: Order): void {
-    for (const f of order.fulfillments) this.#owners.set(`fulfillment:${f.id}`, order.id);
-    for (const r of order.returns) this.#owners.set(`return:${r.id}`, order.id);
-    for (const p of order.payments) this.#owners.set(`payment:${p.id}`, order.id);
   }
 
   async #owner(key: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
