@@ -48,16 +48,25 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     rows), instead of BEGIN, lock the order, lock the SKUs, move, write, COMMIT; a SKU that would
     run short makes it write nothing and the command is refused from what it saw, unless that SKU
     allows backorders (then the transaction decides). Citus keeps the transaction.
-  - A checkout with a card is six: key, workflow settings, the insert with its stock, the
-    simulated gateway's own record, the order read to record the answer, and that write; the
-    answer is the recorded order (it is no longer read back twice).
+  - A checkout with a card is four: key, the insert with its stock, the simulated gateway's own
+    record, and the write of its answer. The workflow is the one this process last read (the
+    insert checks that its revision is still the stored one, else the order is decided again on a
+    fresh read); the gateway's answer is recorded on the order as the checkout answered it (read
+    again only if it moved on); the answer is the recorded order.
   - The relay: a save wakes only the placer; a placing wakes only the subscribers it queued work
     for; BEGIN goes with the placer's lock; the notifier reads a batch's orders with their
     workflows in one statement and records a claim's sends in one; NOTIFY goes out at most once
     per 10 ms per process. At one client, a lifecycle's statements after its requests went from
     about 75 to about 35.
-  - Timers: a claimed batch's orders are read in one statement, and each firing is one write
-    (the release of its stock included).
+  - Timers: a claimed batch's orders are read in one statement while the previous batch is
+    fired, and the firings that cannot be refused (stock only given back, no new code, no status
+    of the merchant's own) are written together: one statement and one commit for each of the
+    sweeper's parallel parts (4 of a batch of 500), orders locked in id order, then the SKUs in
+    SKU order. An order that moved on since it was read is decided again alone. In a CPU profile
+    of one sweeping process the Node side is about 350 µs a firing (JSON of the batch, the
+    history and outbox records, garbage collection) and idle for a third of the time: PostgreSQL's
+    row writes (the order, its history, outbox, status-count deltas, timers, stock) take the rest
+    of the two cores.
   What remains in the CPU profile: socket writes (\`writev\`), the pg driver's parsing, then
   Fastify, the domain's deciding and presenting, and the notifier's templates (now rendered
   synchronously: LiquidJS's asynchronous rendering cost more than the templates).
