@@ -8,8 +8,7 @@ import type { Actor } from '../domain/actor.js';
 import type { Clock } from './clock.js';
 import { countOrdersByStatus, type StatusCounts } from '../store/order-counts.js';
 import { hasOrders, listSkus, searchOrders, stuckOrders, type OrderSearch, type StuckRow } from '../store/order-queries.js';
-import type { OrderPage } from './order-service.js';
-import { presentOrder } from './order-view.js';
+import { presentPage, type OrderPage } from './order-view.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 
 export type OrderSearchQuery = Omit<OrderSearch, 'overdueAt' | 'after' | 'limit'> & {
@@ -46,14 +45,7 @@ export class OrderReads {
       ...(cursor ? { after: cursor } : {}),
     });
     const workflows = await this.deps.workflows.list();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.flatMap((o) => {
-        const wf = workflows.find((w) => w.name === o.workflow);
-        return wf ? [presentOrder(o, wf, actor)] : [];
-      }),
-      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
-    };
+    return presentPage(rows, limit, workflows, actor);
   }
 
   /**

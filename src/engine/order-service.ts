@@ -35,7 +35,7 @@ import { searchText } from '../store/order-rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import { isUuid, type IdGenerator } from './ids.js';
-import { customerStatusFilter, presentHistory, presentOrder, type HistoryEntryView, type OrderView } from './order-view.js';
+import { customerStatusFilter, presentHistory, presentOrder, presentPage, type HistoryEntryView, type OrderPage, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
@@ -89,10 +89,7 @@ export interface ListOrdersQuery {
   readonly limit?: number;
 }
 
-export interface OrderPage {
-  readonly items: readonly OrderView[];
-  readonly nextCursor: string | null;
-}
+export type { OrderPage } from './order-view.js';
 
 /**
  * Work that follows a saved change, outside its transaction (gateway calls, completion steps);
@@ -211,14 +208,7 @@ export class OrderService {
       ...(actor.kind === 'customer' && !isAnyCustomer(actor) ? { customerId: actor.customerId ?? '' } : {}),
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    return {
-      items: page.flatMap((o) => {
-        const wf = workflows.find((w) => w.name === o.workflow);
-        return wf ? [presentOrder(o, wf, actor)] : [];
-      }),
-      nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
-    };
+    return presentPage(rows, limit, workflows, actor);
   }
 
   async history(id: string, actor: Actor): Promise<Result<readonly HistoryEntryView[]>> {

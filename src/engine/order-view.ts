@@ -204,3 +204,24 @@ const historyEntry = (row: HistoryRow, name: (state: string | null) => string | 
   data: row.data,
   at: row.at.toISOString(),
 });
+
+/** A page of a list: its orders, and where the next page starts (null: this was the last). */
+export interface OrderPage {
+  readonly items: readonly OrderView[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * The page `rows` make, as `actor` sees it: `rows` is read with one order more than `limit`,
+ * so that a next page is known to exist without counting.
+ */
+export function presentPage(rows: readonly Order[], limit: number, workflows: readonly WorkflowDefinition[], actor: Actor): OrderPage {
+  const page = rows.slice(0, limit);
+  return {
+    items: page.flatMap((o) => {
+      const wf = workflows.find((w) => w.name === o.workflow);
+      return wf ? [presentOrder(o, wf, actor)] : [];
+    }),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+  };
+}
