@@ -5,6 +5,7 @@
 import type { Order } from '../domain/order.js';
 import type { Db } from './database.js';
 import { ORDER_COLUMNS, toOrder, type OrderRow } from './order-rows.js';
+import { escapeLike, textMatch } from './search-match.js';
 
 export interface OrderSearch {
   readonly workflow?: string;
@@ -23,7 +24,6 @@ export interface OrderSearch {
   readonly limit: number;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /**
  * Orders matching every filter given, newest first.
@@ -66,7 +66,7 @@ export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
   // The cursor bounds the subqueries' own ids as well: a text most orders match reads order_search's
   // primary key backwards, which then starts at the cursor rather than at the newest order.
   const older = after ? ` AND order_id < ${after}` : '';
-  const indexed = [`id IN (SELECT order_id FROM order_search WHERE search LIKE ${param(`%${escapeLike(q)}%`)}${older})`];
+  const indexed = [`id IN (SELECT order_id FROM order_search WHERE ${textMatch(q, param)}${older})`];
   const code = /^#?(\d{1,15})$/.exec(q);
   if (code) indexed.push(`code = ${param(Number(code[1]))}`);
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q)) indexed.push(`id = ${param(q)}`);

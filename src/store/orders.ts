@@ -9,6 +9,7 @@ import type { WorkflowCustomization } from '../domain/workflow/customization.js'
 import type { Db } from './database.js';
 import { CUSTOMIZATION_COLUMNS, joinedCustomization, type JoinedCustomization } from './workflow-customizations.js';
 import { ORDER_COLUMNS, orderColumns, toOrder, type OrderRow } from './order-rows.js';
+import { textMatch } from './search-match.js';
 import type { MovementRow } from './inventory.js';
 
 export interface HistoryRow {
@@ -365,9 +366,9 @@ function searchAlternatives(text: string, values: unknown[], after: string | und
   const q = text.trim().toLowerCase();
   const code = /^#?(\d{1,15})$/.exec(q);
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q);
-  const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  const matching = textMatch(q, (v) => `$${values.push(v)}`);
   const older = after ? ` AND order_id < $${values.push(after)}` : '';
-  const alternatives = [`id IN (SELECT order_id FROM order_search WHERE search LIKE $${values.push(like)}${older})`];
+  const alternatives = [`id IN (SELECT order_id FROM order_search WHERE ${matching}${older})`];
   if (code) alternatives.push(`code = $${values.push(Number(code[1]))}`);
   if (uuid) alternatives.push(`id = $${values.push(q)}`);
   return alternatives;

@@ -8,7 +8,9 @@ import type { Actor } from '../../src/domain/actor.js';
 import type { Order } from '../../src/domain/order.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import { searchOrders } from '../../src/store/order-queries.js';
 import { findOrder, listOrders, updateOrder } from '../../src/store/orders.js';
+import { textMatch } from '../../src/store/search-match.js';
 import { freshDatabase } from '../support/database.js';
 
 const ADMIN: Actor = { kind: 'admin', id: 'search-test' };
@@ -92,5 +94,47 @@ describe('the order search text', () => {
     expect((await listOrders(ordo.pool, { q, limit: 1 })).map((o) => o.id)).toEqual([byText.id]);
     expect((await listOrders(ordo.pool, { q, limit: 1, after: byText.id })).map((o) => o.id)).toEqual([byCode.id]);
     expect(await found(`#${q}`)).toEqual([byCode.id]);
+  });
+});
+
+describe('a search for an email', () => {
+  it('finds every order whose text holds all of it, whatever the case, in the list and the admin search alike', async () => {
+    const alice = await create({ email: 'alice@mailhost.example' });
+    const malice = await create({ email: 'malice@mailhost.example' });
+    await create({ email: 'alice@mailhost.other' });
+    await create({ email: 'alice@elsewhere.example' });
+    const newestFirst = [malice.id, alice.id];
+    for (const q of ['alice@mailhost.example', ' ALICE@MailHost.example ', 'lice@mailhost.ex', 'e@mailhost.example', '@mailhost.example']) {
+      expect(await found(q), q).toEqual(newestFirst);
+      expect((await searchOrders(ordo.pool, { q, limit: 20 })).map((o) => o.id), q).toEqual(newestFirst);
+    }
+    expect(await found('alice@mailhost.exampl_')).toEqual([]);
+  });
+
+  it('looks the local part and its @ up in the trigram index, not the domain most customers share', async () => {
+    // Enough rows, and no sequential scan, for the plan to be the one a large table gets.
+    await ordo.pool.query(`INSERT INTO order_search (order_id, search) SELECT gen_random_uuid(), 'buyer' || g || '@mailhost.example' FROM generate_series(1, 2000) g`);
+    const plan = async (q: string) => {
+      const values: unknown[] = [];
+      const where = textMatch(q, (v) => `$${values.push(v)}`);
+      const client = await ordo.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL enable_seqscan = off');
+        await client.query('ANALYZE order_search');
+        const res = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT order_id FROM order_search WHERE ${where}`, values);
+        await client.query('ROLLBACK');
+        return res.rows.map((r) => r['QUERY PLAN']).join('\n');
+      } finally {
+        client.release();
+      }
+    };
+    const email = await plan('buyer17@mailhost.example');
+    expect(email).toMatch(/Index Cond: \(search ~~ '%buyer17@%'::text\)/);
+    expect(email).toMatch(/Filter: \(strpos\(search, 'buyer17@mailhost.example'::text\) > 0\)/);
+    // Too short a local part to look up by its trigrams alone, and a bare domain: the whole text.
+    expect(await plan('17@mailhost.example')).toMatch(/Index Cond: \(search ~~ '%17@mailhost.example%'::text\)/);
+    expect(await plan('@mailhost.example')).toMatch(/Index Cond: \(search ~~ '%@mailhost.example%'::text\)/);
+    expect(await found('buyer17@mailhost.example')).toEqual([]); // text rows of no order are never listed
   });
 });
