@@ -26,7 +26,7 @@ export interface StoredEvent {
 export const STORE_STREAM = '00000000-0000-0000-0000-000000000000';
 
 /** Any fixed number: the advisory lock that lets one transaction at a time give places. */
-const PLACER_LOCK = 0x6f72646f; // "ordo"
+export const PLACER_LOCK = 0x6f72646f; // "ordo"
 
 /** Tries the placer's lock: a constant statement, so that it may go with the transaction's BEGIN (inTransaction's `opening`). */
 export const TRY_PLACER_LOCK = `SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS ok`;

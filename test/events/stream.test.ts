@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/actor.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import { PLACER_LOCK } from '../../src/store/events.js';
 import type { PlacedEvent } from '../../src/engine/events/event.js';
 import { orderBody, startTestApp, type TestApp } from '../support/app.js';
 import { statementsOf } from '../support/statements.js';
@@ -250,6 +252,60 @@ describe('wake-ups', () => {
       // Before, the save's wake-up sent every subscriber to claim at once, finding nothing placed yet.
       expect(calls).toEqual([`placed ${o.id}`, 'work']);
     } finally {
+      await stop();
+      await relaying.close();
+    }
+  });
+});
+
+describe('a placing per wake-up', () => {
+  const ADMIN: Actor = { kind: 'admin', id: 'stream-test' };
+  const orderInput = () => ({ currency: 'EUR', customer: { email: 'wake@example.com' }, lines: [{ sku: 'WAKE-1', quantity: 1, unitPrice: 500 }] });
+  const unplaced = async () => (await t.ordo.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE position IS NULL')).rows[0]!.n;
+
+  it('saves rung while the placer gathers are placed in one pass, and no empty pass follows it', async () => {
+    // A long gather, so that both saves surely fall within it.
+    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000, gatherMs: 300 } });
+    const stop = relaying.relay.start();
+    try {
+      await until(async () => (await relaying.relay.place()) >= 0); // the loops' first pass at start
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const placings = await statementsOf(async () => {
+        // Two saves a moment apart: the second rings while the first's wake-up gathers.
+        const a = await relaying.orders.create(orderInput(), ADMIN);
+        const b = await relaying.orders.create(orderInput(), ADMIN);
+        expect(a.ok && b.ok).toBe(true);
+        await until(async () => (await unplaced()) === 0);
+        await new Promise((resolve) => setTimeout(resolve, 500)); // longer than a gather: time for a pass after it
+      });
+      // Before, the second ring stayed set through the pass that placed both, and called for a pass that found nothing.
+      expect(placings.filter((q) => q === 'ordo_place_events')).toHaveLength(1);
+    } finally {
+      await stop();
+      await relaying.close();
+    }
+  });
+
+  it('a placing that found another relay holding the placer\'s lock goes again soon, not at the next poll', async () => {
+    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    const stop = relaying.relay.start();
+    const holder = new pg.Client({ connectionString: t.ordo.databaseUrl });
+    await holder.connect();
+    try {
+      await until(async () => (await relaying.relay.place()) >= 0);
+      await holder.query(`SELECT pg_advisory_lock(${PLACER_LOCK})`);
+      const tries = await statementsOf(async () => {
+        const made = await relaying.orders.create(orderInput(), ADMIN);
+        expect(made.ok).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      expect(tries.filter((q) => q.startsWith('BEGIN;')).length).toBeGreaterThan(0);
+      expect(await unplaced()).toBeGreaterThan(0);
+      await holder.query(`SELECT pg_advisory_unlock(${PLACER_LOCK})`);
+      // Before, the wake-up was spent on the pass that could not place, and the events waited for the poll.
+      await until(async () => (await unplaced()) === 0, 3000);
+    } finally {
+      await holder.end();
       await stop();
       await relaying.close();
     }

@@ -39,32 +39,51 @@ export interface RelayDeps extends RelayOptions {
 const DAY_MS = 86_400_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
-/** A wake-up that is not lost when it comes while nobody sleeps. */
+/**
+ * A wake-up that is not lost when it comes while nobody sleeps. A ring stays unanswered until a
+ * step that began after it says it covered it: a save rung while the placer gathered, or while it
+ * placed the very events of that save, then calls for no second, empty pass; a ring whose step
+ * could not cover it (another relay held the placer's lock) calls for one more.
+ */
 class Alarm {
-  #rung = false;
+  #rings = 0;
+  #answered = 0;
   #wake: (() => void) | undefined;
 
   ring(): void {
-    this.#rung = true;
+    this.#rings++;
     this.#wake?.();
   }
 
+  /** The rings so far: what a step starting now can answer. */
+  get rings(): number {
+    return this.#rings;
+  }
+
+  /** A step that started when `rings` was `upTo` covered those rings. */
+  answer(upTo: number): void {
+    this.#answered = Math.max(this.#answered, upTo);
+  }
+
+  /** Until a ring, or `ms`; at once while a ring is unanswered. */
   sleep(ms: number): Promise<void> {
-    if (this.#rung) {
-      this.#rung = false;
-      return Promise.resolve();
-    }
+    if (this.#rings > this.#answered) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.#wake = undefined;
-        this.#rung = false;
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.#wake = done;
     });
   }
+}
+
+/** What one pass of a loop did: whether to go again at once, and whether it covered the rings before it. */
+interface Pass {
+  readonly again: boolean;
+  readonly covered: boolean;
 }
 
 export class Relay {
@@ -111,20 +130,26 @@ export class Relay {
 
   /** Places every committed event that has no place yet; how many this call placed. */
   async place(): Promise<number> {
+    return (await this.#place()).placed;
+  }
+
+  /** How many it placed, and whether it held the placer's lock (else another relay was placing, perhaps before these events committed). */
+  async #place(): Promise<{ placed: number; held: boolean }> {
     const batch = this.deps.batch ?? 500;
     let total = 0;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const placed = await inTransaction(this.deps.pool, async (tx, locked) => {
         const rows = await placeEvents(tx, this.deps.clock.now(), batch, locked);
         const events: PlacedEvent[] = rows.map(toEnvelope);
         const queued: EventSubscriber[] = [];
         if (events.length) for (const s of this.deps.subscribers) if ((await s.fanOut(tx, events)) !== 0) queued.push(s);
-        return { placed: events.length, queued };
+        return { placed: events.length, queued, held: locked?.rows[0]?.ok === true };
       }, TRY_PLACER_LOCK);
       // Known once committed: a rolled-back placing queued nothing.
       for (const s of placed.queued) this.#queued.add(s);
       total += placed.placed;
-      if (placed.placed < batch) return total;
+      if (first && !placed.held) return { placed: 0, held: false };
+      if (placed.placed < batch) return { placed: total, held: true };
     }
   }
 
@@ -163,15 +188,16 @@ export class Relay {
     // place() leaves nothing placeable behind, so the placing loop sleeps after every pass;
     // a save committed meanwhile has rung its alarm, and the sleep then ends at once.
     const placing = this.#loop(this.#placer, this.deps.gatherMs ?? 20, async () => {
-      await this.place();
+      const { held } = await this.#place();
       this.#wakeWorkers();
-      return false;
+      return { again: false, covered: held };
     });
     const working = this.deps.subscribers.map((s) => {
       const alarm = new Alarm();
       this.#workers.set(s, alarm);
-      // Woken by a placing, whose batch is already gathered: no wait. A pass that did something goes again.
-      return this.#loop(alarm, 0, async () => (await s.work()) > 0).finally(() => this.#workers.delete(s));
+      // Woken by a placing, whose batch is already gathered: no wait. A pass that did something
+      // goes again; its claims read what was queued before it began.
+      return this.#loop(alarm, 0, async () => ({ again: (await s.work()) > 0, covered: true })).finally(() => this.#workers.delete(s));
     });
     const pruneNow = () => void this.prune().catch(onError);
     pruneNow();
@@ -192,14 +218,19 @@ export class Relay {
     return stop;
   }
 
-  /** Runs `step` while it asks to go again; otherwise sleeps until `alarm` rings (or the poll), then waits `gatherMs`. */
-  async #loop(alarm: Alarm, gatherMs: number, step: () => Promise<boolean>): Promise<void> {
+  /** Runs `step` while it asks to go again, or a ring is unanswered; otherwise sleeps until `alarm` rings (or the poll), then waits `gatherMs`. */
+  async #loop(alarm: Alarm, gatherMs: number, step: () => Promise<Pass>): Promise<void> {
     const pollMs = this.deps.pollMs ?? 1000;
     while (!this.#stopped) {
       let again = false;
+      const rings = alarm.rings;
       try {
-        again = await step();
+        const pass = await step();
+        again = pass.again;
+        if (pass.covered) alarm.answer(rings);
       } catch (err) {
+        // Not at once again: a database that is away would be asked every gatherMs. The next ring, or the poll.
+        alarm.answer(rings);
         (this.deps.onError ?? (() => {}))(err);
       }
       if (!again && !this.#stopped) {
