@@ -50,6 +50,9 @@ export const isAnyCustomer = (actor: Actor): boolean => (actor as Caller).anyCus
 export const viaOf = (actor: Actor): Caller['via'] => (actor as Caller).via;
 
 export class ApiKeyService {
+  /** Reads of a key not sent yet, by its hash: the checks asked meanwhile share them (see #use). */
+  readonly #unsent = new Map<string, Promise<ApiKeyRecord | undefined>>();
+
   constructor(private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator }) {}
 
   async create(input: NewApiKey, key: string = generateKey(input.role)): Promise<IssuedApiKey> {
@@ -75,8 +78,26 @@ export class ApiKeyService {
 
   async authenticate(key: string): Promise<Principal | undefined> {
     // Looked up by hash: the stored value reveals nothing, and timing tells nothing about the key.
-    const record = await useApiKey(this.deps.pool, hash(key), this.deps.clock.now());
+    const record = await this.#use(hash(key));
     return record ? principalOf(record) : undefined;
+  }
+
+  /**
+   * The checks of one key asked in one turn of the event loop share one read, sent once they are
+   * all in: under load many requests with the same key arrive together, and a read is a round
+   * trip. Every check a read answers was asked before it was sent, so a key revoked before a
+   * request came is refused to it, as by a read of its own.
+   */
+  #use(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    let read = this.#unsent.get(keyHash);
+    if (!read) {
+      read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.#unsent.delete(keyHash);
+        return useApiKey(this.deps.pool, keyHash, this.deps.clock.now());
+      });
+      this.#unsent.set(keyHash, read);
+    }
+    return read;
   }
 
   list(): Promise<ApiKeyRecord[]> {

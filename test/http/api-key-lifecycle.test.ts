@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrdo } from '../../src/engine/ordo.js';
 import { buildServer } from '../../src/http/server.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { statementsOf } from '../support/statements.js';
 import { expectProblem } from './helpers.js';
 
 let t: TestApp;
@@ -74,5 +75,28 @@ describe('logging', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('checking a key', () => {
+  it('answers the checks of one key asked together with one read', async () => {
+    const made = await make();
+    const other = await make();
+    const sent = await statementsOf(async () => {
+      const checked = await Promise.all([...Array.from({ length: 8 }, () => t.ordo.apiKeys.authenticate(made.key)), t.ordo.apiKeys.authenticate(other.key)]);
+      expect(checked.map((p) => p?.keyId)).toEqual([...Array.from({ length: 8 }, () => made.id), other.id]);
+    });
+    // One read per key: before, one per check.
+    expect(sent.filter((q) => q === 'ordo_use_api_key')).toHaveLength(2);
+  });
+
+  it('refuses a check asked after the revocation, even while others of the key are being read', async () => {
+    const made = await make();
+    const before = t.ordo.apiKeys.authenticate(made.key);
+    expect((await t.call('DELETE', `/v1/api-keys/${made.id}`)).status).toBe(200);
+    const after = t.ordo.apiKeys.authenticate(made.key);
+    await before;
+    expect(await after).toBeUndefined();
+    expect(await t.ordo.apiKeys.authenticate('ordo_sk_not_a_key')).toBeUndefined();
   });
 });
