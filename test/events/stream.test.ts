@@ -10,6 +10,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { PLACER_LOCK } from '../../src/store/events.js';
 import type { PlacedEvent } from '../../src/engine/events/event.js';
+import type { WorkDone } from '../../src/engine/events/subscriber.js';
 import { orderBody, startTestApp, type TestApp } from '../support/app.js';
 import { statementsOf } from '../support/statements.js';
 import { expectProblem } from '../http/helpers.js';
@@ -306,6 +307,49 @@ describe('a placing per wake-up', () => {
       await until(async () => (await unplaced()) === 0, 3000);
     } finally {
       await holder.end();
+      await stop();
+      await relaying.close();
+    }
+  });
+});
+
+describe('the notifier\'s passes', () => {
+  const ADMIN: Actor = { kind: 'admin', id: 'stream-test' };
+  const placeOrder = async (ordo: Ordo) => {
+    const made = await ordo.payments.createOrder({ currency: 'EUR', customer: { email: 'notified@example.com' }, lines: [{ sku: 'NOTE-1', quantity: 1, unitPrice: 500 }], payment: { method: 'invoice' } }, ADMIN);
+    if (!made.ok) throw new Error(made.message);
+    return made.value;
+  };
+  const pending = async () => (await t.ordo.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE status = 'pending'`)).rows[0]!.n;
+
+  it('goes again at once only when its claim came back full', async () => {
+    for (let done = await t.ordo.notifications.work(); done.more; done = await t.ordo.notifications.work());
+    for (let i = 0; i < 9; i++) await placeOrder(t.ordo);
+    await t.ordo.relay.place();
+    expect(await pending()).toBeGreaterThanOrEqual(9);
+    const passes: WorkDone[] = [];
+    for (let done = await t.ordo.notifications.work(); passes.push(done), done.more; done = await t.ordo.notifications.work());
+    // Four sends at a time, twice that claimed: every full claim calls for another, the short one ends it.
+    expect(passes.slice(0, -1).map((p) => p.handled)).toEqual(passes.slice(0, -1).map(() => 8));
+    expect(passes.length).toBeGreaterThan(1);
+    expect(passes.at(-1)!.handled).toBeLessThan(8);
+    expect(await pending()).toBe(0);
+  });
+
+  it('after a placing that queued a message, claims once: no empty claim after the one that sent it', async () => {
+    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    const stop = relaying.relay.start();
+    try {
+      await until(async () => (await relaying.relay.place()) >= 0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const sent = await statementsOf(async () => {
+        await placeOrder(relaying);
+        await until(async () => (await pending()) === 0 && (await relaying.pool.query(`SELECT 1 FROM notifications WHERE status = 'sent' AND sent_at IS NOT NULL`)).rowCount! > 0);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      expect(sent.filter((q) => q === 'ordo_notifications_sent')).toHaveLength(1);
+      expect(sent.filter((q) => q === 'ordo_claim_notifications')).toHaveLength(1);
+    } finally {
       await stop();
       await relaying.close();
     }

@@ -10,7 +10,7 @@ import { inTransaction } from '../../store/database.js';
 import { placeEvents, pruneEvents, TRY_PLACER_LOCK } from '../../store/events.js';
 import type { Clock } from '../clock.js';
 import { toEnvelope, type PlacedEvent } from './event.js';
-import type { EventSubscriber } from './subscriber.js';
+import { workDone, type EventSubscriber } from './subscriber.js';
 import { listen } from './wake.js';
 
 export interface RelayOptions {
@@ -157,7 +157,7 @@ export class Relay {
   async drain(): Promise<void> {
     for (;;) {
       let done = await this.place();
-      for (const s of this.deps.subscribers) done += await s.work();
+      for (const s of this.deps.subscribers) done += workDone(await s.work()).handled;
       if (done === 0) {
         for (const s of this.deps.subscribers) await s.settle?.();
         return;
@@ -197,7 +197,7 @@ export class Relay {
       this.#workers.set(s, alarm);
       // Woken by a placing, whose batch is already gathered: no wait. A pass that did something
       // goes again; its claims read what was queued before it began.
-      return this.#loop(alarm, 0, async () => ({ again: (await s.work()) > 0, covered: true })).finally(() => this.#workers.delete(s));
+      return this.#loop(alarm, 0, async () => ({ again: workDone(await s.work()).more, covered: true })).finally(() => this.#workers.delete(s));
     });
     const pruneNow = () => void this.prune().catch(onError);
     pruneNow();

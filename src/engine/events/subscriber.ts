@@ -15,10 +15,23 @@ export interface EventSubscriber {
    * placing unless it says 0 (nothing said: woken all the same).
    */
   fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number | void>;
-  /** Does work that is due now, outside any transaction; how many items it handled (0: none due). */
-  work(): Promise<number>;
+  /**
+   * Does work that is due now, outside any transaction: how many items it handled (0: none due),
+   * and whether more may be due at once. A plain number means more may be due if it handled any:
+   * the relay calls again until a call handles none.
+   */
+  work(): Promise<number | WorkDone>;
   /** Forgets finished work older than `before` (the retention of the stream). */
   prune?(before: Date): Promise<number>;
   /** Waits for work started by `work()` that is still running (called on stop). */
   settle?(): Promise<void>;
 }
+
+export interface WorkDone {
+  readonly handled: number;
+  /** Whether more work may be due now (a claim came back full, or the call queued new work). */
+  readonly more: boolean;
+}
+
+/** What a `work()` call did, in one shape. */
+export const workDone = (done: number | WorkDone): WorkDone => (typeof done === 'number' ? { handled: done, more: done > 0 } : done);

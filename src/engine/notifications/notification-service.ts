@@ -21,7 +21,7 @@ import {
 import { findOrdersForCommand } from '../../store/orders.js';
 import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
-import type { EventSubscriber } from '../events/subscriber.js';
+import type { EventSubscriber, WorkDone } from '../events/subscriber.js';
 import type { IdGenerator } from '../ids.js';
 import { inParallel } from '../in-parallel.js';
 import type { HistoryEntryView } from '../order-view.js';
@@ -95,17 +95,20 @@ export class NotificationService implements EventSubscriber {
     return insertNotifications(tx, rows);
   }
 
-  async work(): Promise<number> {
+  async work(): Promise<WorkDone> {
     const reminded = await this.#reminders.queue();
     const token = randomUUID();
-    const claimed = await claimDueNotifications(this.deps.pool, this.deps.dialect, this.deps.clock.now(), this.#concurrency * 2, token, this.#leaseSeconds);
+    const limit = this.#concurrency * 2;
+    const claimed = await claimDueNotifications(this.deps.pool, this.deps.dialect, this.deps.clock.now(), limit, token, this.#leaseSeconds);
     // The sends of one claim are recorded together: one write for the batch, not one per message.
     const sent: NotificationRecord[] = [];
     await inParallel(claimed, this.#concurrency, async (n) => {
       if (await this.#deliver(n, token)) sent.push(n);
     });
     await recordAllSent(this.deps.pool, this.deps.dialect, sent, token, this.deps.clock.now());
-    return reminded + claimed.length;
+    // A claim that came back short took every message due when it ran (the reminders just queued
+    // too); a message queued since is rung for by the placing that queued it.
+    return { handled: reminded + claimed.length, more: claimed.length === limit };
   }
 
   async prune(before: Date): Promise<number> {
