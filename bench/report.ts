@@ -42,7 +42,10 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
   round trips out:
   - A status change over HTTP is three: the API key (read on every request: a revocation holds at
     once in every process, issue 11), the order, and its one-statement write. Which order a
-    fulfillment, a return or a payment belongs to is kept in memory (it never changes).
+    fulfillment, a return or a payment belongs to is kept in memory (it never changes). The checks
+    of one key asked in one turn of the event loop share one read, sent once they are all in (so a
+    key revoked before a request came is still refused to it): under load, and above all with
+    1,000 buyers at once, most requests cost no key read of their own.
   - A command that moves stock writes the order and the stock in one statement on plain
     PostgreSQL (order row locked first, then the SKUs in SKU order, levels set from the locked
     rows), instead of BEGIN, lock the order, lock the SKUs, move, write, COMMIT; a SKU that would
@@ -57,7 +60,12 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     for; BEGIN goes with the placer's lock; the notifier reads a batch's orders with their
     workflows in one statement and records a claim's sends in one; NOTIFY goes out at most once
     per 10 ms per process. At one client, a lifecycle's statements after its requests went from
-    about 75 to about 35.
+    about 75 to about 35. Then two kinds of empty pass went: a save rung while the placer gathered
+    (or placed that very save's events) called for a second placing that found nothing, and the
+    notifier claimed once more after every claim that sent something. A ring now stays pending
+    only until a pass that began after it covered it, and a claim that came back short ends the
+    notifier's work. In \`log_statement = all\`, one lifecycle at one client (checkout to
+    delivered, with its placings and messages) went from 42 statements to 34.
   - Timers: a claimed batch's orders are read in one statement while the previous batch is
     fired, and the firings that cannot be refused (stock only given back, no new code, no status
     of the merchant's own) are written together: one statement and one commit for each of the
@@ -94,8 +102,13 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
   their files for its exports). The HTTP layer loads while PostgreSQL starts up. About 0.8 s of CPU
   until ready. A fresh directory adds initdb (about 2 s) and the migrations.
 - **Data.** Lists by status read the primary key backwards (or the workflow index) and stop at
-  the first page. Search uses a trigram index (on \`order_search\` since migration 017); an order
-  and its history are key lookups. The per-status counts no longer count orders (migration 016): a
+  the first page. Search uses a trigram index (on \`order_search\` since migration 017). An
+  email's domain is shared by a large share of customers: its trigrams select nothing but have
+  posting lists of nearly every order, which the index decoded for every search (about 30 ms at
+  1,000,000 orders for a one-row match). A \`q\` with a local part of three characters or more is
+  now looked up by the local part and its \`@\`, and the whole of it checked on the rows found
+  (\`strpos\`, no index condition): the same orders, about 8 ms. An order and its history are
+  key lookups. The per-status counts no longer count orders (migration 016): a
   trigger appends -1/+1 delta rows with each change of status, folds add them into a summary of a
   few dozen rows, and a read sums the summary and the unfolded deltas in one statement, exact in
   its snapshot, at any size.`;
