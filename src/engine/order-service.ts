@@ -100,9 +100,20 @@ export type AfterSave = (order: Order, wf: WorkflowDefinition, before: Order | u
 /** Which order a fulfillment, a return or a payment belongs to never changes: the answers are kept (the most used 50,000). */
 const OWNERS_KEPT = 50_000;
 
+/** The orders this process answered with last (see `#kept`): enough for the orders being worked on now. */
+const ORDERS_KEPT = 500;
+
 export class OrderService {
   #afterSave: AfterSave[] = [];
   readonly #owners = new LRUCache<string, string>({ max: OWNERS_KEPT });
+  /**
+   * Each order as this process last answered it, with the workflow it was decided on: the next
+   * command on it is decided on that, without reading it. Its save holds only if the stored order
+   * is still at that version and the workflow's changes at that revision, so a decision made on
+   * it is the one a fresh read would have given; a refusal is never answered from it (it may be
+   * out of date): the command is then decided again on the order as stored.
+   */
+  readonly #recent = new LRUCache<string, Loaded>({ max: ORDERS_KEPT });
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -181,7 +192,10 @@ export class OrderService {
 
   /** The answer to a committed change: the order as it is once what follows the change has run. Never a refusal. */
   private async answer(order: Order, wf: WorkflowDefinition, before: Order | undefined, actor: Actor): Promise<Result<Answered>> {
+    // Kept before what follows runs: a follow-up command on the order starts from this version.
+    this.#keep(order, wf);
     const now = (await this.saved(order, wf, before)) ? ((await this.find(order.id)) ?? order) : order;
+    if (now !== order) this.#keep(now, wf);
     return accept({ view: presentOrder(now, wf, actor), order: now, wf });
   }
 
@@ -333,8 +347,19 @@ export class OrderService {
     return result;
   }
 
-  /** `read`: the order as already read (or as this service answered it), for the first attempt. */
+  /**
+   * `read`: the order as already read (or as this service answered it), for the first attempt.
+   * Without it, the order as this process last answered it, when the command asks nothing of the
+   * stored order beyond its version (no If-Match, no gateway event to note once).
+   */
   private async decideAndSave(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions, read?: OrderForCommand | Loaded): Promise<Result<Saved>> {
+    const kept = !read && opts.expectedVersion === undefined && !opts.once ? this.#kept(id, actor) : undefined;
+    if (kept) {
+      const outcome = await this.attempt(kept.order, kept.wf, command, actor, opts);
+      if (outcome !== 'conflict' && outcome.ok) return accept({ ...outcome.value, wf: kept.wf });
+      // Out of date, or refused on what may be out of date (a refusal wrote nothing): decided again on the order as stored.
+      this.#recent.delete(id);
+    }
     for (let attempt = 1; attempt <= (this.deps.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS); attempt++) {
       const found = attempt === 1 && read ? ('wf' in read ? accept(read) : this.loaded(id, read, actor)) : await this.load(id, actor);
       if (!found.ok) return found;
@@ -506,7 +531,8 @@ export class OrderService {
       return inserted === 'stale' ? 'conflict' : inserted;
     }
     const changed = { ...indexesChanged(before, final.order), search: searchText(before) !== searchText(final.order) };
-    return (await updateOrder(db, final.order, before.version, history, outbox, changed, entersCustomStatus(wf, before, final.order) ? (wf.revision ?? 0) : null, movements)) ?? 'conflict';
+    const revision = wf.revision ?? 0;
+    return (await updateOrder(db, final.order, before.version, history, outbox, changed, { revision, ...(entersCustomStatus(wf, before, final.order) ? { customRevision: revision } : {}) }, movements)) ?? 'conflict';
   }
 
   /** The order a fulfillment or a return belongs to (a route names the fulfillment or return alone). */
@@ -528,6 +554,18 @@ export class OrderService {
     return found;
   }
 
+  /** The order as last answered here, if `actor` may act on it (as `loaded` would find). */
+  #kept(id: string, actor: Actor): Loaded | undefined {
+    const kept = this.#recent.get(id);
+    return kept && visibleTo(kept.order, actor) ? kept : undefined;
+  }
+
+  #keep(order: Order, wf: WorkflowDefinition): void {
+    // A removed order is found by no command; one that moved to another workflow is decided on that one's.
+    if (order.removedAt === undefined && order.workflow === wf.name) this.#recent.set(order.id, { order, wf });
+    else this.#recent.delete(order.id);
+  }
+
   /** The order as the domain has it, for the engine's own services. */
   async find(id: string): Promise<Order | undefined> {
     return isUuid(id) ? findOrder(this.deps.pool, id) : undefined;
@@ -540,8 +578,7 @@ export class OrderService {
 
   private loaded(id: string, found: OrderForCommand | undefined, actor: Actor): Result<Loaded> {
     const order = found?.order;
-    // A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one.
-    if (!order || order.removedAt !== undefined || (actor.kind === 'customer' && !isAnyCustomer(actor) && (!actor.customerId || order.customer.id !== actor.customerId))) return reject('order_not_found', `there is no order '${id}'`);
+    if (!order || !visibleTo(order, actor)) return reject('order_not_found', `there is no order '${id}'`);
     const wf = this.deps.workflows.resolve(order.workflow, found.customization);
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });
@@ -552,6 +589,10 @@ interface Loaded {
   readonly order: Order;
   readonly wf: WorkflowDefinition;
 }
+
+/** A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one. */
+const visibleTo = (order: Order, actor: Actor): boolean =>
+  order.removedAt === undefined && !(actor.kind === 'customer' && !isAnyCustomer(actor) && (!actor.customerId || order.customer.id !== actor.customerId));
 
 /** A committed command's answer: the view for its caller, and the order and workflow behind it. */
 export interface Answered extends Loaded {

@@ -182,12 +182,14 @@ export async function insertOrder(db: Db, order: Order, revision: number, histor
 
 const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS (
   SELECT id FROM orders WHERE id = $1 AND version = $2 FOR UPDATE
-), ${stockCtes(22, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
+), ${stockCtes(23, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2
     -- Into a status of the merchant's own: only while the workflow's changes are still those the command read.
     AND ($20::int IS NULL OR EXISTS (SELECT 1 FROM workflow_customizations c WHERE c.workflow = orders.workflow AND c.revision = $20::int FOR SHARE))
+    -- Decided on the workflow's changes at this revision: only while they still are (a change applies from the next command).
+    AND ($22::int IS NULL OR coalesce((SELECT c.revision FROM workflow_customizations c WHERE c.workflow = orders.workflow), 0) = $22::int)
     ${withStock ? 'AND EXISTS (SELECT 1 FROM lo) AND NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
 ), h AS (${historyInsert('$11::jsonb')}
@@ -209,17 +211,25 @@ export interface SaveChanged extends Changed {
   readonly search: boolean;
 }
 
+/** What else a save must still find as the command found it, besides the order's version. */
+export interface SaveGuard {
+  /** The order enters a status of the merchant's own: the workflow's changes must still be at this revision, locked until the commit (the status may be gone). */
+  readonly customRevision?: number;
+  /** The revision of the workflow's changes the command was decided on (0: none): the save fails if they moved on. */
+  readonly revision?: number;
+}
+
 /**
  * Saves `order` over the stored version `expectedVersion`; the order, or undefined when someone
- * else saved first. With `customRevision` (the order enters a status of the merchant's own), it
- * also fails when the workflow's changes moved on from that revision (the status may be gone).
+ * else saved first, or when the workflow's changes are no longer those `guard` names.
  * With `movements`, it moves their stock in the same statement, or writes nothing and says
  * which SKUs would go below zero available.
  */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: SaveChanged, customRevision: number | null = null, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: SaveChanged, guard: SaveGuard = {}, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall> {
   const c = orderColumns(order);
   const values = [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
-    order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code, customRevision, changed.search];
+    order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code,
+    guard.customRevision ?? null, changed.search, guard.revision ?? null];
   const res = await db.query<{ n: number; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_update_order_moving_stock', text: UPDATE_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_update_order', text: UPDATE_ORDER, values });
