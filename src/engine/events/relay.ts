@@ -195,8 +195,8 @@ export class Relay {
     const working = this.deps.subscribers.map((s) => {
       const alarm = new Alarm();
       this.#workers.set(s, alarm);
-      // Woken by a placing, whose batch is already gathered: no wait. A pass that did something
-      // goes again; its claims read what was queued before it began.
+      // Woken by a placing, whose batch is already gathered: no wait. A pass that says more may be
+      // due goes again; its claims read what was queued before it began.
       return this.#loop(alarm, 0, async () => ({ again: workDone(await s.work()).more, covered: true })).finally(() => this.#workers.delete(s));
     });
     const pruneNow = () => void this.prune().catch(onError);
