@@ -236,13 +236,9 @@ export class OrderService {
     return viewOf(await this.executeAnswered(id, command, actor, opts));
   }
 
-  /**
-   * `execute`, answered with the order behind the view too (for the engine's own follow-ups:
-   * gateway calls). `known`: an answer this service gave, the order to decide on first (it is
-   * read again only if it moved on since).
-   */
-  async executeAnswered(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}, known?: Answered): Promise<Result<Answered>> {
-    const done = this.counted(command.type, await this.decideAndSave(id, command, actor, opts, known));
+  /** `execute`, answered with the order behind the view too (for the engine's own follow-ups: gateway calls). */
+  async executeAnswered(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions = {}): Promise<Result<Answered>> {
+    const done = this.counted(command.type, await this.decideAndSave(id, command, actor, opts));
     return done.ok ? this.answer(done.value.saved, done.value.wf, done.value.before, actor) : done;
   }
 
@@ -348,11 +344,11 @@ export class OrderService {
   }
 
   /**
-   * `read`: the order as already read (or as this service answered it), for the first attempt.
+   * `read`: the order as already read, for the first attempt.
    * Without it, the order as this process last answered it, when the command asks nothing of the
    * stored order beyond its version (no If-Match, no gateway event to note once).
    */
-  private async decideAndSave(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions, read?: OrderForCommand | Loaded): Promise<Result<Saved>> {
+  private async decideAndSave(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions, read?: OrderForCommand): Promise<Result<Saved>> {
     const kept = !read && opts.expectedVersion === undefined && !opts.once ? this.#kept(id, actor) : undefined;
     if (kept) {
       const outcome = await this.attempt(kept.order, kept.wf, command, actor, opts);
@@ -361,7 +357,7 @@ export class OrderService {
       this.#recent.delete(id);
     }
     for (let attempt = 1; attempt <= (this.deps.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS); attempt++) {
-      const found = attempt === 1 && read ? ('wf' in read ? accept(read) : this.loaded(id, read, actor)) : await this.load(id, actor);
+      const found = attempt === 1 && read ? this.loaded(id, read, actor) : await this.load(id, actor);
       if (!found.ok) return found;
       const outcome = await this.attempt(found.value.order, found.value.wf, command, actor, opts);
       if (outcome !== 'conflict') return outcome.ok ? accept({ ...outcome.value, wf: found.value.wf }) : outcome;

@@ -144,13 +144,11 @@ export class PaymentService {
     const { order, view } = result.value;
     if (!view.payments.some((p) => p.pendingOperation)) return accept(view);
     // The last recorded answer is the order as it then is, unless a call failed (its intent stays): then it is read again.
+    // Each recording is decided on the order as last answered, kept by the order service (read again only if it moved on since).
     let last: Answered | undefined = result.value;
-    // Each recording is decided on the order as last answered (read again only if it moved on since).
-    let basis: Answered = result.value;
     for (const p of order.payments.filter((x) => x.intent)) {
       try {
-        last = await this.call(order, p, basis);
-        if (last) basis = last;
+        last = await this.call(order, p);
       } catch (err) {
         last = undefined;
         (this.deps.onError ?? ((e: unknown) => console.error('ordo:', e)))(err);
@@ -229,7 +227,7 @@ export class PaymentService {
    * order already says what happened. Returns the order as the recording left it (undefined if
    * the recording was refused).
    */
-  private async call(order: Order, payment: Payment, known?: Answered): Promise<Answered | undefined> {
+  private async call(order: Order, payment: Payment): Promise<Answered | undefined> {
     const intent = payment.intent!;
     const gateway = this.deps.gateways.get(payment.gateway);
     if (!gateway) throw new Error(`payment ${payment.id} uses gateway '${payment.gateway}', which this Ordo does not have`);
@@ -239,14 +237,14 @@ export class PaymentService {
     if (intent.op === 'refund') {
       const answer = await gateway.refund(call).catch(failed(timed));
       timed?.(answer.outcome);
-      return answeredOrNot(await this.deps.orders.executeAnswered(order.id, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by, {}, known));
+      return answeredOrNot(await this.deps.orders.executeAnswered(order.id, { type: 'record_refund_result', refundId: intent.refundId!, key: intent.key, outcome: answer.outcome, reference: answer.reference }, by));
     }
     const answer = await gateway[intent.op](call).catch(failed(timed));
     timed?.(answer.outcome);
     return answeredOrNot(await this.deps.orders.executeAnswered(order.id, {
       type: 'record_gateway_result', paymentId: payment.id, key: intent.key, outcome: answer.outcome, reference: answer.reference,
       ...(answer.amount !== undefined ? { amount: answer.amount } : {}),
-    }, by, {}, known));
+    }, by));
   }
 
   /**
