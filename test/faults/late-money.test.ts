@@ -48,7 +48,7 @@ async function afterLateSettle(orderId: string, paymentId: string): Promise<{ an
 async function books(orderId: string): Promise<{ kept: number; alerted: boolean; payment: Json; refunds: string }> {
   const row = (await ordo.db.query<OrderRow>('SELECT id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at FROM orders WHERE id = $1', [orderId])).rows[0]!;
   const order = toOrder(row);
-  const h = (await ordo.db.query<{ type: string }>('SELECT type FROM order_history WHERE order_id = $1', [orderId])).rows;
+  const h = (await ordo.db.query<{ type: string; data: Record<string, unknown> | null }>('SELECT type, data FROM order_history WHERE order_id = $1', [orderId])).rows;
   const o = (await ordo.db.query<{ type: string }>('SELECT type FROM outbox WHERE order_id = $1', [orderId])).rows;
   return { kept: keptMoney(order), alerted: hasAlert(h, o), payment: order.payments[0], refunds: order.refunds.map((r) => `${r.amount} ${r.state}`).join(', ') || 'none' };
 }

@@ -28,7 +28,7 @@ export function answeredFrom(what: string, view: any): Answered | undefined {
 /** Marks the cancellations that asked for the money back, so the checks can tell them from those that keep it. */
 export const REFUND_ON_CANCEL_REASON = 'fault suite: cancel and refund';
 
-interface HistoryRec { order_id: string; id: string; type: string; track: string | null; from_state: string | null; to_state: string | null; reason: string | null }
+interface HistoryRec { order_id: string; id: string; type: string; track: string | null; from_state: string | null; to_state: string | null; reason: string | null; data: Record<string, unknown> | null }
 interface OutboxRec { order_id: string; id: string; type: string; version: number | null; sequence: number }
 
 export interface CheckOptions {
@@ -42,7 +42,7 @@ export async function checkInvariants(db: pg.Pool, opts: CheckOptions = {}): Pro
   const v: string[] = [];
   v.push(...(await stockLedger(db)));
   const orders = new Map((await db.query<OrderRow>('SELECT id, code, workflow, workflow_version, status, currency, body, version, created_at, updated_at, placed_at FROM orders')).rows.map((r) => [r.id, toOrder(r)]));
-  const history = groupBy((await db.query<HistoryRec>('SELECT order_id, id, type, track, from_state, to_state, reason FROM order_history ORDER BY id')).rows);
+  const history = groupBy((await db.query<HistoryRec>('SELECT order_id, id, type, track, from_state, to_state, reason, data FROM order_history ORDER BY id')).rows);
   const outbox = groupBy((await db.query<OutboxRec>(`SELECT order_id, id, type, (payload->'data'->'order'->>'version')::int AS version, sequence::int AS sequence FROM outbox WHERE order_id IS NOT NULL ORDER BY id`)).rows);
   const counted = new Map((await db.query<{ id: string; events: number }>('SELECT id, events::int AS events FROM orders')).rows.map((r) => [r.id, r.events]));
   for (const order of orders.values()) {
@@ -152,7 +152,7 @@ function moneyKeptOnCancel(o: Order, h: readonly HistoryRec[], ob: readonly Outb
   if (kept <= 0 || hasAlert(h, ob)) return [];
   const payments = o.payments.map((p) => `${p.state} ${p.captured}/${p.refunded}${p.intent ? ` (${p.intent.op} unanswered)` : ''}`).join(', ');
   const refunds = o.refunds.map((r) => `${r.amount} ${r.state}`).join(', ') || 'none';
-  const after = h.slice(h.findIndex((x) => x.reason === REFUND_ON_CANCEL_REASON)).map((x) => x.type).join(' ');
+  const after = h.slice(h.findIndex((x) => x.reason === REFUND_ON_CANCEL_REASON)).map((x) => (x.type === 'order.money_kept' ? `${x.type} (${JSON.stringify(x.data)})` : x.type)).join(' ');
   return [`order ${o.id}: cancelled with refund: true, yet keeps ${kept} (captured - refunded - pending refunds) without an alert; payments (state captured/refunded): ${payments}; refunds: ${refunds}; events from the cancellation on: ${after}`];
 }
 
@@ -165,8 +165,13 @@ export function keptMoney(o: Order): number {
   return sum(o.payments.map((p) => p.captured)) - refunds('settled') - refunds('pending');
 }
 
-/** A history or outbox event whose type names an alert or late money. */
-export const hasAlert = (h: readonly { type: string }[], ob: readonly { type: string }[]) => [...h, ...ob].some((x) => /alert|late/i.test(x.type));
+/**
+ * A history or outbox event whose type names an alert or late money, or money kept with an alert
+ * for staff (`order.money_kept` with `alert: true` sends them a review message): money that
+ * arrived while the payment it would go back through was busy is kept that way.
+ */
+export const hasAlert = (h: readonly { type: string; data?: Record<string, unknown> | null }[], ob: readonly { type: string }[]) =>
+  [...h, ...ob].some((x) => /alert|late/i.test(x.type)) || h.some((x) => x.type === 'order.money_kept' && x.data?.alert === true);
 
 /** The payments and fulfillment/return indexes follow the order bodies (written in the same statement). */
 async function indexes(db: pg.Pool, orders: ReadonlyMap<string, Order>): Promise<string[]> {
