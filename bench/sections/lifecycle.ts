@@ -170,7 +170,8 @@ export interface LifecycleFigures {
 export async function runLifecycle(opts: LifecycleOptions): Promise<SectionReport> {
   ensureBuild(say);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'ordo-bench-lifecycle-'));
-  const profDir = opts.cpuProf ? path.join(tmp, 'profile') : undefined;
+  // BENCH_CPU_PROF_KEEP=<dir>: the profile is written there and kept, to be read function by function.
+  const profDir = opts.cpuProf ? process.env.BENCH_CPU_PROF_KEEP ?? path.join(tmp, 'profile') : undefined;
   const { servers, dispose } = await startServers(opts, path.join(tmp, 'data'), profDir);
   const xidDb = new pg.Client({ connectionString: servers[0]!.databaseUrl });
   const figures: { -readonly [K in keyof LifecycleFigures]: LifecycleFigures[K] } = { servers: opts.servers, byClients: {} };

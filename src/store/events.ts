@@ -9,6 +9,7 @@
  */
 import type pg from 'pg';
 import type { Db } from './database.js';
+import { queueDeliveries } from './delivery-fan-out.js';
 
 /** An outbox row as the stream serves it. */
 export interface StoredEvent {
@@ -33,16 +34,23 @@ export const TRY_PLACER_LOCK = `SELECT pg_try_advisory_xact_lock(${PLACER_LOCK})
 
 const COLUMNS = 'id, order_id, order_code, sequence, type, payload, created_at, position';
 
+/** What a placing did: the events it placed, in stream order, and the webhook deliveries it queued for them. */
+export interface Placing {
+  readonly events: StoredEvent[];
+  readonly deliveries: number;
+}
+
 /**
  * Gives the next `limit` committed events without a place their places, inside `tx`: an order's
- * events in sequence order; events committed after a placing get places after it. Returns them; an empty list
- * when there were none, or another transaction is placing now (it will place these too).
+ * events in sequence order; events committed after a placing get places after it. The same
+ * statement queues their webhook deliveries (delivery-fan-out.ts). No events when there were
+ * none, or another transaction is placing now (it will place these too).
  * `locked`: the result of TRY_PLACER_LOCK, when the caller sent it already.
  */
-export async function placeEvents(tx: Db, now: Date, limit: number, locked?: pg.QueryResult<{ ok: boolean }>): Promise<StoredEvent[]> {
+export async function placeEvents(tx: Db, now: Date, limit: number, locked?: pg.QueryResult<{ ok: boolean }>): Promise<Placing> {
   const lock = locked ?? await tx.query<{ ok: boolean }>(TRY_PLACER_LOCK);
-  if (!lock.rows[0]!.ok) return [];
-  const res = await tx.query<StoredEvent>({
+  if (!lock.rows[0]!.ok) return { events: [], deliveries: 0 };
+  const res = await tx.query<StoredEvent & { deliveries: number }>({
     name: 'ordo_place_events',
     text: `WITH picked AS (
         SELECT order_id, sequence FROM outbox WHERE position IS NULL ORDER BY created_at, order_id, sequence LIMIT $1
@@ -59,13 +67,18 @@ export async function placeEvents(tx: Db, now: Date, limit: number, locked?: pg.
         FROM (SELECT *, min(created_at) OVER (PARTITION BY order_id) AS first FROM unplaced) u
       ), base AS (
         UPDATE event_places SET top = top + (SELECT count(*) FROM next) RETURNING top - (SELECT count(*) FROM next) AS top
+      ), placed AS (
+        UPDATE outbox o SET position = base.top + next.n, published_at = $2
+        FROM next, base WHERE o.order_id = next.order_id AND o.id = next.id
+        RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
+      ), queued AS (
+        ${queueDeliveries('placed', '$2')}
       )
-      UPDATE outbox o SET position = base.top + next.n, published_at = $2
-      FROM next, base WHERE o.order_id = next.order_id AND o.id = next.id
-      RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}`,
+      SELECT placed.*, (SELECT count(*) FROM queued)::int AS deliveries FROM placed`,
     values: [limit, now],
   });
-  return res.rows.sort((a, b) => a.position - b.position);
+  const events = res.rows.map(({ deliveries: _d, ...event }) => event).sort((a, b) => a.position - b.position);
+  return { events, deliveries: res.rows[0]?.deliveries ?? 0 };
 }
 
 export interface EventFilter {

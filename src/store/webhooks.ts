@@ -5,7 +5,7 @@
  */
 import type { Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
-import { STORE_STREAM, type StoredEvent } from './events.js';
+import type { StoredEvent } from './events.js';
 
 export interface SubscriptionRow {
   readonly id: string;
@@ -125,38 +125,8 @@ export async function clearFailing(db: Db, id: string): Promise<void> {
 }
 
 // ── Fan-out ────────────────────────────────────────────────────────────────
-
-export interface FannedEvent {
-  readonly id: string;
-  /** null for a store-wide event. */
-  readonly orderId: string | null;
-  readonly type: string;
-  readonly sequence: number;
-  readonly position: number;
-  readonly occurredAt: string;
-}
-
-/**
- * One pending delivery per event per enabled subscription with a matching pattern, in one
- * statement. The patterns match as matchesPattern (domain/event-types.ts) says: `*`, the exact
- * type, or `prefix.*`. The delivery id is derived from the pair, so a repeat inserts nothing.
- */
-export async function fanOutDeliveries(db: Db, events: readonly FannedEvent[], now: Date): Promise<number> {
-  const rows = events.map((e) => ({ id: e.id, order_id: e.orderId ?? STORE_STREAM, type: e.type, sequence: e.sequence, position: e.position, at: e.occurredAt }));
-  const res = await db.query({
-    name: 'ordo_webhook_fan_out',
-    text: `INSERT INTO webhook_deliveries (order_id, id, subscription_id, event_id, event_type, event_at, sequence, position, next_attempt_at, created_at, updated_at)
-      SELECT e.order_id, md5(s.id::text || e.id::text)::uuid, s.id, e.id, e.type, e.at, e.sequence, e.position, $2, $2, $2
-      FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, order_id uuid, type text, at timestamptz, sequence bigint, position bigint)
-      JOIN webhook_subscriptions s ON s.enabled AND EXISTS (
-        SELECT 1 FROM unnest(s.events) p WHERE p = '*' OR p = e.type OR (p LIKE '%.*' AND starts_with(e.type, left(p, -1))))
-      ON CONFLICT (order_id, id) DO NOTHING`,
-    values: [JSON.stringify(rows), now],
-  });
-  const queued = res.rowCount ?? 0;
-  if (queued > 0) await holdBehindRetries(db, [...new Set(rows.map((r) => r.order_id))]);
-  return queued;
-}
+//
+// The deliveries are queued by the placing statement itself (delivery-fan-out.ts).
 
 // ── Waiting behind ─────────────────────────────────────────────────────────
 //

@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_STREAM } from '../../src/store/events.js';
+import { statementsOf } from '../support/statements.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { deliveryRows, eventsOf, orderWithEvents, startWebhookApp, type WebhookApp } from './support/ordo.js';
 import { deliveries, subscribe } from './support/subscribe.js';
@@ -61,6 +62,24 @@ describe('a delivery', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('is queued by the statement that places its event: a placing sends no fan-out statement of its own', async () => {
+    const id = await subscribe(t, receiver, ['order.created']);
+    await orderWithEvents(t.ordo, 1);
+    const webhookStatements = (sent: string[]) => sent.filter((q) => q.includes('webhook'));
+    const sent = await statementsOf(() => t.ordo.relay.place());
+    expect(sent).toContain('ordo_place_events');
+    // Before, a statement of its own matched the placed events to the subscriptions (ordo_webhook_fan_out).
+    // What remains is holding the new delivery behind its line's retries.
+    expect(webhookStatements(sent)).toEqual(['ordo_webhook_hold_behind']);
+    expect((await deliveryRows(t.ordo, id)).map((d) => d.event_type)).toEqual(['order.created']);
+    // With no subscription to match, no webhook statement at all.
+    await t.ordo.pool.query('DELETE FROM webhook_subscriptions');
+    await orderWithEvents(t.ordo, 1);
+    const alone = await statementsOf(() => t.ordo.relay.place());
+    expect(alone).toContain('ordo_place_events');
+    expect(webhookStatements(alone)).toEqual([]);
   });
 
   it('during a secret rotation carries both signatures, each verifying; after a day only the new one', async () => {

@@ -139,10 +139,11 @@ export class Relay {
     let total = 0;
     for (let first = true; ; first = false) {
       const placed = await inTransaction(this.deps.pool, async (tx, locked) => {
-        const rows = await placeEvents(tx, this.deps.clock.now(), batch, locked);
-        const events: PlacedEvent[] = rows.map(toEnvelope);
+        const placing = await placeEvents(tx, this.deps.clock.now(), batch, locked);
+        const events: PlacedEvent[] = placing.events.map(toEnvelope);
+        const placedWith = { webhookDeliveries: placing.deliveries };
         const queued: EventSubscriber[] = [];
-        if (events.length) for (const s of this.deps.subscribers) if ((await s.fanOut(tx, events)) !== 0) queued.push(s);
+        if (events.length) for (const s of this.deps.subscribers) if ((await s.fanOut(tx, events, placedWith)) !== 0) queued.push(s);
         return { placed: events.length, queued, held: locked?.rows[0]?.ok === true };
       }, TRY_PLACER_LOCK);
       // Known once committed: a rolled-back placing queued nothing.

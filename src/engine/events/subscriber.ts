@@ -12,9 +12,10 @@ export interface EventSubscriber {
   /**
    * Queues what `events` call for, in the transaction that places them (rolled back with it);
    * how many items of work it queued. The relay wakes the subscriber's `work` loop after the
-   * placing unless it says 0 (nothing said: woken all the same).
+   * placing unless it says 0 (nothing said: woken all the same). `placedWith` says what the
+   * placing statement queued itself.
    */
-  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number | void>;
+  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[], placedWith: PlacedWith): Promise<number | void>;
   /**
    * Does work that is due now, outside any transaction: how many items it handled (0: none due),
    * and whether more may be due at once. A plain number means more may be due if it handled any:
@@ -25,6 +26,12 @@ export interface EventSubscriber {
   prune?(before: Date): Promise<number>;
   /** Waits for work started by `work()` that is still running (called on stop). */
   settle?(): Promise<void>;
+}
+
+/** What the placing statement queued itself, besides giving the events their places. */
+export interface PlacedWith {
+  /** The webhook deliveries these events call for (store/delivery-fan-out.ts). */
+  readonly webhookDeliveries: number;
 }
 
 export interface WorkDone {

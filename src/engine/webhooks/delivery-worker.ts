@@ -1,8 +1,8 @@
 /**
- * The webhooks' side of the relay. fanOut queues a delivery per event and matching subscription
- * in the relay's placing transaction. work() claims what is due and at the head of its line
- * (subscription and order) under a lease, commits the claim, and only then sends, several at a
- * time; each outcome is written only if the claim still holds its lease. So:
+ * The webhooks' side of the relay. The placing statement queues a delivery per event and
+ * matching subscription (store/delivery-fan-out.ts); fanOut holds each behind its line's retries.
+ * work() claims what is due and at the head of its line (subscription and order) under a lease,
+ * commits the claim, and only then sends, several at a time; each outcome is written only if the claim still holds its lease. So:
  *   - a process killed mid-send leaves its deliveries 'sending' until the lease lapses, and
  *     another relay (or this one, restarted) sends them again: at least once, never lost;
  *   - the lease is far longer than an attempt may last, so two attempts never overlap;
@@ -12,9 +12,9 @@
 import type pg from 'pg';
 import { inTransaction } from '../../store/database.js';
 import type { StoreDialect } from '../../store/dialect.js';
-import { appendStoreEvent } from '../../store/events.js';
+import { appendStoreEvent, STORE_STREAM } from '../../store/events.js';
 import {
-  claimDeliveries, clearFailing, disableSubscription, fanOutDeliveries, loadClaimed, markFailing, parkAll, pruneDeliveries,
+  claimDeliveries, clearFailing, disableSubscription, holdBehindRetries, loadClaimed, markFailing, parkAll, pruneDeliveries,
   type AttemptEntry, type AttemptRecord, type ClaimedDelivery,
 } from '../../store/webhooks.js';
 import { failedTooLong, judgeAttempt } from '../../domain/webhooks/attempt.js';
@@ -24,7 +24,7 @@ import { withoutCredentials } from '../../domain/webhooks/target.js';
 import type { Clock } from '../clock.js';
 import type { IdGenerator } from '../ids.js';
 import { envelopeOnly, toEnvelope, type PlacedEvent } from '../events/event.js';
-import type { EventSubscriber } from '../events/subscriber.js';
+import type { EventSubscriber, PlacedWith } from '../events/subscriber.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import type { Sender } from './send.js';
 import type { WebhookSettings } from './settings.js';
@@ -60,11 +60,14 @@ export class DeliveryWorker implements EventSubscriber {
     return this.#outcomes.write({ key: c.key, token, rec });
   }
 
-  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
-    const queued = await fanOutDeliveries(tx, events, this.deps.clock.now());
+  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[], placedWith: PlacedWith): Promise<number> {
+    // The placing statement queued the deliveries (store/delivery-fan-out.ts); a new one waits behind its line's retries.
+    const queued = placedWith.webhookDeliveries;
+    if (queued === 0) return 0;
+    await holdBehindRetries(tx, [...new Set(events.map((e) => e.orderId ?? STORE_STREAM))]);
     // Ends a wait in work() (a relay's loop, running beside the placing one): the placing
     // transaction commits right after this, and the relay's wake-up follows the commit.
-    if (queued > 0) this.#kick?.();
+    this.#kick?.();
     return queued;
   }
 

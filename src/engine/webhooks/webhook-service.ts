@@ -17,7 +17,7 @@ import {
 } from '../../store/webhooks.js';
 import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
-import type { EventSubscriber } from '../events/subscriber.js';
+import type { EventSubscriber, PlacedWith } from '../events/subscriber.js';
 import type { IdGenerator } from '../ids.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { httpSender, type Sender } from './send.js';
@@ -87,8 +87,8 @@ export class WebhookService implements EventSubscriber {
   }
 
   // ── The relay's subscriber ──
-  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
-    return this.#worker.fanOut(tx, events);
+  fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[], placedWith: PlacedWith): Promise<number> {
+    return this.#worker.fanOut(tx, events, placedWith);
   }
   work(): Promise<number> {
     return this.#worker.work();
