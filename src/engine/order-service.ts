@@ -562,6 +562,16 @@ export class OrderService {
     else this.#recent.delete(order.id);
   }
 
+  /**
+   * The order as this process last answered it, with the workflow it was decided on, if that is
+   * version `version` or later: a committed state at least as new as the change the caller is
+   * about (the notifier renders an event's messages from it, rather than reading the order).
+   */
+  answeredSince(id: string, version: number): Loaded | undefined {
+    const kept = this.#recent.get(id);
+    return kept && kept.order.version >= version ? kept : undefined;
+  }
+
   /** The order as the domain has it, for the engine's own services. */
   async find(id: string): Promise<Order | undefined> {
     return isUuid(id) ? findOrder(this.deps.pool, id) : undefined;
@@ -581,7 +591,8 @@ export class OrderService {
   }
 }
 
-interface Loaded {
+/** An order with the workflow it is decided on. */
+export interface Loaded {
   readonly order: Order;
   readonly wf: WorkflowDefinition;
 }

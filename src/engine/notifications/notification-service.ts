@@ -25,7 +25,7 @@ import type { EventSubscriber, WorkDone } from '../events/subscriber.js';
 import type { IdGenerator } from '../ids.js';
 import { inParallel } from '../in-parallel.js';
 import type { HistoryEntryView } from '../order-view.js';
-import type { OrderService } from '../order-service.js';
+import type { Loaded, OrderService } from '../order-service.js';
 import type { WorkflowCatalog } from '../workflow-catalog.js';
 import { LinkReminders } from './link-reminders.js';
 import { MessageMaker } from './message-maker.js';
@@ -78,21 +78,44 @@ export class NotificationService implements EventSubscriber {
   async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
     const candidates = events.filter((e) => e.orderId !== null && NOTIFYING_TYPES.has(e.type));
     if (candidates.length === 0) return 0;
-    // The orders with their workflows' stored changes, in one round trip.
-    const orders = await findOrdersForCommand(tx, [...new Set(candidates.map((e) => e.orderId!))]);
+    const orders = await this.#ordersOf(tx, candidates);
     const now = this.deps.clock.now();
     const rows: NewNotification[] = [];
     for (const event of candidates) {
       const found = orders.get(event.orderId!);
-      const order = found?.order;
-      const wf = found && this.deps.workflows.resolve(found.order.workflow, found.customization);
-      if (!order || !wf) continue;
+      if (!found) continue;
+      const { order, wf } = found;
       for (const wanted of messagesFor(event, order, wf)) {
         const row = await this.#maker.make(wanted, event, order, wf, 'event', now);
         if (row) rows.push(row);
       }
     }
     return insertNotifications(tx, rows);
+  }
+
+  /**
+   * Each event's order with its workflow, at least as new as the event: as this process answered
+   * it when it is, and the others read, in one round trip (an order changed by another process
+   * since, or by a batch).
+   */
+  async #ordersOf(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<Map<string, Loaded>> {
+    const newest = new Map<string, number>();
+    for (const e of events) {
+      const version = (e.data.order as { version?: unknown } | undefined)?.version;
+      newest.set(e.orderId!, Math.max(newest.get(e.orderId!) ?? 0, typeof version === 'number' ? version : Infinity));
+    }
+    const orders = new Map<string, Loaded>();
+    for (const [id, version] of newest) {
+      const kept = this.deps.orders.answeredSince(id, version);
+      if (kept) orders.set(id, kept);
+    }
+    const unread = [...newest.keys()].filter((id) => !orders.has(id));
+    if (unread.length === 0) return orders;
+    for (const [id, found] of await findOrdersForCommand(tx, unread)) {
+      const wf = this.deps.workflows.resolve(found.order.workflow, found.customization);
+      if (wf) orders.set(id, { order: found.order, wf });
+    }
+    return orders;
   }
 
   async work(): Promise<WorkDone> {
