@@ -357,8 +357,15 @@ describe('the notifier\'s passes', () => {
 });
 
 describe('round trips of a placing', () => {
-  it('BEGIN goes with the placer\'s lock, and the notifier reads the orders with their workflows in one statement', async () => {
-    await create();
+  it('BEGIN goes with the placer\'s lock, and the notifier reads the orders it did not answer with, with their workflows, in one statement', async () => {
+    // Made by another process: this one has no answer of its own to render the messages from.
+    const other: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock });
+    try {
+      const made = await other.orders.create(orderBody(), { kind: 'admin', id: 'stream-test' });
+      expect(made.ok).toBe(true);
+    } finally {
+      await other.close();
+    }
     const sent = await statementsOf(() => t.ordo.relay.place());
     expect(sent[0]).toBe('BEGIN; SELECT');
     expect(sent).not.toContain('BEGIN');
