@@ -24,8 +24,11 @@ export interface NewNotification {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
-  /** A message that could not even be made (a broken template) is stored `failed` with why. */
-  readonly status: 'pending' | 'failed';
+  /**
+   * A message that could not even be made (a broken template) is stored `failed` with why; one
+   * whose notifier only stores is stored `sent` (one attempt, sent when made).
+   */
+  readonly status: 'pending' | 'failed' | 'sent';
   readonly lastError: string | null;
   readonly createdAt: Date;
 }
@@ -56,9 +59,10 @@ const toRecord = (r: Row): NotificationRecord => ({
 export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<number> {
   if (rows.length === 0) return 0;
   const res = await db.query(
-    `INSERT INTO notifications (order_id, id, event_id, origin, message, recipient, audience, subject, text_body, html_body, status, last_error, attempts, next_attempt_at, created_at)
-     SELECT x.order_id, x.id, x.event_id, x.origin, x.message, x.recipient, x.audience, x.subject, x.text_body, x.html_body, x.status, x.last_error, 0,
-            CASE WHEN x.status = 'pending' THEN x.created_at END, x.created_at
+    `INSERT INTO notifications (order_id, id, event_id, origin, message, recipient, audience, subject, text_body, html_body, status, last_error, attempts, next_attempt_at, sent_at, created_at)
+     SELECT x.order_id, x.id, x.event_id, x.origin, x.message, x.recipient, x.audience, x.subject, x.text_body, x.html_body, x.status, x.last_error,
+            CASE WHEN x.status = 'sent' THEN 1 ELSE 0 END, CASE WHEN x.status = 'pending' THEN x.created_at END,
+            CASE WHEN x.status = 'sent' THEN x.created_at END, x.created_at
      FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, id uuid, event_id text, origin text, message text, recipient text, audience text,
        subject text, text_body text, html_body text, status text, last_error text, created_at timestamptz)
      ON CONFLICT (order_id, event_id, message, recipient) DO NOTHING`,

@@ -2,14 +2,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { registerMetrics } from '../../src/http/metrics.js';
-import { orderBody, startTestApp, type TestApp } from '../support/app.js';
+import { handingOn, orderBody, startTestApp, type TestApp } from '../support/app.js';
 import { expectProblem } from '../http/helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
   // A subscription to a closed port on this machine: its deliveries wait, counted per subscription.
   process.env.ORDO_ALLOW_PRIVATE_WEBHOOKS = '1';
-  t = await startTestApp();
+  // Messages are handed on, as with SMTP: they wait to be sent until the notifier's loop claims them.
+  t = await startTestApp({ notifier: handingOn });
   delete process.env.ORDO_ALLOW_PRIVATE_WEBHOOKS;
 });
 afterAll(async () => {

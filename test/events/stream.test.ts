@@ -11,13 +11,14 @@ import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { PLACER_LOCK } from '../../src/store/events.js';
 import type { PlacedEvent } from '../../src/engine/events/event.js';
 import type { WorkDone } from '../../src/engine/events/subscriber.js';
-import { orderBody, startTestApp, type TestApp } from '../support/app.js';
+import { handingOn, orderBody, startTestApp, type TestApp } from '../support/app.js';
 import { statementsOf } from '../support/statements.js';
 import { expectProblem } from '../http/helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Messages are handed on, as with SMTP: they take the claim-and-send path (the notifier's passes below).
+  t = await startTestApp({ notifier: handingOn });
 });
 afterAll(async () => {
   await t.close();
@@ -337,7 +338,7 @@ describe('the notifier\'s passes', () => {
   });
 
   it('after a placing that queued a message, claims once: no empty claim after the one that sent it', async () => {
-    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, notifier: handingOn, relay: { pollMs: 600_000 } });
     const stop = relaying.relay.start();
     try {
       await until(async () => (await relaying.relay.place()) >= 0);
@@ -352,6 +353,28 @@ describe('the notifier\'s passes', () => {
     } finally {
       await stop();
       await relaying.close();
+    }
+  });
+  it('where nothing leaves (the stored notifier), the placing stores its messages sent: no claim, no record of a send', async () => {
+    const storing: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
+    const stop = storing.relay.start();
+    try {
+      await until(async () => (await storing.relay.place()) >= 0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let orderId = '';
+      const sent = await statementsOf(async () => {
+        orderId = (await placeOrder(storing)).id;
+        await until(async () => (await storing.pool.query('SELECT 1 FROM notifications WHERE order_id = $1', [orderId])).rowCount! > 0);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+      const rows = await storing.pool.query('SELECT status, attempts, sent_at IS NOT NULL AS sent FROM notifications WHERE order_id = $1', [orderId]);
+      expect(rows.rows.length).toBeGreaterThan(0);
+      expect(rows.rows).toEqual(rows.rows.map(() => ({ status: 'sent', attempts: 1, sent: true })));
+      // Before, each placing that queued a message was followed by a claim and a record of the sends.
+      expect(sent.filter((q) => q === 'ordo_claim_notifications' || q === 'ordo_notifications_sent')).toEqual([]);
+    } finally {
+      await stop();
+      await storing.close();
     }
   });
 });

@@ -33,7 +33,12 @@ export interface TestAppOptions {
   readonly statements?: OrdoOptions['statements'];
   /** 0: every command decided under the order's row lock, the path a hot order takes. */
   readonly optimisticAttempts?: number;
+  /** Where messages go (default: stored, nothing leaves); `handingOn` sends them, as SMTP would. */
+  readonly notifier?: OrdoOptions['notifier'];
 }
+
+/** A notifier that hands each message on (to nowhere): messages take the claim-and-send path, as with SMTP. */
+export const handingOn = { name: 'handing-on', send: async () => {} } as const;
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = new ManualClock(new Date('2026-01-05T09:00:00Z'));
@@ -43,6 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.fraud ? { fraud: options.fraud } : {}),
     ...(options.statements ? { statements: options.statements } : {}),
     ...(options.optimisticAttempts !== undefined ? { optimisticAttempts: options.optimisticAttempts } : {}),
+    ...(options.notifier ? { notifier: options.notifier } : {}),
   });
   const app = await buildServer(ordo);
   const adminKey = 'test-admin-key';

@@ -1,7 +1,8 @@
 /**
  * Customer and staff messages, a subscriber of the event stream. In the relay's placing
  * transaction it works out which messages each event calls for, renders them and queues them
- * (once per order, event, message and recipient: a fan-out done twice adds nothing). Outside
+ * (once per order, event, message and recipient: a fan-out done twice adds nothing); where
+ * nothing leaves (the stored notifier), it stores them sent. Outside
  * any transaction it claims due messages under a lease, sends them through the notifier a few
  * at a time, and records each outcome if it still holds the lease; failures are retried on the
  * webhooks' schedule, then marked failed. A process killed mid-send leaves a lease that lapses,
@@ -87,10 +88,12 @@ export class NotificationService implements EventSubscriber {
       const { order, wf } = found;
       for (const wanted of messagesFor(event, order, wf)) {
         const row = await this.#maker.make(wanted, event, order, wf, 'event', now);
-        if (row) rows.push(row);
+        if (row) rows.push(this.deps.notifier.storesOnly && row.status === 'pending' ? { ...row, status: 'sent' } : row);
       }
     }
-    return insertNotifications(tx, rows);
+    const inserted = await insertNotifications(tx, rows);
+    // Only a message waiting to be sent is work for the loop: stored sent or failed, it needs no claim.
+    return rows.some((r) => r.status === 'pending') ? inserted : 0;
   }
 
   /**

@@ -22,6 +22,11 @@ export interface OutgoingMessage {
 export interface Notifier {
   readonly name: string;
   send(message: OutgoingMessage): Promise<void>;
+  /**
+   * Nothing leaves: a message is sent once it is stored. The placing that queues a message then
+   * stores it sent, with no claim and no send after it.
+   */
+  readonly storesOnly?: boolean;
 }
 
 /**
@@ -32,4 +37,5 @@ export interface Notifier {
 export const storedNotifier: Notifier = {
   name: 'stored',
   send: async () => {},
+  storesOnly: true,
 };
