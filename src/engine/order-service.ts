@@ -560,6 +560,11 @@ export class OrderService {
     // A removed order is found by no command; one that moved to another workflow is decided on that one's.
     if (order.removedAt === undefined && order.workflow === wf.name) this.#recent.set(order.id, { order, wf });
     else this.#recent.delete(order.id);
+    // Its parcels, returns and payments are its own for good: a command that names one alone
+    // (the next step of a parcel this process just made) needs no lookup of the order.
+    for (const f of order.fulfillments) this.#owners.set(`fulfillment:${f.id}`, order.id);
+    for (const r of order.returns) this.#owners.set(`return:${r.id}`, order.id);
+    for (const p of order.payments) this.#owners.set(`payment:${p.id}`, order.id);
   }
 
   /**

@@ -76,3 +76,26 @@ describe('an order this process answered with', () => {
     }
   });
 });
+
+describe('a parcel of an order this process answered with', () => {
+  it('is moved without looking up its order', async () => {
+    const order = await newOrder();
+    const packed = ok(await t.ordo.fulfillments.create(order.id, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], carrier: 'DHL' }, admin));
+    const parcel = packed.fulfillments[0]!.id;
+    let answer: Awaited<ReturnType<typeof newOrder>> | undefined;
+    const sent = await statementsOf(async () => {
+      answer = ok(await t.ordo.fulfillments.transition(parcel, 'shipped', admin));
+    });
+    // Before, the route's parcel id was looked up in order_refs (ordo_ref_order) first.
+    expect(sent.filter((q) => !q.includes('pg_notify'))).toEqual(['ordo_update_order']);
+    expect(answer!.fulfillments[0]).toMatchObject({ id: parcel, state: 'shipped' });
+  });
+
+  it('made by another process, is looked up once', async () => {
+    const order = await newOrder();
+    const packed = ok(await other.fulfillments.create(order.id, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }] }, admin));
+    const parcel = packed.fulfillments[0]!.id;
+    const sent = await statementsOf(async () => ok(await t.ordo.fulfillments.transition(parcel, 'shipped', admin)));
+    expect(sent.filter((q) => q === 'ordo_ref_order')).toHaveLength(1);
+  });
+});
