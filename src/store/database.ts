@@ -25,10 +25,15 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 }
 
 /**
- * Runs `work` in a transaction on a client of its own. `opening`: a statement without
- * parameters sent with BEGIN in the same round trip (a lock to try, say); `work` gets its result.
+ * Runs `work` in a transaction on a client of its own. `opening`: statements without
+ * parameters sent with BEGIN in the same round trip (a lock to try, a prepared statement to
+ * execute), given as text or made for the client; `work` gets their results, in order.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient, opened: pg.QueryResult | undefined) => Promise<T>, opening?: string): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (tx: pg.PoolClient, opened: pg.QueryResult[]) => Promise<T>,
+  opening?: string | ((client: pg.PoolClient) => Promise<string>),
+): Promise<T> {
   const client = await pool.connect();
   // A checked-out client whose server dies emits 'error' (the pool listens only while it is
   // idle): unheard, that ends the process. The statement under way fails with it anyway.
@@ -36,9 +41,10 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient, 
   const onError = (err: Error) => void (broken = err);
   client.on('error', onError);
   try {
-    // Two statements in one simple query answer with one result each.
-    const begun = await client.query(opening ? `BEGIN; ${opening}` : 'BEGIN');
-    const result = await work(client, opening ? (begun as unknown as pg.QueryResult[])[1] : undefined);
+    const sql = typeof opening === 'function' ? await opening(client) : opening;
+    // Several statements in one simple query answer with one result each.
+    const begun = await client.query(sql ? `BEGIN; ${sql}` : 'BEGIN');
+    const result = await work(client, sql ? (begun as unknown as pg.QueryResult[]).slice(1) : []);
     await client.query('COMMIT');
     return result;
   } catch (err) {
@@ -49,4 +55,20 @@ export async function inTransaction<T>(pool: pg.Pool, work: (tx: pg.PoolClient, 
     // A broken connection is dropped, not handed out again.
     client.release(broken);
   }
+}
+
+/** The statements prepared (SQL PREPARE) on each connection: a connection lives as long as its client. */
+const preparedOn = new WeakMap<pg.ClientBase, Set<string>>();
+
+/**
+ * Prepares `text` as `name` on this client's connection once (a statement of its own, the first
+ * time only), so that a simple query may EXECUTE it: planned once, and sent along with other
+ * statements in one round trip, which a statement with bound parameters cannot be.
+ */
+export async function preparedOnce(client: pg.ClientBase, name: string, types: readonly string[], text: string): Promise<void> {
+  let names = preparedOn.get(client);
+  if (names?.has(name)) return;
+  await client.query(`PREPARE ${name} (${types.join(', ')}) AS ${text}`);
+  if (!names) preparedOn.set(client, (names = new Set()));
+  names.add(name);
 }

@@ -8,7 +8,7 @@
  * misses an event committed later, because that event can only get a place above p.
  */
 import type pg from 'pg';
-import type { Db } from './database.js';
+import { preparedOnce, type Db } from './database.js';
 import { queueDeliveries } from './delivery-fan-out.js';
 
 /** An outbox row as the stream serves it. */
@@ -30,7 +30,7 @@ export const STORE_STREAM = '00000000-0000-0000-0000-000000000000';
 export const PLACER_LOCK = 0x6f72646f; // "ordo"
 
 /** Tries the placer's lock: a constant statement, so that it may go with the transaction's BEGIN (inTransaction's `opening`). */
-export const TRY_PLACER_LOCK = `SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS ok`;
+const TRY_PLACER_LOCK = `SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS ok`;
 
 const COLUMNS = 'id, order_id, order_code, sequence, type, payload, created_at, position';
 
@@ -38,47 +38,59 @@ const COLUMNS = 'id, order_id, order_code, sequence, type, payload, created_at, 
 export interface Placing {
   readonly events: StoredEvent[];
   readonly deliveries: number;
+  /** Whether this transaction held the placer's lock (else another was placing, and placed nothing here). */
+  readonly held: boolean;
 }
 
 /**
- * Gives the next `limit` committed events without a place their places, inside `tx`: an order's
- * events in sequence order; events committed after a placing get places after it. The same
- * statement queues their webhook deliveries (delivery-fan-out.ts). No events when there were
- * none, or another transaction is placing now (it will place these too).
- * `locked`: the result of TRY_PLACER_LOCK, when the caller sent it already.
+ * Gives the next `$1` committed events without a place their places: an order's events in
+ * sequence order; events committed after a placing get places after it. The same statement
+ * queues their webhook deliveries (delivery-fan-out.ts). It places nothing unless its
+ * transaction holds the placer's lock (taken again here: a transaction holding it gets it).
  */
-export async function placeEvents(tx: Db, now: Date, limit: number, locked?: pg.QueryResult<{ ok: boolean }>): Promise<Placing> {
-  const lock = locked ?? await tx.query<{ ok: boolean }>(TRY_PLACER_LOCK);
-  if (!lock.rows[0]!.ok) return { events: [], deliveries: 0 };
-  const res = await tx.query<StoredEvent & { deliveries: number }>({
-    name: 'ordo_place_events',
-    text: `WITH picked AS (
-        SELECT order_id, sequence FROM outbox WHERE position IS NULL ORDER BY created_at, order_id, sequence LIMIT $1
-      ), upto AS (
-        SELECT order_id, max(sequence) AS last FROM picked GROUP BY order_id
-      ), unplaced AS (
-        -- With each picked event, its order's unplaced events before it: none is left behind to be placed after it.
-        SELECT o.order_id, o.id, o.created_at, o.sequence FROM outbox o JOIN upto ON o.order_id = upto.order_id AND o.sequence <= upto.last
-        WHERE o.position IS NULL
-      ), next AS (
-        -- An order's events stay in sequence order even if the clocks of the processes that wrote
-        -- them disagree: each order's events come together, orders in the order of their first event.
-        SELECT order_id, id, row_number() OVER (ORDER BY first, order_id, sequence) AS n
-        FROM (SELECT *, min(created_at) OVER (PARTITION BY order_id) AS first FROM unplaced) u
-      ), base AS (
-        UPDATE event_places SET top = top + (SELECT count(*) FROM next) RETURNING top - (SELECT count(*) FROM next) AS top
-      ), placed AS (
-        UPDATE outbox o SET position = base.top + next.n, published_at = $2
-        FROM next, base WHERE o.order_id = next.order_id AND o.id = next.id
-        RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
-      ), queued AS (
-        ${queueDeliveries('placed', '$2')}
-      )
-      SELECT placed.*, (SELECT count(*) FROM queued)::int AS deliveries FROM placed`,
-    values: [limit, now],
-  });
-  const events = res.rows.map(({ deliveries: _d, ...event }) => event).sort((a, b) => a.position - b.position);
-  return { events, deliveries: res.rows[0]?.deliveries ?? 0 };
+const PLACE_EVENTS = `WITH gate AS (
+    SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS mine
+  ), picked AS (
+    SELECT order_id, sequence FROM outbox WHERE position IS NULL AND (SELECT mine FROM gate) ORDER BY created_at, order_id, sequence LIMIT $1
+  ), upto AS (
+    SELECT order_id, max(sequence) AS last FROM picked GROUP BY order_id
+  ), unplaced AS (
+    -- With each picked event, its order's unplaced events before it: none is left behind to be placed after it.
+    SELECT o.order_id, o.id, o.created_at, o.sequence FROM outbox o JOIN upto ON o.order_id = upto.order_id AND o.sequence <= upto.last
+    WHERE o.position IS NULL
+  ), next AS (
+    -- An order's events stay in sequence order even if the clocks of the processes that wrote
+    -- them disagree: each order's events come together, orders in the order of their first event.
+    SELECT order_id, id, row_number() OVER (ORDER BY first, order_id, sequence) AS n
+    FROM (SELECT *, min(created_at) OVER (PARTITION BY order_id) AS first FROM unplaced) u
+  ), base AS (
+    UPDATE event_places SET top = top + (SELECT count(*) FROM next) RETURNING top - (SELECT count(*) FROM next) AS top
+  ), placed AS (
+    UPDATE outbox o SET position = base.top + next.n, published_at = $2
+    FROM next, base WHERE o.order_id = next.order_id AND o.id = next.id
+    RETURNING ${COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
+  ), queued AS (
+    ${queueDeliveries('placed', '$2')}
+  )
+  SELECT placed.*, (SELECT count(*) FROM queued)::int AS deliveries FROM placed`;
+
+/**
+ * What a placing sends with its BEGIN, in the same round trip: the placer's lock tried, then the
+ * placing of up to `limit` events (prepared on the connection the first time it places).
+ * `placedFrom` reads the answer. None placed when another transaction is placing now (it will
+ * place these too).
+ */
+export async function placingOpening(client: pg.ClientBase, now: Date, limit: number): Promise<string> {
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`a placing takes a whole number of events, not ${limit}`);
+  await preparedOnce(client, 'ordo_place_events', ['int', 'timestamptz'], PLACE_EVENTS);
+  return `${TRY_PLACER_LOCK}; EXECUTE ordo_place_events(${limit}, '${now.toISOString()}')`;
+}
+
+/** The placing's answer, from the results of placingOpening's statements. */
+export function placedFrom(opened: readonly pg.QueryResult[]): Placing {
+  const rows = (opened[1]?.rows ?? []) as (StoredEvent & { deliveries: number })[];
+  const events = rows.map(({ deliveries: _d, ...event }) => event).sort((a, b) => a.position - b.position);
+  return { events, deliveries: rows[0]?.deliveries ?? 0, held: opened[0]?.rows[0]?.ok === true };
 }
 
 export interface EventFilter {

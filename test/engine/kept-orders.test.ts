@@ -90,12 +90,4 @@ describe('a parcel of an order this process answered with', () => {
     expect(sent.filter((q) => !q.includes('pg_notify'))).toEqual(['ordo_update_order']);
     expect(answer!.fulfillments[0]).toMatchObject({ id: parcel, state: 'shipped' });
   });
-
-  it('made by another process, is looked up once', async () => {
-    const order = await newOrder();
-    const packed = ok(await other.fulfillments.create(order.id, { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }] }, admin));
-    const parcel = packed.fulfillments[0]!.id;
-    const sent = await statementsOf(async () => ok(await t.ordo.fulfillments.transition(parcel, 'shipped', admin)));
-    expect(sent.filter((q) => q === 'ordo_ref_order')).toHaveLength(1);
-  });
 });

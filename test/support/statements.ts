@@ -2,13 +2,19 @@
 import pg from 'pg';
 import { vi } from 'vitest';
 
-/** The statements this process sends while `work` runs: a prepared statement's name, else its first two words. */
+/** A statement's short name: a prepared statement's name (also when EXECUTEd), else its first two words. */
+const shortName = (text: string) => /^EXECUTE\s+(\w+)/.exec(text)?.[1] ?? text.split(/\s+/).slice(0, 2).join(' ');
+
+/**
+ * The round trips this process sends while `work` runs, one entry each: its statement's short
+ * name, or for several statements in one simple query their names joined by '; '.
+ */
 export async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
   const sent: string[] = [];
   const original = pg.Client.prototype.query;
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const q = args[0] as string | { name?: string; text: string };
-    sent.push(typeof q === 'string' ? q.split(/\s+/).slice(0, 2).join(' ') : (q.name ?? q.text.split(/\s+/).slice(0, 2).join(' ')));
+    sent.push(typeof q === 'string' ? q.split(/;\s*/).filter(Boolean).map(shortName).join('; ') : (q.name ?? shortName(q.text)));
     return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
   });
   try {
@@ -18,3 +24,6 @@ export async function statementsOf(work: () => Promise<unknown>): Promise<string
   }
   return sent;
 }
+
+/** The round trip that places events (BEGIN, the placer's lock and the placing, together). */
+export const isPlacing = (q: string): boolean => /(^|; )ordo_place_events$/.test(q);

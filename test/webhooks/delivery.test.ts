@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STORE_STREAM } from '../../src/store/events.js';
-import { statementsOf } from '../support/statements.js';
+import { isPlacing, statementsOf } from '../support/statements.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { deliveryRows, eventsOf, orderWithEvents, startWebhookApp, type WebhookApp } from './support/ordo.js';
 import { deliveries, subscribe } from './support/subscribe.js';
@@ -69,7 +69,7 @@ describe('a delivery', () => {
     await orderWithEvents(t.ordo, 1);
     const webhookStatements = (sent: string[]) => sent.filter((q) => q.includes('webhook'));
     const sent = await statementsOf(() => t.ordo.relay.place());
-    expect(sent).toContain('ordo_place_events');
+    expect(sent.some(isPlacing)).toBe(true);
     // Before, a statement of its own matched the placed events to the subscriptions (ordo_webhook_fan_out).
     // What remains is holding the new delivery behind its line's retries.
     expect(webhookStatements(sent)).toEqual(['ordo_webhook_hold_behind']);
@@ -78,7 +78,7 @@ describe('a delivery', () => {
     await t.ordo.pool.query('DELETE FROM webhook_subscriptions');
     await orderWithEvents(t.ordo, 1);
     const alone = await statementsOf(() => t.ordo.relay.place());
-    expect(alone).toContain('ordo_place_events');
+    expect(alone.some(isPlacing)).toBe(true);
     expect(webhookStatements(alone)).toEqual([]);
   });
 

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { inTransaction } from '../../store/database.js';
-import { placeEvents, pruneEvents, TRY_PLACER_LOCK } from '../../store/events.js';
+import { placedFrom, placingOpening, pruneEvents } from '../../store/events.js';
 import type { Clock } from '../clock.js';
 import { toEnvelope, type PlacedEvent } from './event.js';
 import { workDone, type EventSubscriber } from './subscriber.js';
@@ -138,14 +138,15 @@ export class Relay {
     const batch = this.deps.batch ?? 500;
     let total = 0;
     for (let first = true; ; first = false) {
-      const placed = await inTransaction(this.deps.pool, async (tx, locked) => {
-        const placing = await placeEvents(tx, this.deps.clock.now(), batch, locked);
+      const now = this.deps.clock.now();
+      const placed = await inTransaction(this.deps.pool, async (tx, opened) => {
+        const placing = placedFrom(opened);
         const events: PlacedEvent[] = placing.events.map(toEnvelope);
         const placedWith = { webhookDeliveries: placing.deliveries };
         const queued: EventSubscriber[] = [];
         if (events.length) for (const s of this.deps.subscribers) if ((await s.fanOut(tx, events, placedWith)) !== 0) queued.push(s);
-        return { placed: events.length, queued, held: locked?.rows[0]?.ok === true };
-      }, TRY_PLACER_LOCK);
+        return { placed: events.length, queued, held: placing.held };
+      }, (client) => placingOpening(client, now, batch));
       // Known once committed: a rolled-back placing queued nothing.
       for (const s of placed.queued) this.#queued.add(s);
       total += placed.placed;

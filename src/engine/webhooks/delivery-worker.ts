@@ -2,7 +2,8 @@
  * The webhooks' side of the relay. The placing statement queues a delivery per event and
  * matching subscription (store/delivery-fan-out.ts); fanOut holds each behind its line's retries.
  * work() claims what is due and at the head of its line (subscription and order) under a lease,
- * commits the claim, and only then sends, several at a time; each outcome is written only if the claim still holds its lease. So:
+ * commits the claim, and only then sends, several at a time; each outcome is written only if the
+ * claim still holds its lease. So:
  *   - a process killed mid-send leaves its deliveries 'sending' until the lease lapses, and
  *     another relay (or this one, restarted) sends them again: at least once, never lost;
  *   - the lease is far longer than an attempt may last, so two attempts never overlap;
