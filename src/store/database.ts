@@ -27,11 +27,13 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 /**
  * Runs `work` in a transaction on a client of its own. `opening`: statements without
  * parameters sent with BEGIN in the same round trip (a lock to try, a prepared statement to
- * execute), given as text or made for the client; `work` gets their results, in order.
+ * execute), given as text or made for the client; `work` gets their results, in order. What
+ * `work` puts in `closing` (statements without parameters) goes with the COMMIT, in its round
+ * trip: if one fails, the transaction is rolled back.
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
-  work: (tx: pg.PoolClient, opened: pg.QueryResult[]) => Promise<T>,
+  work: (tx: pg.PoolClient, opened: pg.QueryResult[], closing: string[]) => Promise<T>,
   opening?: string | ((client: pg.PoolClient) => Promise<string>),
 ): Promise<T> {
   const client = await pool.connect();
@@ -44,8 +46,9 @@ export async function inTransaction<T>(
     const sql = typeof opening === 'function' ? await opening(client) : opening;
     // Several statements in one simple query answer with one result each.
     const begun = await client.query(sql ? `BEGIN; ${sql}` : 'BEGIN');
-    const result = await work(client, sql ? (begun as unknown as pg.QueryResult[]).slice(1) : []);
-    await client.query('COMMIT');
+    const closing: string[] = [];
+    const result = await work(client, sql ? (begun as unknown as pg.QueryResult[]).slice(1) : [], closing);
+    await client.query(closing.length ? `${closing.join('; ')}; COMMIT` : 'COMMIT');
     return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

@@ -29,8 +29,13 @@ export const STORE_STREAM = '00000000-0000-0000-0000-000000000000';
 /** Any fixed number: the advisory lock that lets one transaction at a time give places. */
 export const PLACER_LOCK = 0x6f72646f; // "ordo"
 
-/** Tries the placer's lock: a constant statement, so that it may go with the transaction's BEGIN (inTransaction's `opening`). */
-const TRY_PLACER_LOCK = `SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS ok`;
+/**
+ * Tries the placer's lock, and notes in the transaction whether it got it (`ordo.placer`), for
+ * the placing statement that follows in the same round trip to check. That statement must not
+ * take the lock itself: taken during the statement, the lock would come after its snapshot, and
+ * the placing could give new places to events that the placer before it placed since.
+ */
+const TRY_PLACER_LOCK = `SELECT set_config('ordo.placer', pg_try_advisory_xact_lock(${PLACER_LOCK})::text, true) = 'true' AS ok`;
 
 const COLUMNS = 'id, order_id, order_code, sequence, type, payload, created_at, position';
 
@@ -46,10 +51,10 @@ export interface Placing {
  * Gives the next `$1` committed events without a place their places: an order's events in
  * sequence order; events committed after a placing get places after it. The same statement
  * queues their webhook deliveries (delivery-fan-out.ts). It places nothing unless its
- * transaction holds the placer's lock (taken again here: a transaction holding it gets it).
+ * transaction took the placer's lock before it (TRY_PLACER_LOCK).
  */
 const PLACE_EVENTS = `WITH gate AS (
-    SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}) AS mine
+    SELECT current_setting('ordo.placer', true) IS NOT DISTINCT FROM 'true' AS mine
   ), picked AS (
     SELECT order_id, sequence FROM outbox WHERE position IS NULL AND (SELECT mine FROM gate) ORDER BY created_at, order_id, sequence LIMIT $1
   ), upto AS (

@@ -5,7 +5,8 @@
  * lapses), so a process killed mid-send leaves a row that is claimed again once the lease lapsed;
  * a result is recorded only by the holder of the lease.
  */
-import type { Db } from './database.js';
+import type pg from 'pg';
+import { preparedOnce, type Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
 
 export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -55,23 +56,34 @@ const toRecord = (r: Row): NotificationRecord => ({
   leaseToken: r.lease_token, lastError: r.last_error, sentAt: r.sent_at, createdAt: r.created_at,
 });
 
-/** Queues messages; one already made for the same order, event, message and recipient is left as it is. How many were new. */
-export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const res = await db.query(
-    `INSERT INTO notifications (order_id, id, event_id, origin, message, recipient, audience, subject, text_body, html_body, status, last_error, attempts, next_attempt_at, sent_at, created_at)
+const INSERT_NOTIFICATIONS = `INSERT INTO notifications (order_id, id, event_id, origin, message, recipient, audience, subject, text_body, html_body, status, last_error, attempts, next_attempt_at, sent_at, created_at)
      SELECT x.order_id, x.id, x.event_id, x.origin, x.message, x.recipient, x.audience, x.subject, x.text_body, x.html_body, x.status, x.last_error,
             CASE WHEN x.status = 'sent' THEN 1 ELSE 0 END, CASE WHEN x.status = 'pending' THEN x.created_at END,
             CASE WHEN x.status = 'sent' THEN x.created_at END, x.created_at
      FROM jsonb_to_recordset($1::jsonb) AS x(order_id uuid, id uuid, event_id text, origin text, message text, recipient text, audience text,
        subject text, text_body text, html_body text, status text, last_error text, created_at timestamptz)
-     ON CONFLICT (order_id, event_id, message, recipient) DO NOTHING`,
-    [JSON.stringify(rows.map((r) => ({
-      order_id: r.orderId, id: r.id, event_id: r.eventId, origin: r.origin, message: r.message, recipient: r.recipient, audience: r.audience,
-      subject: r.subject, text_body: r.text, html_body: r.html, status: r.status, last_error: r.lastError, created_at: r.createdAt,
-    })))],
-  );
+     ON CONFLICT (order_id, event_id, message, recipient) DO NOTHING`;
+
+const rowsJson = (rows: readonly NewNotification[]) => JSON.stringify(rows.map((r) => ({
+  order_id: r.orderId, id: r.id, event_id: r.eventId, origin: r.origin, message: r.message, recipient: r.recipient, audience: r.audience,
+  subject: r.subject, text_body: r.text, html_body: r.html, status: r.status, last_error: r.lastError, created_at: r.createdAt,
+})));
+
+/** Queues messages; one already made for the same order, event, message and recipient is left as it is. How many were new. */
+export async function insertNotifications(db: Db, rows: readonly NewNotification[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const res = await db.query(INSERT_NOTIFICATIONS, [rowsJson(rows)]);
   return res.rowCount ?? 0;
+}
+
+/**
+ * The statement that queues `rows` as insertNotifications does, with the messages written into
+ * it (escaped), so that it may go with a transaction's COMMIT in one round trip; prepared on the
+ * connection the first time.
+ */
+export async function notificationsInsert(client: pg.ClientBase, rows: readonly NewNotification[]): Promise<string> {
+  await preparedOnce(client, 'ordo_insert_notifications', ['jsonb'], INSERT_NOTIFICATIONS);
+  return `EXECUTE ordo_insert_notifications(${client.escapeLiteral(rowsJson(rows))})`;
 }
 
 const CLAIM_SET = `status = 'sending', attempts = attempts + 1, lease_token = $3, lease_until = $1::timestamptz + make_interval(secs => $4),

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
-import { PLACER_LOCK } from '../../src/store/events.js';
+import { PLACER_LOCK, placingOpening } from '../../src/store/events.js';
 import type { PlacedEvent } from '../../src/engine/events/event.js';
 import type { WorkDone } from '../../src/engine/events/subscriber.js';
 import { handingOn, orderBody, startTestApp, type TestApp } from '../support/app.js';
@@ -200,6 +200,26 @@ describe('places given by several relays at once', () => {
   });
 });
 
+describe('the placing statement', () => {
+  it('gives no places unless its transaction took the placer\'s lock before it: taken during the statement, the lock would come after its snapshot', async () => {
+    const o = await create();
+    const client = await t.ordo.pool.connect();
+    try {
+      const opening = await placingOpening(client, t.clock.now(), 500);
+      await client.query('BEGIN');
+      // The placing alone, the lock free: a statement that took the lock itself would place here.
+      const placed = await client.query(opening.slice(opening.indexOf('EXECUTE')));
+      expect(placed.rowCount).toBe(0);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
+    const unplaced = await t.ordo.pool.query('SELECT 1 FROM outbox WHERE order_id = $1 AND position IS NULL', [o.id]);
+    expect(unplaced.rowCount).toBeGreaterThan(0);
+    await t.ordo.relay.place();
+  });
+});
+
 describe('clocks that disagree', () => {
   it('an order\'s later event written with an earlier time still gets a later place, whatever the batch', async () => {
     const one = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { batch: 1 } });
@@ -380,21 +400,29 @@ describe('the notifier\'s passes', () => {
 });
 
 describe('round trips of a placing', () => {
-  it('BEGIN, the placer\'s lock and the placing go in one round trip, and the notifier reads the orders it did not answer with, with their workflows, in one statement', async () => {
+  it('BEGIN, the placer\'s lock and the placing go in one round trip; the notifier reads the orders it did not answer with, with their workflows, in one statement, and queues its messages with the COMMIT', async () => {
     // Made by another process: this one has no answer of its own to render the messages from.
     await t.ordo.relay.place();
     const other: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock });
+    let orderId = '';
     try {
       const made = await other.orders.create(orderBody(), { kind: 'admin', id: 'stream-test' });
-      expect(made.ok).toBe(true);
+      if (!made.ok) throw new Error(made.message);
+      orderId = made.value.id;
     } finally {
       await other.close();
     }
     const sent = await statementsOf(() => t.ordo.relay.place());
-    // Before, the placing was a round trip of its own after BEGIN and the lock. (A connection
-    // that never placed prepares the placing first, once.)
-    expect(sent.filter((q) => !q.startsWith('PREPARE'))[0]).toBe(`BEGIN; SELECT pg_try_advisory_xact_lock(${PLACER_LOCK}); ordo_place_events`);
-    expect(sent.filter((q) => q === 'ordo_find_orders_for_command')).toHaveLength(1);
+    // Before, the placing was a round trip of its own after BEGIN and the lock, the messages were
+    // queued by a statement of their own, and COMMIT went alone. (A connection that never placed
+    // prepares the placing and the messages' statement first, once.)
+    expect(sent.filter((q) => !q.startsWith('PREPARE'))).toEqual([
+      expect.stringMatching(/^BEGIN; SELECT set_config\('ordo\.placer',; ordo_place_events$/),
+      'ordo_find_orders_for_command',
+      'ordo_insert_notifications; COMMIT',
+    ]);
+    const messages = await t.ordo.pool.query<{ message: string }>('SELECT message FROM notifications WHERE order_id = $1', [orderId]);
+    expect(messages.rows.map((m) => m.message)).toContain('order_confirmation');
     expect(sent.filter((q) => q.startsWith('SELECT workflow'))).toHaveLength(0);
   });
 

@@ -64,8 +64,10 @@ describe.each(['plain', 'citus'] as const)('with the %s statements', (statements
     const before = await count(a, o.id);
     expect(before).toBe(2); // the confirmation and the invoice instructions
     const { events } = await a.events.list({ after: 0, limit: 1000, orderId: o.id });
-    await inTransaction(a.pool, (tx) => a.notifications.fanOut(tx, events));
-    await inTransaction(b.pool, (tx) => b.notifications.fanOut(tx, events));
+    // As the relay fans out: what the subscriber queues goes with the COMMIT.
+    const placedWith = (closing: string[]) => ({ webhookDeliveries: 0, withCommit: (sql: string) => void closing.push(sql) });
+    await inTransaction(a.pool, (tx, _opened, closing) => a.notifications.fanOut(tx, events, placedWith(closing)));
+    await inTransaction(b.pool, (tx, _opened, closing) => b.notifications.fanOut(tx, events, placedWith(closing)));
     expect(await count(a, o.id)).toBe(before);
   });
 

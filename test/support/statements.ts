@@ -5,6 +5,22 @@ import { vi } from 'vitest';
 /** A statement's short name: a prepared statement's name (also when EXECUTEd), else its first two words. */
 const shortName = (text: string) => /^EXECUTE\s+(\w+)/.exec(text)?.[1] ?? text.split(/\s+/).slice(0, 2).join(' ');
 
+/** The statements of a simple query: split at each ';' outside a quoted literal (a doubled quote toggles twice). */
+function statementsIn(text: string): string[] {
+  const parts: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "'") quoted = !quoted;
+    else if (text[i] === ';' && !quoted) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
 /**
  * The round trips this process sends while `work` runs, one entry each: its statement's short
  * name, or for several statements in one simple query their names joined by '; '.
@@ -14,7 +30,7 @@ export async function statementsOf(work: () => Promise<unknown>): Promise<string
   const original = pg.Client.prototype.query;
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const q = args[0] as string | { name?: string; text: string };
-    sent.push(typeof q === 'string' ? q.split(/;\s*/).filter(Boolean).map(shortName).join('; ') : (q.name ?? shortName(q.text)));
+    sent.push(typeof q === 'string' ? statementsIn(q).map(shortName).join('; ') : (q.name ?? shortName(q.text)));
     return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
   });
   try {

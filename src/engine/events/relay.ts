@@ -139,10 +139,10 @@ export class Relay {
     let total = 0;
     for (let first = true; ; first = false) {
       const now = this.deps.clock.now();
-      const placed = await inTransaction(this.deps.pool, async (tx, opened) => {
+      const placed = await inTransaction(this.deps.pool, async (tx, opened, closing) => {
         const placing = placedFrom(opened);
         const events: PlacedEvent[] = placing.events.map(toEnvelope);
-        const placedWith = { webhookDeliveries: placing.deliveries };
+        const placedWith = { webhookDeliveries: placing.deliveries, withCommit: (sql: string) => void closing.push(sql) };
         const queued: EventSubscriber[] = [];
         if (events.length) for (const s of this.deps.subscribers) if ((await s.fanOut(tx, events, placedWith)) !== 0) queued.push(s);
         return { placed: events.length, queued, held: placing.held };

@@ -32,6 +32,11 @@ export interface EventSubscriber {
 export interface PlacedWith {
   /** The webhook deliveries these events call for (store/delivery-fan-out.ts). */
   readonly webhookDeliveries: number;
+  /**
+   * Sends a statement without parameters with the placing's COMMIT, in its round trip (a
+   * subscriber's own writes, when it needs no answer from them); if it fails, nothing commits.
+   */
+  withCommit(sql: string): void;
 }
 
 export interface WorkDone {

@@ -16,13 +16,13 @@ import type { Order } from '../../domain/order.js';
 import { accept, type Result } from '../../domain/result.js';
 import type { StoreDialect } from '../../store/dialect.js';
 import {
-  claimDueNotifications, insertNotifications, notificationCounts, orderNotifications,
+  claimDueNotifications, notificationsInsert, notificationCounts, orderNotifications,
   pruneNotifications, recordAllSent, recordFailure, type NewNotification, type NotificationRecord,
 } from '../../store/notifications.js';
 import { findOrdersForCommand } from '../../store/orders.js';
 import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
-import type { EventSubscriber, WorkDone } from '../events/subscriber.js';
+import type { EventSubscriber, PlacedWith, WorkDone } from '../events/subscriber.js';
 import type { IdGenerator } from '../ids.js';
 import { inParallel } from '../in-parallel.js';
 import type { HistoryEntryView } from '../order-view.js';
@@ -76,7 +76,7 @@ export class NotificationService implements EventSubscriber {
     return this.deps.notifier.name;
   }
 
-  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[]): Promise<number> {
+  async fanOut(tx: pg.PoolClient, events: readonly PlacedEvent[], placedWith: PlacedWith): Promise<number> {
     const candidates = events.filter((e) => e.orderId !== null && NOTIFYING_TYPES.has(e.type));
     if (candidates.length === 0) return 0;
     const orders = await this.#ordersOf(tx, candidates);
@@ -91,9 +91,11 @@ export class NotificationService implements EventSubscriber {
         if (row) rows.push(this.deps.notifier.storesOnly && row.status === 'pending' ? { ...row, status: 'sent' } : row);
       }
     }
-    const inserted = await insertNotifications(tx, rows);
-    // Only a message waiting to be sent is work for the loop: stored sent or failed, it needs no claim.
-    return rows.some((r) => r.status === 'pending') ? inserted : 0;
+    // Queued with the placing's COMMIT: no round trip of its own.
+    if (rows.length) placedWith.withCommit(await notificationsInsert(tx, rows));
+    // Only a message waiting to be sent is work for the loop: stored sent or failed, it needs no
+    // claim. (One made already, by a fan-out done before, wakes the loop for nothing: harmless.)
+    return rows.filter((r) => r.status === 'pending').length;
   }
 
   /**
