@@ -28,7 +28,7 @@ export interface EventSubscriber {
   settle?(): Promise<void>;
 }
 
-/** What the placing statement queued itself, besides giving the events their places. */
+/** What the placing statement queued itself, besides giving the events their places; and its COMMIT, for a subscriber's writes. */
 export interface PlacedWith {
   /** The webhook deliveries these events call for (store/delivery-fan-out.ts). */
   readonly webhookDeliveries: number;

@@ -2,11 +2,11 @@
  * Customer and staff messages, a subscriber of the event stream. In the relay's placing
  * transaction it works out which messages each event calls for, renders them and queues them
  * (once per order, event, message and recipient: a fan-out done twice adds nothing); where
- * nothing leaves (the stored notifier), it stores them sent. Outside
- * any transaction it claims due messages under a lease, sends them through the notifier a few
- * at a time, and records each outcome if it still holds the lease; failures are retried on the
- * webhooks' schedule, then marked failed. A process killed mid-send leaves a lease that lapses,
- * and the message is sent again (with the same Message-ID).
+ * nothing leaves (the stored notifier), it stores them sent. Outside any transaction it claims
+ * due messages under a lease, sends them through the notifier a few at a time, and records each
+ * outcome if it still holds the lease; failures are retried on the webhooks' schedule, then
+ * marked failed. A process killed mid-send leaves a lease that lapses, and the message is sent
+ * again (with the same Message-ID).
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
