@@ -70,6 +70,16 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     notifier's work. In \`log_statement = all\`, one lifecycle at one client (checkout to
     delivered, with its placings and messages) went from 42 statements to 34, and to 31 with the
     kept orders (fulfil, ship and deliver read no order).
+  - A placing is then two round trips, from four to eight: BEGIN, the placer's lock and the
+    placing go together (the placing is prepared once per connection and EXECUTEd in the simple
+    query; it checks the lock its transaction took before it, never takes it itself, since a lock
+    taken during the statement would come after its snapshot); the placing statement queues the
+    webhook deliveries itself; the notifier renders from the order as this process answered it
+    when that is at least as new as the event, and its messages go with the COMMIT; and where
+    nothing leaves (the stored notifier, the default) a message is stored sent, with no claim and
+    no record of a send after it. A parcel this process made is known to be its order's, so
+    shipping it looks nothing up. The same lifecycle is now 16 round trips (4 API keys, 3 for
+    the card checkout, 3 writes, 3 placings of 2), against 31 statements before.
   - Timers: a claimed batch's orders are read in one statement while the previous batch is
     fired, and the firings that cannot be refused (stock only given back, no new code, no status
     of the merchant's own) are written together: one statement and one commit for each of the
