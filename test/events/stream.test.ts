@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
-import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
+import { createOrdo, type Ordo, type OrdoOptions } from '../../src/engine/ordo.js';
 import { PLACER_LOCK, placingOpening } from '../../src/store/events.js';
 import type { PlacedEvent } from '../../src/engine/events/event.js';
 import type { WorkDone } from '../../src/engine/events/subscriber.js';
@@ -357,12 +357,22 @@ describe('the notifier\'s passes', () => {
     expect(await pending()).toBe(0);
   });
 
-  it('after a placing that queued a message, claims once: no empty claim after the one that sent it', async () => {
-    const relaying: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, notifier: handingOn, relay: { pollMs: 600_000 } });
-    const stop = relaying.relay.start();
+  /** Another Ordo on this database with its relay's loops running and past their first pass (no poll meanwhile); closed after `body`. */
+  async function withRunningRelay(options: Pick<OrdoOptions, 'notifier'>, body: (ordo: Ordo) => Promise<void>): Promise<void> {
+    const ordo: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 }, ...options });
+    const stop = ordo.relay.start();
     try {
-      await until(async () => (await relaying.relay.place()) >= 0);
+      await until(async () => (await ordo.relay.place()) >= 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
+      await body(ordo);
+    } finally {
+      await stop();
+      await ordo.close();
+    }
+  }
+
+  it('after a placing that queued a message, claims once: no empty claim after the one that sent it', async () => {
+    await withRunningRelay({ notifier: handingOn }, async (relaying) => {
       const sent = await statementsOf(async () => {
         await placeOrder(relaying);
         await until(async () => (await pending()) === 0 && (await relaying.pool.query(`SELECT 1 FROM notifications WHERE status = 'sent' AND sent_at IS NOT NULL`)).rowCount! > 0);
@@ -370,17 +380,11 @@ describe('the notifier\'s passes', () => {
       });
       expect(sent.filter((q) => q === 'ordo_notifications_sent')).toHaveLength(1);
       expect(sent.filter((q) => q === 'ordo_claim_notifications')).toHaveLength(1);
-    } finally {
-      await stop();
-      await relaying.close();
-    }
+    });
   });
+
   it('where nothing leaves (the stored notifier), the placing stores its messages sent: no claim, no record of a send', async () => {
-    const storing: Ordo = await createOrdo({ databaseUrl: t.ordo.databaseUrl, migrate: false, clock: t.clock, relay: { pollMs: 600_000 } });
-    const stop = storing.relay.start();
-    try {
-      await until(async () => (await storing.relay.place()) >= 0);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    await withRunningRelay({}, async (storing) => {
       let orderId = '';
       const sent = await statementsOf(async () => {
         orderId = (await placeOrder(storing)).id;
@@ -392,10 +396,7 @@ describe('the notifier\'s passes', () => {
       expect(rows.rows).toEqual(rows.rows.map(() => ({ status: 'sent', attempts: 1, sent: true })));
       // Before, each placing that queued a message was followed by a claim and a record of the sends.
       expect(sent.filter((q) => q === 'ordo_claim_notifications' || q === 'ordo_notifications_sent')).toEqual([]);
-    } finally {
-      await stop();
-      await storing.close();
-    }
+    });
   });
 });
 
