@@ -7,6 +7,7 @@ import { ManualClock } from '../engine/clock.js';
 import { createOrdo, type Ordo, type OrdoOptions } from '../engine/ordo.js';
 import { DataDirInUseError } from '../store/embedded.js';
 import type { Config } from './config.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { claimForRehearsal, openOnEmbeddedDatabase } from './rehearsal.js';
 
 /** However the database behaves, a signal ends the process within this. */
@@ -24,6 +25,7 @@ async function adminKey(config: Config): Promise<{ key: string; source: string; 
 }
 
 export async function serve(config: Config): Promise<void> {
+  boundHeapGrowth();
   // The HTTP layer (a third of the start's module loading) loads while PostgreSQL starts up:
   // once the server has printed its first line, its process runs; on DATABASE_URL, at once.
   let loadHttp = () => {};
