@@ -6,7 +6,7 @@
  * a result is recorded only by the holder of the lease.
  */
 import type pg from 'pg';
-import { preparedOnce, type Db } from './database.js';
+import { dollarQuoted, preparedOnce, type Db } from './database.js';
 import type { StoreDialect } from './dialect.js';
 
 export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -78,12 +78,12 @@ export async function insertNotifications(db: Db, rows: readonly NewNotification
 
 /**
  * The statement that queues `rows` as insertNotifications does, with the messages written into
- * it (escaped), so that it may go with a transaction's COMMIT in one round trip; prepared on the
+ * it (dollar-quoted), so that it may go with a transaction's COMMIT in one round trip; prepared on the
  * connection the first time.
  */
 export async function notificationsInsert(client: pg.ClientBase, rows: readonly NewNotification[]): Promise<string> {
   await preparedOnce(client, 'ordo_insert_notifications', ['jsonb'], INSERT_NOTIFICATIONS);
-  return `EXECUTE ordo_insert_notifications(${client.escapeLiteral(rowsJson(rows))})`;
+  return `EXECUTE ordo_insert_notifications(${dollarQuoted(rowsJson(rows))})`;
 }
 
 const CLAIM_SET = `status = 'sending', attempts = attempts + 1, lease_token = $3, lease_until = $1::timestamptz + make_interval(secs => $4),
