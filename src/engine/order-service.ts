@@ -636,8 +636,11 @@ interface Batched {
 const indexesChanged = (before: Order, after: Order): Changed => ({
   timers: JSON.stringify(before.timers) !== JSON.stringify(after.timers),
   payments: before.payments !== after.payments,
-  refs: before.fulfillments !== after.fulfillments || before.returns !== after.returns,
+  // Only a new parcel or return has a ref to write: a status change of one leaves its ref as it was.
+  refs: refIds(before) !== refIds(after),
 });
+
+const refIds = (order: Order) => `${order.fulfillments.map((f) => f.id).join()}|${order.returns.map((r) => r.id).join()}`;
 
 const withNumber = (d: Decision, code: number): Decision => ({
   ...d,
