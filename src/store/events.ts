@@ -69,7 +69,8 @@ const PLACE_EVENTS = `WITH gate AS (
     SELECT order_id, id, row_number() OVER (ORDER BY first, order_id, sequence) AS n
     FROM (SELECT *, min(created_at) OVER (PARTITION BY order_id) AS first FROM unplaced) u
   ), base AS (
-    UPDATE event_places SET top = top + (SELECT count(*) FROM next) RETURNING top - (SELECT count(*) FROM next) AS top
+    -- Untouched when there is nothing to place: an empty placing (the relay's poll) writes nothing, so commits without a WAL flush.
+    UPDATE event_places SET top = top + (SELECT count(*) FROM next) WHERE EXISTS (SELECT 1 FROM next) RETURNING top - (SELECT count(*) FROM next) AS top
   ), placed AS (
     UPDATE outbox o SET position = base.top + next.n, published_at = $2
     FROM next, base WHERE o.order_id = next.order_id AND o.id = next.id

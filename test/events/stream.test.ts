@@ -218,6 +218,16 @@ describe('the placing statement', () => {
     expect(unplaced.rowCount).toBeGreaterThan(0);
     await t.ordo.relay.place();
   });
+
+  it('writes nothing when there is nothing to place: the counter of places is left as it was', async () => {
+    await create();
+    await t.ordo.relay.place();
+    const counter = () => t.ordo.pool.query<{ xmin: string; top: string }>('SELECT xmin::text, top::text FROM event_places').then((r) => r.rows);
+    const before = await counter();
+    expect(await t.ordo.relay.place()).toBe(0);
+    // Rewritten with the same top, the row would carry the empty placing's transaction id.
+    expect(await counter()).toEqual(before);
+  });
 });
 
 describe('clocks that disagree', () => {
