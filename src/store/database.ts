@@ -80,10 +80,11 @@ export async function preparedOnce(client: pg.ClientBase, name: string, types: r
  * `text` as an SQL literal for such a simple query, dollar-quoted: nothing inside is escaped,
  * so the literal costs one search and one concatenation, where escaping character by character
  * (the driver's escapeLiteral) allocates a string per character of a message's HTML. The tag is
- * one the text does not hold.
+ * one that first appears where it closes the literal: neither in the text, nor made by the text's
+ * end and the closing tag together (a text ending in `$ordo`).
  */
 export function dollarQuoted(text: string): string {
   let tag = '$ordo$';
-  for (let n = 1; text.includes(tag); n++) tag = `$ordo${n}$`;
+  for (let n = 1; `${text}${tag}`.indexOf(tag) < text.length; n++) tag = `$ordo${n}$`;
   return `${tag}${text}${tag}`;
 }

@@ -16,6 +16,7 @@ describe('a dollar-quoted literal', () => {
     `it's O'Brien's order`,
     'a back\\slash, \\n and \\\\ kept as typed',
     '$$ and $ordo$ and $ordo1$ inside: the tag is one the text does not hold',
+    'ends as a tag begins: $ordo',
     '{"html":"<p>Hello \\"you\\"</p>"}',
     '',
   ];
