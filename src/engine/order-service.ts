@@ -6,7 +6,6 @@
  * lost races it takes the path that cannot lose: it locks the order's row and decides under
  * the lock. Once a change is committed, the answer is that change, whatever follows it.
  */
-import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder, type NewOrderLine } from '../domain/create-order.js';
@@ -37,6 +36,7 @@ import type { Metrics } from './metrics.js';
 import { isUuid, type IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, presentPage, type HistoryEntryView, type OrderPage, type OrderView } from './order-view.js';
 import { recordsFor } from './records.js';
+import { RememberedOrders, type Loaded } from './remembered-orders.js';
 import { Refused, refusable } from './refused.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
@@ -90,6 +90,7 @@ export interface ListOrdersQuery {
 }
 
 export type { OrderPage } from './order-view.js';
+export type { Loaded } from './remembered-orders.js';
 
 /**
  * Work that follows a saved change, outside its transaction (gateway calls, completion steps);
@@ -97,27 +98,14 @@ export type { OrderPage } from './order-view.js';
  */
 export type AfterSave = (order: Order, wf: WorkflowDefinition, before: Order | undefined) => Promise<boolean>;
 
-/**
- * Which order a fulfillment, a return or a payment belongs to never changes: the answers are kept
- * (the most used 10,000, a process's recent work; a miss is one indexed read). At 50,000 the
- * cache alone held about 10 MB once full, a tenth of the server's memory under load.
- */
-const OWNERS_KEPT = 10_000;
-
-/** The orders this process answered with last (see `#kept`): enough for the orders being worked on now. */
-const ORDERS_KEPT = 500;
-
 export class OrderService {
   #afterSave: AfterSave[] = [];
-  readonly #owners = new LRUCache<string, string>({ max: OWNERS_KEPT });
   /**
-   * Each order as this process last answered it, with the workflow it was decided on: the next
-   * command on it is decided on that, without reading it. Its save holds only if the stored order
-   * is still at that version and the workflow's changes at that revision, so a decision made on
-   * it is the one a fresh read would have given; a refusal is never answered from it (it may be
-   * out of date): the command is then decided again on the order as stored.
+   * Each order as this process last answered it: the next command on it is decided on that,
+   * without reading it, and saved only if the stored order is still that one, so a decision made
+   * on it is the one a fresh read would have given. A refusal is decided again on the order as stored.
    */
-  readonly #recent = new LRUCache<string, Loaded>({ max: ORDERS_KEPT });
+  readonly #remembered = new RememberedOrders();
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -197,9 +185,9 @@ export class OrderService {
   /** The answer to a committed change: the order as it is once what follows the change has run. Never a refusal. */
   private async answer(order: Order, wf: WorkflowDefinition, before: Order | undefined, actor: Actor): Promise<Result<Answered>> {
     // Kept before what follows runs: a follow-up command on the order starts from this version.
-    this.#keep(order, wf);
+    this.#remembered.keep(order, wf);
     const now = (await this.saved(order, wf, before)) ? ((await this.find(order.id)) ?? order) : order;
-    if (now !== order) this.#keep(now, wf);
+    if (now !== order) this.#remembered.keep(now, wf);
     return accept({ view: presentOrder(now, wf, actor), order: now, wf });
   }
 
@@ -358,7 +346,7 @@ export class OrderService {
       const outcome = await this.attempt(kept.order, kept.wf, command, actor, opts);
       if (outcome !== 'conflict' && outcome.ok) return accept({ ...outcome.value, wf: kept.wf });
       // Out of date, or refused on what may be out of date (a refusal wrote nothing): decided again on the order as stored.
-      this.#recent.delete(id);
+      this.#remembered.forget(id);
     }
     for (let attempt = 1; attempt <= (this.deps.optimisticAttempts ?? OPTIMISTIC_ATTEMPTS); attempt++) {
       const found = attempt === 1 && read ? this.loaded(id, read, actor) : await this.load(id, actor);
@@ -537,38 +525,18 @@ export class OrderService {
 
   /** The order a fulfillment or a return belongs to (a route names the fulfillment or return alone). */
   orderOfRef(id: string, kind: 'fulfillment' | 'return'): Promise<string | undefined> {
-    return this.#owner(`${kind}:${id}`, id, () => orderIdOfRef(this.deps.pool, id, kind));
+    return this.#remembered.ownerOf(kind, id, () => orderIdOfRef(this.deps.pool, id, kind));
   }
 
   /** The order a payment belongs to (a gateway's callback names the payment alone). */
   orderOfPayment(id: string): Promise<string | undefined> {
-    return this.#owner(`payment:${id}`, id, () => orderIdOfPayment(this.deps.pool, id));
-  }
-
-  async #owner(key: string, id: string, read: () => Promise<string | undefined>): Promise<string | undefined> {
-    if (!isUuid(id)) return undefined;
-    const kept = this.#owners.get(key);
-    if (kept) return kept;
-    const found = await read();
-    if (found) this.#owners.set(key, found);
-    return found;
+    return this.#remembered.ownerOf('payment', id, () => orderIdOfPayment(this.deps.pool, id));
   }
 
   /** The order as last answered here, if `actor` may act on it (as `loaded` would find). */
   #kept(id: string, actor: Actor): Loaded | undefined {
-    const kept = this.#recent.get(id);
+    const kept = this.#remembered.recent(id);
     return kept && visibleTo(kept.order, actor) ? kept : undefined;
-  }
-
-  #keep(order: Order, wf: WorkflowDefinition): void {
-    // A removed order is found by no command; one that moved to another workflow is decided on that one's.
-    if (order.removedAt === undefined && order.workflow === wf.name) this.#recent.set(order.id, { order, wf });
-    else this.#recent.delete(order.id);
-    // Its parcels, returns and payments are its own for good: a command that names one alone
-    // (the next step of a parcel this process just made) needs no lookup of the order.
-    for (const f of order.fulfillments) this.#owners.set(`fulfillment:${f.id}`, order.id);
-    for (const r of order.returns) this.#owners.set(`return:${r.id}`, order.id);
-    for (const p of order.payments) this.#owners.set(`payment:${p.id}`, order.id);
   }
 
   /**
@@ -577,8 +545,7 @@ export class OrderService {
    * about (the notifier renders an event's messages from it, rather than reading the order).
    */
   answeredSince(id: string, version: number): Loaded | undefined {
-    const kept = this.#recent.get(id);
-    return kept && kept.order.version >= version ? kept : undefined;
+    return this.#remembered.answeredSince(id, version);
   }
 
   /** The order as the domain has it, for the engine's own services. */
@@ -598,12 +565,6 @@ export class OrderService {
     if (!wf) throw new Error(`order ${id} uses workflow '${order.workflow}', which this Ordo does not have`);
     return accept({ order, wf });
   }
-}
-
-/** An order with the workflow it is decided on. */
-export interface Loaded {
-  readonly order: Order;
-  readonly wf: WorkflowDefinition;
 }
 
 /** A customer is told an order of someone else does not exist, rather than that it is hidden; a removed order exists for no one. */
