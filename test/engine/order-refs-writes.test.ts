@@ -3,9 +3,9 @@
  * a new parcel or return: a parcel's status change leaves its ref as it is, rather than writing
  * it again to have it ignored as already there.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { queriesOf } from '../support/statements.js';
 import { admin, input, ok, uniqueSku } from '../stock/helpers.js';
 
 let t: TestApp;
@@ -16,20 +16,9 @@ afterAll(() => t.close());
 
 /** The refs the order's save statements were given to write, while `work` runs ([] for a save told to write none). */
 async function refsWritten(work: () => Promise<unknown>): Promise<unknown[]> {
-  const written: unknown[] = [];
-  const original = pg.Client.prototype.query;
-  const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as { name?: string; values?: unknown[] };
-    // ordo_update_order's $17 is the refs, $18 whether to write them.
-    if (typeof q === 'object' && q.name?.startsWith('ordo_update_order')) written.push(q.values![17] ? JSON.parse(q.values![16] as string) : []);
-    return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
-  });
-  try {
-    await work();
-  } finally {
-    spy.mockRestore();
-  }
-  return written;
+  const saves = (await queriesOf(work)).filter((q) => q.name?.startsWith('ordo_update_order'));
+  // ordo_update_order's $17 is the refs, $18 whether to write them.
+  return saves.map((q) => (q.values![17] ? JSON.parse(q.values![16] as string) : []));
 }
 
 describe("an order's refs", () => {

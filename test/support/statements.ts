@@ -21,16 +21,22 @@ function statementsIn(text: string): string[] {
   return parts.map((p) => p.trim()).filter(Boolean);
 }
 
-/**
- * The round trips this process sends while `work` runs, one entry each: its statement's short
- * name, or for several statements in one simple query their names joined by '; '.
- */
-export async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-  const sent: string[] = [];
+/** A query as this process hands it to the driver: its text, and its name and values if it has them. */
+export interface SentQuery {
+  /** Given as a bare string (so it may hold several statements), not as a query object. */
+  readonly bare: boolean;
+  readonly text: string;
+  readonly name?: string;
+  readonly values?: readonly unknown[];
+}
+
+/** Every query this process sends while `work` runs, one entry per round trip, as sent. */
+export async function queriesOf(work: () => Promise<unknown>): Promise<SentQuery[]> {
+  const sent: SentQuery[] = [];
   const original = pg.Client.prototype.query;
   const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0] as string | { name?: string; text: string };
-    sent.push(typeof q === 'string' ? statementsIn(q).map(shortName).join('; ') : (q.name ?? shortName(q.text)));
+    const q = args[0] as string | { name?: string; text: string; values?: unknown[] };
+    sent.push(typeof q === 'string' ? { bare: true, text: q, ...(Array.isArray(args[1]) ? { values: args[1] } : {}) } : { bare: false, ...q });
     return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
   });
   try {
@@ -39,6 +45,15 @@ export async function statementsOf(work: () => Promise<unknown>): Promise<string
     spy.mockRestore();
   }
   return sent;
+}
+
+/**
+ * The round trips this process sends while `work` runs, one entry each: its statement's short
+ * name, or for several statements in one simple query their names joined by '; '.
+ */
+export async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+  const sent = await queriesOf(work);
+  return sent.map((q) => (q.bare ? statementsIn(q.text).map(shortName).join('; ') : (q.name ?? shortName(q.text))));
 }
 
 /** The round trip that places events (BEGIN, the placer's lock and the placing, together). */
