@@ -8,7 +8,7 @@
 import process from 'node:process';
 import v8 from 'node:v8';
 
-export const SERVER_HEAP_GROWING_PERCENT = 25;
+const SERVER_HEAP_GROWING_PERCENT = 25;
 
 const FLAG = '--heap-growing-percent';
 
