@@ -24,7 +24,7 @@ import type { Screening } from '../domain/fraud.js';
 import { DEFAULT_WORKFLOW } from '../workflows/index.js';
 import { inTransaction, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
-import { applyMovements, lockLevels, readLevels, type MovementRow } from '../store/inventory.js';
+import { applyMovements, lockLevels, readLevels, readLevelsAndRevision, type MovementRow } from '../store/inventory.js';
 import {
   findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, orderIdOfPayment, orderIdOfRef, recordGatewayEvent, updateOrder,
   type Changed, type OrderForCommand, type StockShortfall,
@@ -38,6 +38,7 @@ import { customerStatusFilter, presentHistory, presentOrder, presentPage, type H
 import { recordsFor } from './records.js';
 import { RememberedOrders, type Loaded } from './remembered-orders.js';
 import { Refused, refusable } from './refused.js';
+import { SoldOut } from './sold-out.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import { isAnyCustomer, viaOf } from './api-key-service.js';
@@ -106,6 +107,7 @@ export class OrderService {
    * on it is the one a fresh read would have given. A refusal is decided again on the order as stored.
    */
   readonly #remembered = new RememberedOrders();
+  readonly #soldOut = new SoldOut();
 
   constructor(private readonly deps: OrderServiceDeps) {}
 
@@ -457,13 +459,21 @@ export class OrderService {
     const claim = uncommittedClaim();
     if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
     const moves = decision.movements.length > 0;
+    if (!before && moves && !once && !claim && this.#soldOut.touches(decision.movements)) {
+      const refused = await this.stillSoldOut(wf, decision);
+      if (refused) return refused;
+    }
     if (!once && !claim && (!moves || this.deps.dialect.name === 'plain')) {
       const movements = moves ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
       const saved = await this.write(this.deps.pool, wf, before, decision, actor, now, movements);
       if (saved === 'conflict') return saved;
       if (!('short' in saved)) return accept(saved);
       // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
-      if (!saved.short.some((s) => s.backorders)) return insufficientStock(saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) })));
+      if (!saved.short.some((s) => s.backorders)) {
+        const shortages = saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) }));
+        if (!before) this.#soldOut.found(decision.movements, shortages);
+        return insufficientStock(shortages);
+      }
     }
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
@@ -473,7 +483,22 @@ export class OrderService {
     );
     // Committed: the request's key now answers with this change, whatever follows.
     if (claim && saved !== 'conflict' && saved.ok) claim.committed = true;
+    if (!before && saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock') this.#soldOut.found(decision.movements, saved.details!.shortages as Shortage[]);
     return saved;
+  }
+
+  /**
+   * A new order's refusal for want of stock, if the SKUs it takes are still short as last
+   * committed (see sold-out.ts); undefined to write it as usual. Decided on a workflow whose
+   * changes moved on since, it is written as usual, to be decided again.
+   */
+  private async stillSoldOut(wf: WorkflowDefinition, decision: Decision): Promise<Result<never> | undefined> {
+    const { movements, order } = decision;
+    const { revision, levels } = await readLevelsAndRevision(this.deps.pool, movements.map((m) => m.sku), order.workflow);
+    if (revision !== (wf.revision ?? 0)) return undefined;
+    const { shortages } = checkStock(movements, levels);
+    this.#soldOut.found(movements, shortages);
+    return shortages.length > 0 ? insufficientStock(shortages) : undefined;
   }
 
   /**
