@@ -9,37 +9,31 @@
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { decideCreate, type NewOrder, type NewOrderLine } from '../domain/create-order.js';
-import { decide, decideBackorder, type OrderCommand, type RecordMoneyOnlyCommand } from '../domain/decide.js';
+import { decide, type OrderCommand, type RecordMoneyOnlyCommand } from '../domain/decide.js';
 import type { PaymentCommand } from '../domain/payments/decide-payment.js';
 import type { BasketChange } from '../domain/basket.js';
 import { isOffline } from '../domain/payments/decide-payment.js';
 import type { PaymentMethod } from '../domain/payments/payment.js';
-import type { Decision } from '../domain/decision.js';
-import { numberDue } from '../domain/numbering.js';
-import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
-import { formatOrderCode, type Order } from '../domain/order.js';
+import { checkStock } from '../domain/stock.js';
+import type { Order } from '../domain/order.js';
 import { accept, reject, type Rejection, type Result } from '../domain/result.js';
-import type { Guard, WorkflowDefinition } from '../domain/workflow/definition.js';
+import type { WorkflowDefinition } from '../domain/workflow/definition.js';
+import { usesScreening } from '../domain/workflow/guards.js';
 import type { Screening } from '../domain/fraud.js';
 import { DEFAULT_WORKFLOW } from '../workflows/index.js';
-import { inTransaction, type Db } from '../store/database.js';
+import { inTransaction } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
-import { applyMovements, lockLevels, readLevels, readLevelsAndRevision, type MovementRow } from '../store/inventory.js';
-import {
-  findOrder, findOrderForCommand, insertOrder, listOrders, lockOrderAt, nextOrderCode, orderHistory, orderIdOfPayment, orderIdOfRef, recordGatewayEvent, updateOrder,
-  type Changed, type OrderForCommand, type StockShortfall,
-} from '../store/orders.js';
+import { readLevels } from '../store/inventory.js';
+import { findOrder, findOrderForCommand, listOrders, orderHistory, orderIdOfPayment, orderIdOfRef, type OrderForCommand } from '../store/orders.js';
 import { saveOrders, type BatchedSave } from '../store/order-batch.js';
-import { searchText } from '../store/order-rows.js';
 import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import { isUuid, type IdGenerator } from './ids.js';
 import { customerStatusFilter, presentHistory, presentOrder, presentPage, type HistoryEntryView, type OrderPage, type OrderView } from './order-view.js';
-import { recordsFor } from './records.js';
 import { RememberedOrders, type Loaded } from './remembered-orders.js';
 import { Refused, refusable } from './refused.js';
-import { SoldOut } from './sold-out.js';
-import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
+import { insufficientStock, OrderWriter, type GatewayEventOnce } from './order-writer.js';
+import { uncommittedClaim } from './idempotency-service.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import { isAnyCustomer, viaOf } from './api-key-service.js';
 import { inParallel } from './in-parallel.js';
@@ -79,7 +73,7 @@ export interface CommandOptions {
   /** The version the caller last saw (If-Match); the command is refused if the order has moved on. */
   readonly expectedVersion?: number;
   /** A gateway callback's id: the command applies only if this event was not applied before. */
-  readonly once?: { readonly gateway: string; readonly eventId: string };
+  readonly once?: GatewayEventOnce;
 }
 
 export interface ListOrdersQuery {
@@ -107,9 +101,11 @@ export class OrderService {
    * on it is the one a fresh read would have given. A refusal is decided again on the order as stored.
    */
   readonly #remembered = new RememberedOrders();
-  readonly #soldOut = new SoldOut();
+  readonly #writer: OrderWriter;
 
-  constructor(private readonly deps: OrderServiceDeps) {}
+  constructor(private readonly deps: OrderServiceDeps) {
+    this.#writer = new OrderWriter(deps);
+  }
 
   /** The gateway that takes card, link and local payments: the first one this deployment enabled. */
   get onlineGateway(): string {
@@ -174,12 +170,12 @@ export class OrderService {
     let decided = decideCreate(wf, input, ctx);
     if (!decided.ok) return decided;
     // Screening looks at the order as built; its verdict is then part of the same creation.
-    if (screens(wf)) {
+    if (usesScreening(wf)) {
       const screening = await this.screen(decided.value.order);
       decided = decideCreate(wf, input, { ...ctx, screening });
       if (!decided.ok) return decided;
     }
-    const saved = await this.persist(wf, undefined, decided.value, actor, now);
+    const saved = await this.#writer.persist(wf, undefined, decided.value, actor, now);
     if (saved === 'conflict' || !saved.ok) return saved;
     return this.answer(saved.value, wf, undefined, actor);
   }
@@ -281,7 +277,7 @@ export class OrderService {
           results[i] = this.counted(command.type, decided as Rejection);
           continue;
         }
-        const save = this.batchable(found.value.wf, found.value.order, decided.value, actor, now);
+        const save = this.#writer.batchable(found.value.wf, found.value.order, decided.value, actor, now);
         if (save) batch.push({ i, save, before: found.value.order, wf: found.value.wf });
         else alone.push(i);
       }
@@ -309,27 +305,6 @@ export class OrderService {
       results[next] = await this.executeRead(read.order.id, command, actor, lost.has(next) ? undefined : read);
     });
     return results;
-  }
-
-  /**
-   * The decision as a batch's save, if it is one that cannot be refused and needs nothing the
-   * batch statement does not do: no Idempotency-Key to commit, no screening at checkout, no new
-   * order code, no status of the merchant's own, the customer (hence the search text) as it was,
-   * and stock only given back.
-   */
-  private batchable(wf: WorkflowDefinition, before: Order, decided: Decision, actor: Actor, now: Date): BatchedSave | undefined {
-    const order = decided.order;
-    if (uncommittedClaim() || (before.placedAt === null && order.placedAt !== null && screens(wf))) return undefined;
-    if (numberDue(wf, order, actor, decided.events) || entersCustomStatus(wf, before, order) || order.customer !== before.customer) return undefined;
-    const takes = new Map<string, number>();
-    for (const m of decided.movements) {
-      const d = movementDeltas(m.kind, m.quantity);
-      takes.set(m.sku, (takes.get(m.sku) ?? 0) + d.reserved - d.onHand);
-    }
-    if ([...takes.values()].some((take) => take > 0)) return undefined;
-    const { history, outbox } = recordsFor(order, decided.events, actor, now, this.deps.newId);
-    const movements = decided.movements.map((m) => movementRow(m, order.id, actor, now, this.deps.newId()));
-    return { order, expectedVersion: before.version, history, outbox, changed: indexesChanged(before, order), movements };
   }
 
   private counted<T>(type: string, result: Result<T>): Result<T> {
@@ -368,17 +343,17 @@ export class OrderService {
     let decided = decide(wf, order, command, actor, now, this.deps.newId);
     if (!decided.ok) return decided;
     // A cart being checked out is screened as it now is, and the checkout decided with that verdict.
-    if (order.placedAt === null && decided.value.order.placedAt !== null && screens(wf)) {
+    if (order.placedAt === null && decided.value.order.placedAt !== null && usesScreening(wf)) {
       order = { ...order, screening: await this.screen(order) };
       decided = decide(wf, order, command, actor, now, this.deps.newId);
       if (!decided.ok) return decided;
     }
-    let saved = await this.persist(wf, order, decided.value, actor, now, opts.once, tx);
+    let saved = await this.#writer.persist(wf, order, decided.value, actor, now, opts.once, tx);
     if (saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock' && MONEY_FACTS.has(command.type)) {
       // The gateway already moved the money: record it, and report the stock it could not take.
       const fallback = decide(wf, order, { type: 'record_money_only', money: command as PaymentCommand, shortages: (saved.details?.shortages ?? []) as RecordMoneyOnlyCommand['shortages'] }, actor, now, this.deps.newId);
       if (!fallback.ok) return fallback;
-      saved = await this.persist(wf, order, fallback.value, actor, now, opts.once, tx);
+      saved = await this.#writer.persist(wf, order, fallback.value, actor, now, opts.once, tx);
     }
     if (saved === 'conflict' || !saved.ok) return saved;
     return accept({ saved: saved.value, before: order });
@@ -447,107 +422,6 @@ export class OrderService {
     return this.execute(id, { type: 'change_basket', ...change, ...(addLines ? { addLines } : {}), newLineIds }, actor, opts);
   }
 
-  /**
-   * Writes a decision. Without a callback to note or an Idempotency-Key to commit, it is one
-   * statement, the stock it moves included where the store can (plain PostgreSQL); a SKU that
-   * would go below zero available makes it write nothing, and it is refused from what that
-   * statement saw. Otherwise, and when such a SKU allows backorders (the domain then decides
-   * under the SKUs' locks), it is one transaction (see `writeIn`). `tx`: the transaction that
-   * already holds the order's row lock.
-   */
-  private async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: CommandOptions['once'], tx?: pg.PoolClient): Promise<Result<Order> | 'conflict'> {
-    const claim = uncommittedClaim();
-    if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
-    const moves = decision.movements.length > 0;
-    if (!before && moves && !once && !claim && this.#soldOut.touches(decision.movements)) {
-      const refused = await this.stillSoldOut(wf, decision);
-      if (refused) return refused;
-    }
-    if (!once && !claim && (!moves || this.deps.dialect.name === 'plain')) {
-      const movements = moves ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
-      const saved = await this.write(this.deps.pool, wf, before, decision, actor, now, movements);
-      if (saved === 'conflict') return saved;
-      if (!('short' in saved)) return accept(saved);
-      // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
-      if (!saved.short.some((s) => s.backorders)) {
-        const shortages = saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) }));
-        if (!before) this.#soldOut.found(decision.movements, shortages);
-        return insufficientStock(shortages);
-      }
-    }
-    const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
-      inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
-        if (r === 'conflict' || !r.ok) throw new Refused(r);
-        return r;
-      })),
-    );
-    // Committed: the request's key now answers with this change, whatever follows.
-    if (claim && saved !== 'conflict' && saved.ok) claim.committed = true;
-    if (!before && saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock') this.#soldOut.found(decision.movements, saved.details!.shortages as Shortage[]);
-    return saved;
-  }
-
-  /**
-   * A new order's refusal for want of stock, if the SKUs it takes are still short as last
-   * committed (see sold-out.ts); undefined to write it as usual. Decided on a workflow whose
-   * changes moved on since, it is written as usual, to be decided again.
-   */
-  private async stillSoldOut(wf: WorkflowDefinition, decision: Decision): Promise<Result<never> | undefined> {
-    const { movements, order } = decision;
-    const { revision, levels } = await readLevelsAndRevision(this.deps.pool, movements.map((m) => m.sku), order.workflow);
-    if (revision !== (wf.revision ?? 0)) return undefined;
-    const { shortages } = checkStock(movements, levels);
-    this.#soldOut.found(movements, shortages);
-    return shortages.length > 0 ? insufficientStock(shortages) : undefined;
-  }
-
-  /**
-   * The transactional write: note the callback as applied, lock the order at the version the
-   * decision was made on (unless `locked` already), lock the SKUs' rows in a fixed order, check
-   * the levels (the domain says whether they fit, or which SKUs go to backorder), move them,
-   * write the order, and commit the request's Idempotency-Key with the answer.
-   */
-  private async writeIn(tx: pg.PoolClient, locked: boolean, wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once: CommandOptions['once'], claim: KeyClaim | undefined): Promise<Result<Order> | 'conflict'> {
-    // The order first: a decision made on an order that moved on must not move stock.
-    if (before && !locked && !(await lockOrderAt(tx, before.id, before.version))) return 'conflict';
-    // Every refusal comes before the first write, so that a locked caller may try another decision in the same transaction.
-    let final = decision;
-    const levels = decision.movements.length > 0 ? await lockLevels(tx, this.deps.dialect, decision.movements.map((m) => m.sku)) : new Map();
-    const { shortages, backordered } = checkStock(final.movements, levels);
-    if (shortages.length > 0) return insufficientStock(shortages);
-    if (once && !(await recordGatewayEvent(tx, once.gateway, once.eventId, decision.order.id, now))) {
-      return reject('event_already_applied', `event ${once.eventId} from ${once.gateway} was applied before`);
-    }
-    if (backordered.length > 0) final = decideBackorder(wf, final, backordered, now);
-    const tracked = final.movements.filter((m) => levels.has(m.sku));
-    if (tracked.length > 0) await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
-    const saved = await this.write(tx, wf, before, final, actor, now);
-    if (saved === 'conflict') return saved;
-    if ('short' in saved) throw new Error('a write without movements cannot run short');
-    if (claim && !(await commitClaim(tx, claim, saved.id, presentOrder(saved, wf, actor)))) {
-      return reject('idempotency_key_in_progress', 'this Idempotency-Key was taken over by a retry of the request; nothing was changed');
-    }
-    return accept(saved);
-  }
-
-  /**
-   * The order's own write: one statement with its history, outbox, timers and index rows, and
-   * with `movements`, their stock (or the SKUs that would go below zero: nothing was written).
-   */
-  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date, movements?: readonly MovementRow[]): Promise<Order | 'conflict' | StockShortfall> {
-    const numbered = numberDue(wf, decided.order, actor, decided.events);
-    // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
-    const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
-    const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
-    if (!before) {
-      const inserted = await insertOrder(db, final.order, wf.revision ?? 0, history, outbox, numbered, movements);
-      return inserted === 'stale' ? 'conflict' : inserted;
-    }
-    const changed = { ...indexesChanged(before, final.order), search: searchText(before) !== searchText(final.order) };
-    const revision = wf.revision ?? 0;
-    return (await updateOrder(db, final.order, before.version, history, outbox, changed, { revision, ...(entersCustomStatus(wf, before, final.order) ? { customRevision: revision } : {}) }, movements)) ?? 'conflict';
-  }
-
   /** The order a fulfillment or a return belongs to (a route names the fulfillment or return alone). */
   orderOfRef(id: string, kind: 'fulfillment' | 'return'): Promise<string | undefined> {
     return this.#remembered.ownerOf(kind, id, () => orderIdOfRef(this.deps.pool, id, kind));
@@ -610,10 +484,6 @@ interface Saved {
   readonly wf: WorkflowDefinition;
 }
 
-/** Whether a track moves into a status of the merchant's own, which a concurrent change to the workflow may be removing. */
-const entersCustomStatus = (wf: WorkflowDefinition, before: Order, after: Order): boolean =>
-  wf.tracks.some((t) => after.status[t.id] !== before.status[t.id] && t.states.find((s) => s.id === after.status[t.id])?.custom === true);
-
 /** A save decided for a batch: where its answer goes, and what follows it needs. */
 interface Batched {
   readonly i: number;
@@ -622,40 +492,10 @@ interface Batched {
   readonly wf: WorkflowDefinition;
 }
 
-/** Which of an order's index tables a save must rewrite. */
-const indexesChanged = (before: Order, after: Order): Changed => ({
-  timers: JSON.stringify(before.timers) !== JSON.stringify(after.timers),
-  payments: before.payments !== after.payments,
-  // Only a new parcel or return has a ref to write: a status change of one leaves its ref as it was.
-  refs: refIds(before) !== refIds(after),
-});
-
-const refIds = (order: Order) => `${order.fulfillments.map((f) => f.id).join()}|${order.returns.map((r) => r.id).join()}`;
-
-const withNumber = (d: Decision, code: number): Decision => ({
-  ...d,
-  order: { ...d.order, code },
-  events: [...d.events, { type: 'order.numbered', data: { code: formatOrderCode(code) } }],
-});
-
-const insufficientStock = (shortages: readonly Shortage[]) =>
-  reject('insufficient_stock', `not enough stock: ${shortages.map((s) => `${s.sku} (asked ${s.requested}, available ${s.available})`).join(', ')}`, { shortages });
-
-function movementRow(m: StockMovement, orderId: string, actor: Actor, now: Date, id: string): MovementRow {
-  const d = movementDeltas(m.kind, m.quantity);
-  return { id, sku: m.sku, kind: m.kind, quantity: m.quantity, on_hand_delta: d.onHand, reserved_delta: d.reserved, order_id: orderId, line_id: m.lineId ?? null, reason: null, actor_kind: actor.kind, actor_id: actor.id ?? null, at: now };
-}
-
 const reportToConsole = (err: unknown) => console.error('ordo:', err);
 
 /** Commands that record money the gateway already moved: they are never refused for want of stock. */
 const MONEY_FACTS: ReadonlySet<string> = new Set(['record_gateway_result', 'gateway_event', 'record_refund_result']);
-
-/** Whether any reaction or transition of the workflow depends on the fraud screening's verdict. */
-const screens = (wf: WorkflowDefinition): boolean => {
-  const uses = (g: Guard): boolean => g.kind === 'flaggedForReview' || (g.kind === 'not' && uses(g.guard));
-  return wf.tracks.some((t) => [...t.transitions, ...(t.reactions ?? [])].some((x) => (x.guards ?? []).some(uses)));
-};
 
 /** Cards, links and local vouchers are paid through the deployment's gateway (the first of ORDO_GATEWAYS); the rest by hand. */
 export const gatewayFor = (method: string, online: string) => (isOffline(method as PaymentMethod) ? 'manual' : online);

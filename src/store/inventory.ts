@@ -55,16 +55,19 @@ export async function readLevels(db: Db, skus: readonly string[]): Promise<Map<s
   return new Map(res.rows.map((r) => [r.sku, toLevel(r)]));
 }
 
-/** The SKUs' levels as last committed and the revision of a workflow's changes, from one snapshot, without locking. */
-export async function readLevelsAndRevision(db: Db, skus: readonly string[], workflow: string): Promise<{ revision: number; levels: Map<string, StockLevel> }> {
+/**
+ * The SKUs' levels as last committed and the revision of a workflow's changes, from one snapshot,
+ * without locking; no revision when none of the SKUs has a level (a reference table's value in
+ * each row, rather than a join: one form for plain PostgreSQL and Citus alike).
+ */
+export async function readLevelsAndRevision(db: Db, skus: readonly string[], workflow: string): Promise<{ revision?: number; levels: Map<string, StockLevel> }> {
   const res = await db.query<LevelRow & { revision: number }>({
     name: 'ordo_read_levels_and_revision',
-    text: `SELECT f.revision, i.sku, i.on_hand, i.reserved, i.backorders
-           FROM (SELECT coalesce((SELECT revision FROM workflow_customizations WHERE workflow = $2), 0) AS revision) f
-           LEFT JOIN inventory i ON i.sku = ANY($1)`,
+    text: `SELECT sku, on_hand, reserved, backorders, coalesce((SELECT revision FROM workflow_customizations WHERE workflow = $2), 0) AS revision
+           FROM inventory WHERE sku = ANY($1)`,
     values: [[...new Set(skus)], workflow],
   });
-  return { revision: res.rows[0]!.revision, levels: new Map(res.rows.filter((r) => r.sku !== null).map((r) => [r.sku, toLevel(r)])) };
+  return { ...(res.rows[0] ? { revision: res.rows[0].revision } : {}), levels: new Map(res.rows.map((r) => [r.sku, toLevel(r)])) };
 }
 
 export async function findLevel(db: Db, sku: string): Promise<StockLevel | undefined> {

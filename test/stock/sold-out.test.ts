@@ -11,19 +11,20 @@ import { statementsOf } from '../support/statements.js';
 import { admin, expectLevels, input, ledger, ok, rejected, uniqueSku } from './helpers.js';
 
 let t: TestApp;
+let citus: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ statements: 'plain' });
+  [t, citus] = await Promise.all([startTestApp({ statements: 'plain' }), startTestApp({ statements: 'citus' })]);
 });
-afterAll(() => t.close());
+afterAll(() => Promise.all([t.close(), citus.close()]));
 
 const READ = 'ordo_read_levels_and_revision';
 const WRITE = 'ordo_insert_order_moving_stock';
 const orderCount = async () => (await t.ordo.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM orders')).rows[0]!.n;
 
 /** A new order for `quantity` of `sku`, with the statements it sent (the relay's own wake-ups left out). */
-async function buy(sku: string, quantity: number) {
+async function buy(sku: string, quantity: number, on: TestApp = t) {
   let result: Awaited<ReturnType<TestApp['ordo']['orders']['create']>> | undefined;
-  const sent = await statementsOf(async () => { result = await t.ordo.orders.create(input([{ sku, quantity }]), admin); });
+  const sent = await statementsOf(async () => { result = await on.ordo.orders.create(input([{ sku, quantity }]), admin); });
   return { result: result!, sent: sent.filter((q) => q === READ || q.startsWith('ordo_insert_order')) };
 }
 
@@ -45,6 +46,15 @@ describe('a SKU seen sold out', () => {
     expect(await orderCount()).toBe(orders);
     await expectLevels(t.ordo.pool, sku, { onHand: 1, reserved: 1 });
     expect(await ledger(t.ordo.pool, sku)).toEqual({ onHand: 1, reserved: 1, count: 2 });
+  });
+
+  it('on Citus (where a stock move is a transaction) as well', async () => {
+    const sku = uniqueSku('SOLD');
+    ok(await citus.ordo.stock.set(sku, { onHand: 0 }, admin));
+    const byTransaction = rejected((await buy(sku, 1, citus)).result, 'insufficient_stock');
+    const second = await buy(sku, 1, citus);
+    expect(second.sent).toEqual([READ]);
+    expect(rejected(second.result, 'insufficient_stock')).toEqual(byTransaction);
   });
 
   it('sells a restock at once, then goes back to writing straight away', async () => {

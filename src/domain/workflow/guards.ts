@@ -1,7 +1,7 @@
 import { fulfillmentFact } from '../fulfillments/fulfillment.js';
 import { totalsOf } from '../totals.js';
 import type { Order } from '../order.js';
-import type { Guard, SettingValue } from './definition.js';
+import type { Guard, SettingValue, WorkflowDefinition } from './definition.js';
 
 /** What a guard may look at besides the order: the facts of the event being handled. */
 export interface GuardFacts {
@@ -79,3 +79,9 @@ export function describeGuard(guard: Guard): string {
       return guard.kind;
   }
 }
+
+/** Whether any reaction or transition of the workflow depends on the fraud screening's verdict (an order is then screened as it is placed). */
+export const usesScreening = (wf: WorkflowDefinition): boolean => {
+  const uses = (g: Guard): boolean => g.kind === 'flaggedForReview' || (g.kind === 'not' && uses(g.guard));
+  return wf.tracks.some((t) => [...t.transitions, ...(t.reactions ?? [])].some((x) => (x.guards ?? []).some(uses)));
+};
