@@ -110,6 +110,21 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
   every guard of every transition a decision looked at. Written out: timers fired 2,808 → 3,163/s
   (one process, interleaved A/B, median of three rounds of three runs), and deciding a card
   checkout 56 → 40 µs.
+- **Contention.** Of 1,000 buyers of 5 units, 995 are refused. The insert already refused a
+  buyer without waiting for the SKU's lock when the SKU was short as last committed, but every
+  refusal still cost PostgreSQL the whole insert statement (its JSON parameters and its CTEs):
+  0.73–0.90 s of PostgreSQL CPU per rush (\`/proc\`, every postgres process). A SKU this process
+  saw sold out now sends a new order that takes it through a read of the levels first, which
+  locks and writes nothing (\`src/engine/sold-out.ts\`; only a hint of which way to go, the
+  answer is the same refusal): 0.19–0.54 s per rush, and the rush 1.40–1.64 → 0.84–1.03 s
+  (interleaved A/B, two rounds of 5 runs). What is left is Ordo's own CPU, about 1 ms a refused
+  checkout (Fastify, deciding the checkout with its card payment, the problem answer, and the
+  socket writes to 1,000 connections), on the same two cores as the load generator.
+- **The API key's read is not the status change's latency.** A build that skipped the key read
+  on every request (unsafe: only to measure) did not move one status change at one client
+  beyond the noise in an interleaved A/B of three rounds of 1,200 changes (p50 4.9 ms without
+  the read against 5.2 ms with it, the median round; rounds 3.7–5.6 against 4.5–5.3 ms). At one client the server's own CPU per status change is 2.1–3.8 ms, its placing
+  and messages included, which run on the same event loop as the next request.
 - **Indexes and HOT.** No order update is HOT: a status change rewrites \`status_tags\` (in a GIN
   index), and with the default fillfactor a new version of a 1–2 kB order row rarely fits its page
   anyway. \`npm run bench -- indexes\` (in-process status changes, 8 clients, 400 fresh standard
