@@ -50,8 +50,9 @@ export class OrderWriter {
    * statement, the stock it moves included where the store can (plain PostgreSQL); a SKU that
    * would go below zero available makes it write nothing, and it is refused from what that
    * statement saw. Otherwise, and when such a SKU allows backorders (the domain then decides
-   * under the SKUs' locks), it is one transaction (see `writeIn`). `tx`: the transaction that
-   * already holds the order's row lock.
+   * under the SKUs' locks), it is one transaction (see `writeIn`). A new order taking a SKU this
+   * process saw sold out is first checked on a read of the levels (`stillSoldOut`). `tx`: the
+   * transaction that already holds the order's row lock.
    */
   async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: GatewayEventOnce, tx?: pg.PoolClient): Promise<Result<Order> | 'conflict'> {
     const claim = uncommittedClaim();
