@@ -14,7 +14,7 @@ import { accept, reject, type Rejection, type Result } from '../domain/result.js
 import { checkStock, movementDeltas, type Shortage, type StockMovement } from '../domain/stock.js';
 import type { WorkflowDefinition } from '../domain/workflow/definition.js';
 import { usesScreening } from '../domain/workflow/guards.js';
-import { inTransaction, type Db } from '../store/database.js';
+import { inTransaction, onConnection, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevelsAndRevision, type MovementRow } from '../store/inventory.js';
 import type { BatchedSave } from '../store/order-batch.js';
@@ -58,21 +58,18 @@ export class OrderWriter {
     const claim = uncommittedClaim();
     if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
     const moves = decision.movements.length > 0;
-    if (!before && moves && !once && !claim && this.#soldOut.touches(decision.movements)) {
-      const refused = await this.stillSoldOut(wf, decision);
-      if (refused) return refused;
-    }
-    if (!once && !claim && (!moves || this.deps.dialect.name === 'plain')) {
-      const movements = moves ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
-      const saved = await this.write(this.deps.pool, wf, before, decision, actor, now, movements);
-      if (saved === 'conflict') return saved;
-      if (!('short' in saved)) return accept(saved);
-      // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
-      if (!saved.short.some((s) => s.backorders)) {
-        const shortages = saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) }));
-        if (!before) this.#soldOut.found(decision.movements, shortages);
-        return insufficientStock(shortages);
-      }
+    const plain = this.deps.dialect.name === 'plain';
+    if (!once && !claim && !before && moves) {
+      // Which way a new order that takes stock goes is decided once it holds a connection: in a
+      // rush, the buyers queued for one learn of a sell-out that came while they waited.
+      const done = await onConnection(this.deps.pool, async (db) => {
+        const refused = this.#soldOut.touches(decision.movements) ? await this.stillSoldOut(db, wf, decision) : undefined;
+        return refused ?? (plain ? this.writeAlone(db, wf, before, decision, actor, now) : undefined);
+      });
+      if (done) return done;
+    } else if (!once && !claim && (!moves || plain)) {
+      const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now);
+      if (done) return done;
     }
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
@@ -87,13 +84,29 @@ export class OrderWriter {
   }
 
   /**
+   * The one-statement write, the stock it moves included (plain PostgreSQL); undefined when a SKU
+   * that allows backorders would go below zero (nothing was written: the transaction decides).
+   */
+  private async writeAlone(db: Db, wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date): Promise<Result<Order> | 'conflict' | undefined> {
+    const movements = decision.movements.length > 0 ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
+    const saved = await this.write(db, wf, before, decision, actor, now, movements);
+    if (saved === 'conflict') return saved;
+    if (!('short' in saved)) return accept(saved);
+    if (saved.short.some((s) => s.backorders)) return undefined;
+    // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
+    const shortages = saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) }));
+    if (!before) this.#soldOut.found(decision.movements, shortages);
+    return insufficientStock(shortages);
+  }
+
+  /**
    * A new order's refusal for want of stock, if the SKUs it takes are still short as last
    * committed (see sold-out.ts); undefined to write it as usual. Decided on a workflow whose
    * changes moved on since, it is written as usual, to be decided again.
    */
-  private async stillSoldOut(wf: WorkflowDefinition, decision: Decision): Promise<Result<never> | undefined> {
+  private async stillSoldOut(db: Db, wf: WorkflowDefinition, decision: Decision): Promise<Result<never> | undefined> {
     const { movements, order } = decision;
-    const { revision, levels } = await readLevelsAndRevision(this.deps.pool, movements.map((m) => m.sku), order.workflow);
+    const { revision, levels } = await readLevelsAndRevision(db, movements.map((m) => m.sku), order.workflow);
     if (revision !== undefined && revision !== (wf.revision ?? 0)) return undefined;
     const { shortages } = checkStock(movements, levels);
     this.#soldOut.found(movements, shortages);

@@ -36,6 +36,27 @@ export async function inTransaction<T>(
   work: (tx: pg.PoolClient, opened: pg.QueryResult[], closing: string[]) => Promise<T>,
   opening?: string | ((client: pg.PoolClient) => Promise<string>),
 ): Promise<T> {
+  return onConnection(pool, async (client) => {
+    try {
+      const sql = typeof opening === 'function' ? await opening(client) : opening;
+      // Several statements in one simple query answer with one result each.
+      const begun = await client.query(sql ? `BEGIN; ${sql}` : 'BEGIN');
+      const closing: string[] = [];
+      const result = await work(client, sql ? (begun as unknown as pg.QueryResult[]).slice(1) : [], closing);
+      await client.query(closing.length ? `${closing.join('; ')}; COMMIT` : 'COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  });
+}
+
+/**
+ * Runs `work` on a connection checked out of the pool for it: for work that must run on one
+ * connection, or that decides what to send only once it has one.
+ */
+export async function onConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   // A checked-out client whose server dies emits 'error' (the pool listens only while it is
   // idle): unheard, that ends the process. The statement under way fails with it anyway.
@@ -43,16 +64,7 @@ export async function inTransaction<T>(
   const onError = (err: Error) => void (broken = err);
   client.on('error', onError);
   try {
-    const sql = typeof opening === 'function' ? await opening(client) : opening;
-    // Several statements in one simple query answer with one result each.
-    const begun = await client.query(sql ? `BEGIN; ${sql}` : 'BEGIN');
-    const closing: string[] = [];
-    const result = await work(client, sql ? (begun as unknown as pg.QueryResult[]).slice(1) : [], closing);
-    await client.query(closing.length ? `${closing.join('; ')}; COMMIT` : 'COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
+    return await work(client);
   } finally {
     client.removeListener('error', onError);
     // A broken connection is dropped, not handed out again.

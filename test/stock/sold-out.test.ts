@@ -87,6 +87,25 @@ describe('a SKU seen sold out', () => {
     expect(after.sent).toEqual([READ, WRITE, READ]);
   });
 
+  it('a buyer still waiting for a connection when the SKU sells out is refused on the read', async () => {
+    const sku = uniqueSku('SOLD');
+    ok(await t.ordo.stock.set(sku, { onHand: 0 }, admin));
+    // Every connection of the pool held: both buyers are decided, then wait for one. One is let go:
+    // the first buyer writes on it, then hands it to the second.
+    const held = await Promise.all(Array.from({ length: t.ordo.pool.options.max }, () => t.ordo.pool.connect()));
+    let results: Awaited<ReturnType<TestApp['ordo']['orders']['create']>>[] = [];
+    const sent = await statementsOf(async () => {
+      const buyers = [t.ordo.orders.create(input([{ sku, quantity: 1 }]), admin), t.ordo.orders.create(input([{ sku, quantity: 1 }]), admin)];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      held.pop()!.release();
+      results = await Promise.all(buyers);
+    });
+    for (const c of held) c.release();
+    for (const r of results) rejected(r, 'insufficient_stock');
+    // The first one's write found the SKU sold out; the second, decided before that, reads.
+    expect(sent.filter((q) => q === READ || q.startsWith('ordo_insert_order'))).toEqual([WRITE, READ]);
+  });
+
   it('many buyers of a restock at once: exactly what is on hand is sold', async () => {
     const sku = uniqueSku('SOLD');
     ok(await t.ordo.stock.set(sku, { onHand: 0 }, admin));
