@@ -59,7 +59,9 @@ export class OrderWriter {
     if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
     const moves = decision.movements.length > 0;
     const plain = this.deps.dialect.name === 'plain';
-    if (!once && !claim && !before && moves) {
+    // Nothing to commit with it (a callback to note, an Idempotency-Key's answer): it may go alone.
+    const alone = !once && !claim;
+    if (alone && !before && moves) {
       // Which way a new order that takes stock goes is decided once it holds a connection: in a
       // rush, the buyers queued for one learn of a sell-out that came while they waited.
       const done = await onConnection(this.deps.pool, async (db) => {
@@ -67,7 +69,7 @@ export class OrderWriter {
         return refused ?? (plain ? this.writeAlone(db, wf, before, decision, actor, now) : undefined);
       });
       if (done) return done;
-    } else if (!once && !claim && (!moves || plain)) {
+    } else if (alone && (!moves || plain)) {
       const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now);
       if (done) return done;
     }
@@ -79,7 +81,6 @@ export class OrderWriter {
     );
     // Committed: the request's key now answers with this change, whatever follows.
     if (claim && saved !== 'conflict' && saved.ok) claim.committed = true;
-    if (!before && saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock') this.#soldOut.found(decision.movements, saved.details!.shortages as Shortage[]);
     return saved;
   }
 
@@ -126,7 +127,10 @@ export class OrderWriter {
     let final = decision;
     const levels = decision.movements.length > 0 ? await lockLevels(tx, this.deps.dialect, decision.movements.map((m) => m.sku)) : new Map();
     const { shortages, backordered } = checkStock(final.movements, levels);
-    if (shortages.length > 0) return insufficientStock(shortages);
+    if (shortages.length > 0) {
+      if (!before) this.#soldOut.found(decision.movements, shortages);
+      return insufficientStock(shortages);
+    }
     if (once && !(await recordGatewayEvent(tx, once.gateway, once.eventId, decision.order.id, now))) {
       return reject('event_already_applied', `event ${once.eventId} from ${once.gateway} was applied before`);
     }
