@@ -106,7 +106,7 @@ const rawChange = (clients: readonly pg.Client[]): Change => async (client, id, 
 
 /** Empties the tables, then creates `perClient` placed orders for each client through the engine. */
 async function seed(ordo: Ordo, clients: number, perClient: number): Promise<string[][]> {
-  await ordo.pool.query('TRUNCATE orders, order_history, outbox, order_search CASCADE');
+  await ordo.pool.query('TRUNCATE orders, order_history, outbox, order_search, order_skus CASCADE');
   const input = {
     currency: 'EUR',
     customer: { id: 'cus_bench', email: 'bench@example.com', name: 'Bench Customer' },

@@ -29,14 +29,15 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
   // One connection throughout: the load's transactions and session settings must stay on it.
   const db = await pool.connect();
   try {
-    // Secondary indexes and the history's key are built once after the load, not kept up row by
-    // row; foreign key checks are skipped where allowed (a superuser: the embedded server). The
-    // clones are consistent by construction.
+    // Secondary indexes and the keys of the history and the SKUs are built once after the load,
+    // not kept up row by row; foreign key checks are skipped where allowed (a superuser: the
+    // embedded server). The clones are consistent by construction.
     const indexes = await db.query<{ name: string; def: string }>(`SELECT indexname AS name, indexdef AS def FROM pg_indexes
       WHERE schemaname = current_schema() AND tablename IN ('orders', 'order_search')
         AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid IN ('orders'::regclass, 'order_search'::regclass))`);
     for (const i of indexes.rows) await db.query(`DROP INDEX ${i.name}`);
     await db.query('ALTER TABLE order_history DROP CONSTRAINT order_history_pkey');
+    await db.query('ALTER TABLE order_skus DROP CONSTRAINT order_skus_pkey');
     await db.query("SET session_replication_role = 'replica'").catch(() => {});
     await db.query('SET synchronous_commit = off');
     const v18 = Number((await db.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0]!.server_version_num) >= 180000;
@@ -54,6 +55,7 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
           o.version, o.created_at, o.updated_at, o.placed_at
         FROM clone_map m JOIN orders o ON o.id = m.template`);
       await db.query(`INSERT INTO order_search (order_id, search) SELECT m.id, m.email || ' buyer ' || m.n FROM clone_map m`);
+      await db.query('INSERT INTO order_skus (sku, order_id) SELECT k.sku, m.id FROM clone_map m JOIN order_skus k ON k.order_id = m.template');
       await db.query(`INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
         SELECT h.id, m.id, h.type, h.track, h.from_state, h.to_state, h.actor_kind, h.actor_id, h.reason, h.cause, h.data, h.at
         FROM clone_map m JOIN order_history h ON h.order_id = m.template`);
@@ -62,8 +64,9 @@ export async function addClones(pool: pg.Pool, count: number, first: number, bat
     }
     await db.query('RESET session_replication_role').catch(() => {});
     await db.query('ALTER TABLE order_history ADD PRIMARY KEY (order_id, id)');
+    await db.query('ALTER TABLE order_skus ADD PRIMARY KEY (sku, order_id)');
     for (const i of indexes.rows) await db.query(i.def);
-    await db.query('VACUUM ANALYZE orders, order_search, order_history');
+    await db.query('VACUUM ANALYZE orders, order_search, order_skus, order_history');
   } finally {
     db.release();
   }

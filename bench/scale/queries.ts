@@ -30,6 +30,10 @@ export const READS: readonly Read[] = [
   { name: 'list, workflow=xcart & status=payment:D, first page', run: (o) => o.orders.list({ workflow: 'xcart', status: 'payment:D' }, ADMIN) },
   { name: 'list, q=customer email', run: (o, s, i) => o.orders.list({ q: pick(s.emails, i) }, ADMIN) },
   { name: 'list, q=order code', run: (o, s, i) => o.orders.list({ q: `#${pick(s.codes, i)}` }, ADMIN) },
+  // The admin's search box (GET /v1/orders/search): q also matches a line's SKU.
+  { name: 'admin search, q=customer email', run: (o, s, i) => o.reads.search({ q: pick(s.emails, i), limit: 50 }, ADMIN) },
+  { name: 'admin search, q=SKU', run: (o) => o.reads.search({ q: 'LAMP', limit: 50 }, ADMIN) },
+  { name: 'admin search, q=matching nothing', run: (o, _s, i) => o.reads.search({ q: `nobody-${i}@nowhere.example`, limit: 50 }, ADMIN) },
   { name: 'order page (GET /v1/orders/:id)', run: (o, s, i) => o.orders.get(pick(s.ids, i), ADMIN) },
   { name: 'order history (GET /v1/orders/:id/history)', run: (o, s, i) => o.orders.history(pick(s.ids, i), ADMIN) },
   { name: 'per-status counts of a workflow (standard)', run: (o) => countOrdersByStatus(o.pool, 'standard') },

@@ -43,6 +43,7 @@ async function loadDue(pool: pg.Pool, count: number): Promise<void> {
     await db.query(`DELETE FROM order_history WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query(`DELETE FROM outbox WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query(`DELETE FROM order_search WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
+    await db.query(`DELETE FROM order_skus WHERE order_id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query(`DELETE FROM orders WHERE id NOT IN (SELECT id FROM bench_timer_templates)`);
     await db.query('BEGIN');
     await db.query(`CREATE TEMP TABLE clone_map ON COMMIT DROP AS
@@ -51,6 +52,7 @@ async function loadDue(pool: pg.Pool, count: number): Promise<void> {
       SELECT m.id, nextval('order_code_seq'), o.workflow, o.workflow_version, o.status, o.status_tags, o.currency, o.customer_id, o.body, o.version, o.created_at, o.updated_at, o.placed_at
       FROM clone_map m JOIN orders o ON o.id = m.template`);
     await db.query('INSERT INTO order_search (order_id, search) SELECT m.id, s.search FROM clone_map m JOIN order_search s ON s.order_id = m.template');
+    await db.query('INSERT INTO order_skus (sku, order_id) SELECT k.sku, m.id FROM clone_map m JOIN order_skus k ON k.order_id = m.template');
     await db.query(`INSERT INTO order_history (id, order_id, type, track, from_state, to_state, actor_kind, actor_id, reason, cause, data, at)
       SELECT h.id, m.id, h.type, h.track, h.from_state, h.to_state, h.actor_kind, h.actor_id, h.reason, h.cause, h.data, h.at FROM clone_map m JOIN order_history h ON h.order_id = m.template`);
     await db.query(`INSERT INTO timers (order_id, name, due_at)

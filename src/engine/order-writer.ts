@@ -18,7 +18,7 @@ import { inTransaction, onConnection, type Db } from '../store/database.js';
 import type { StoreDialect } from '../store/dialect.js';
 import { applyMovements, lockLevels, readLevelsAndRevision, type MovementRow } from '../store/inventory.js';
 import type { BatchedSave } from '../store/order-batch.js';
-import { searchText } from '../store/order-rows.js';
+import { searchChanged } from '../store/order-rows.js';
 import { insertOrder, lockOrderAt, nextOrderCode, recordGatewayEvent, updateOrder, type Changed, type StockShortfall } from '../store/orders.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { IdGenerator } from './ids.js';
@@ -159,7 +159,7 @@ export class OrderWriter {
       const inserted = await insertOrder(db, final.order, wf.revision ?? 0, history, outbox, numbered, movements);
       return inserted === 'stale' ? 'conflict' : inserted;
     }
-    const changed = { ...indexesChanged(before, final.order), search: searchText(before) !== searchText(final.order) };
+    const changed = { ...indexesChanged(before, final.order), search: searchChanged(before, final.order) };
     const revision = wf.revision ?? 0;
     return (await updateOrder(db, final.order, before.version, history, outbox, changed, { revision, ...(entersCustomStatus(wf, before, final.order) ? { customRevision: revision } : {}) }, movements)) ?? 'conflict';
   }
@@ -167,13 +167,13 @@ export class OrderWriter {
   /**
    * The decision as a batch's save, if it is one that cannot be refused and needs nothing the
    * batch statement does not do: no Idempotency-Key to commit, no screening at checkout, no new
-   * order code, no status of the merchant's own, the customer (hence the search text) as it was,
-   * and stock only given back.
+   * order code, no status of the merchant's own, the search rows (the customer's text, the lines'
+   * SKUs) as they were, and stock only given back.
    */
   batchable(wf: WorkflowDefinition, before: Order, decided: Decision, actor: Actor, now: Date): BatchedSave | undefined {
     const order = decided.order;
     if (uncommittedClaim() || (before.placedAt === null && order.placedAt !== null && usesScreening(wf))) return undefined;
-    if (numberDue(wf, order, actor, decided.events) || entersCustomStatus(wf, before, order) || order.customer !== before.customer) return undefined;
+    if (numberDue(wf, order, actor, decided.events) || entersCustomStatus(wf, before, order) || searchChanged(before, order)) return undefined;
     const takes = new Map<string, number>();
     for (const m of decided.movements) {
       const d = movementDeltas(m.kind, m.quantity);

@@ -26,6 +26,7 @@ export const LAYOUT: readonly Placement[] = [
   { table: 'timers', by: 'order_id', colocateWith: 'orders' },
   // The search text (migration 017): the list joins it to its orders on each shard.
   { table: 'order_search', by: 'order_id', colocateWith: 'orders' },
+  { table: 'order_skus', by: 'order_id', colocateWith: 'orders' },
   { table: 'gateway_events', by: 'order_id', colocateWith: 'orders' },
   { table: 'notifications', by: 'order_id', colocateWith: 'orders' },
   // Appended by a trigger on orders, which runs on the order's shard (migration 016).

@@ -29,19 +29,14 @@ export interface OrderSearch {
  * Orders matching every filter given, newest first.
  *
  * `q` has several alternatives, and each finds its own newest-first page, with every other
- * filter, by its own index where it has one; the pages are merged, as listOrders does. ORed
- * together in one scan, the text's subquery (order_search) was a hashed set of every order it
- * matches, built in full before the first row: 60 to 100 ms at 100k orders for a text most orders
- * match, growing with the table. Apart, the text is a semi-join the planner runs as the primary key
- * backwards with a probe per order (a text most orders match) or by the trigram index (a rarer
- * one); the code goes by orders_code_idx, the id by the primary key, the payment reference by a
- * payments_reference_idx (migration 018). A SKU has no index: its page is a scan of the
- * orders in id order that stops at a full page. Once the others have a full page (`found`), no
- * order older than its last (`edge`) can be on the merged page, so the SKU scan stops there too:
- * a text most orders match reads about a page of orders for it. Without a full page the SKU scan
- * has no bound: that is another branch, each run only when its case holds (a one-time test of
- * `edge`), so that the planner does not cost the unbounded scan with a bound it cannot know.
- * An order matching several alternatives is listed once.
+ * filter, by its own index; the pages are merged, as listOrders does. ORed together in one scan,
+ * the text's subquery (order_search) was a hashed set of every order it matches, built in full
+ * before the first row: 60 to 100 ms at 100k orders for a text most orders match, growing with
+ * the table. Apart, the text is a semi-join the planner runs as the primary key backwards with a
+ * probe per order (a text most orders match) or by the trigram index (a rarer one); a SKU reads
+ * its orders newest first off order_skus's key (migration 019), whatever their number; the code goes by
+ * orders_code_idx, the id by the primary key, the payment reference by payments_reference_idx
+ * (migration 018). An order matching several alternatives is listed once.
  */
 export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
   const where: string[] = [`NOT (body ? 'removedAt')`];
@@ -66,20 +61,15 @@ export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
   // The cursor bounds the subqueries' own ids as well: a text most orders match reads order_search's
   // primary key backwards, which then starts at the cursor rather than at the newest order.
   const older = after ? ` AND order_id < ${after}` : '';
-  const indexed = [`id IN (SELECT order_id FROM order_search WHERE ${textMatch(q, param)}${older})`];
+  const alternatives = [`id IN (SELECT order_id FROM order_search WHERE ${textMatch(q, param)}${older})`];
+  // A SKU may be any string (the domain checks none; the API takes 1 to 100 characters): whole, as typed or in capitals.
+  for (const sku of new Set([asTyped, asTyped.toUpperCase()])) alternatives.push(`id IN (SELECT order_id FROM order_skus WHERE sku = ${param(sku)}${older})`);
   const code = /^#?(\d{1,15})$/.exec(q);
-  if (code) indexed.push(`code = ${param(Number(code[1]))}`);
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q)) indexed.push(`id = ${param(q)}`);
-  indexed.push(`id IN (SELECT order_id FROM payments WHERE reference = ${param(asTyped)}${older})`);
-  // A SKU may be any string (the domain checks none; the API takes 1 to 100 characters): as typed, and in capitals.
-  const sku = `(${[...new Set([asTyped, asTyped.toUpperCase()])].map((s) => `body -> 'lines' @> ${param(JSON.stringify([{ sku: s }]))}::jsonb`).join(' OR ')})`;
+  if (code) alternatives.push(`code = ${param(Number(code[1]))}`);
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q)) alternatives.push(`id = ${param(q)}`);
+  alternatives.push(`id IN (SELECT order_id FROM payments WHERE reference = ${param(asTyped)}${older})`);
   const page = (matching: string) => `(SELECT id FROM orders WHERE ${where.join(' AND ')} AND ${matching} ORDER BY id DESC LIMIT ${limit})`;
-  const sql = `WITH found AS (${indexed.map((a) => page(a)).join(' UNION ')}),
-    edge AS (SELECT id FROM found ORDER BY id DESC OFFSET ${param(Math.max(f.limit - 1, 0))} LIMIT 1)
-    SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (SELECT id FROM found
-      UNION ALL ${page(`${sku} AND id >= (SELECT id FROM edge) AND EXISTS (SELECT 1 FROM edge)`)}
-      UNION ALL ${page(`${sku} AND NOT EXISTS (SELECT 1 FROM edge)`)})
-    ORDER BY id DESC LIMIT ${limit}`;
+  const sql = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (${alternatives.map(page).join(' UNION ALL ')}) ORDER BY id DESC LIMIT ${limit}`;
   const res = await db.query<OrderRow>(sql, values);
   return res.rows.map(toOrder);
 }

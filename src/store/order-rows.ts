@@ -83,6 +83,7 @@ export function orderColumns(order: Order) {
     statusTags: statusTags(order.status),
     body: JSON.stringify(orderBody(order)),
     search: searchText(order),
+    skus: lineSkus(order),
   };
 }
 
@@ -92,9 +93,21 @@ export const statusTags = (status: Readonly<Record<string, string>>): string[] =
 
 /**
  * What the order search (`q`) matches a part of: the customer's email, name and id, lowercased.
- * Kept in order_search, apart from the order row (migration 017): a save writes it only when it changed.
+ * Kept in order_search, apart from the order row (migration 017): a save writes it only when it
+ * changed (searchChanged).
  */
 export const searchText = (order: Pick<Order, 'customer'>): string =>
   [order.customer.email, order.customer.name, order.customer.id].filter(Boolean).join(' ').toLowerCase();
+
+/** The SKUs of the order's lines, each once, as typed: what the admin's search finds whole (order_skus, migration 019). */
+export const lineSkus = (order: Pick<Order, 'lines'>): string[] => [...new Set(order.lines.map((l) => l.sku))];
+
+/** Whether a save must write the order's search rows again (order_search, order_skus): its text or its lines' SKUs changed. */
+export function searchChanged(before: Pick<Order, 'customer' | 'lines'>, after: Pick<Order, 'customer' | 'lines'>): boolean {
+  if (searchText(before) !== searchText(after)) return true;
+  if (before.lines === after.lines) return false;
+  const [was, is] = [lineSkus(before), lineSkus(after)];
+  return was.length !== is.length || was.some((sku, i) => sku !== is[i]);
+}
 
 export { formatOrderCode };

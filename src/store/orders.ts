@@ -91,6 +91,21 @@ const searchUpsert = (search: number, changed: string) => `q AS (
 )`;
 
 /**
+ * The lines' SKUs (migration 019), one row each, written with the search text: those the lines
+ * hold now are added where missing and, on an update, those they held before (the order row as
+ * this statement's snapshot has it, the version the update replaces) and hold no more are deleted.
+ */
+const skuRows = (skus: number, changed: string, update: boolean) => `k AS (
+  INSERT INTO order_skus (sku, order_id)
+  SELECT s.sku, w.id FROM w, unnest($${skus}::text[]) AS s(sku) WHERE ${changed}
+  ON CONFLICT DO NOTHING
+)${update ? `, kg AS (
+  DELETE FROM order_skus g USING w, orders was
+  WHERE ${changed} AND was.id = $1 AND g.order_id = $1
+    AND g.sku IN (SELECT l ->> 'sku' FROM jsonb_array_elements(was.body -> 'lines') l) AND g.sku <> ALL($${skus}::text[])
+)` : ''}`;
+
+/**
  * Stock moved by the order's own statement (plain PostgreSQL only: Citus keeps orders and SKUs
  * on different shards, so there the move is a transaction of its own). `$M` is the movements;
  * `gate` is what must hold first (the order's row locked at the version read, for an update),
@@ -147,7 +162,7 @@ const stockMoves = (at: number) => `, m AS (
  */
 const insertOrderStatement = (withStock: boolean) => `WITH fresh AS (
   SELECT coalesce((SELECT revision FROM workflow_customizations WHERE workflow = $2), 0) = $19::int AS ok
-), ${withStock ? stockCtes(20, '(SELECT ok FROM fresh)', true) : ''}w AS (
+), ${withStock ? stockCtes(21, '(SELECT ok FROM fresh)', true) : ''}w AS (
   INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at, events)
   SELECT $1::uuid, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2::text, $3::int, $4::jsonb, $5::text[], $6::text, $7::text,
     $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
@@ -155,7 +170,7 @@ const insertOrderStatement = (withStock: boolean) => `WITH fresh AS (
   RETURNING id, code, 0 AS events_before
 ), h AS (${historyInsert('$13::jsonb')}
 ), o AS (${outboxInsert('$14::jsonb')}
-), ${timerRewrite(15, 'true')}, p AS (${paymentUpsert('$16::jsonb')}), r AS (${refInsert('$17::jsonb')}), ${searchUpsert(8, 'true')}${withStock ? stockMoves(11) : ''}
+), ${timerRewrite(15, 'true')}, p AS (${paymentUpsert('$16::jsonb')}), r AS (${refInsert('$17::jsonb')}), ${searchUpsert(8, 'true')}, ${skuRows(20, 'true', false)}${withStock ? stockMoves(11) : ''}
 SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, (SELECT ok FROM fresh) AS fresh, ${shortColumn(withStock)}`;
 
 const INSERT_ORDER = insertOrderStatement(false);
@@ -170,7 +185,7 @@ const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
 export async function insertOrder(db: Db, order: Order, revision: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | StockShortfall | 'stale'> {
   const c = orderColumns(order);
   const values = [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered, revision];
+    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered, revision, c.skus];
   const res = await db.query<{ code: number | null; n: number; fresh: boolean; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_insert_order_moving_stock', text: INSERT_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_insert_order', text: INSERT_ORDER, values });
@@ -182,7 +197,7 @@ export async function insertOrder(db: Db, order: Order, revision: number, histor
 
 const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS (
   SELECT id FROM orders WHERE id = $1 AND version = $2 FOR UPDATE
-), ${stockCtes(23, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
+), ${stockCtes(24, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2
@@ -194,7 +209,7 @@ const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS 
   RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
 ), h AS (${historyInsert('$11::jsonb')}
 ), o AS (${outboxInsert('$12::jsonb')}
-), ${timerRewrite(13, '$14::boolean')}, p AS (${paymentUpsert('$15::jsonb', '$16::boolean')}), r AS (${refInsert('$17::jsonb', '$18::boolean')}), ${searchUpsert(6, '$21::boolean')}${withStock ? stockMoves(9) : ''}
+), ${timerRewrite(13, '$14::boolean')}, p AS (${paymentUpsert('$15::jsonb', '$16::boolean')}), r AS (${refInsert('$17::jsonb', '$18::boolean')}), ${searchUpsert(6, '$21::boolean')}, ${skuRows(23, '$21::boolean', true)}${withStock ? stockMoves(9) : ''}
 SELECT (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
 
 const UPDATE_ORDER = updateOrderStatement(false);
@@ -206,8 +221,9 @@ export interface Changed {
   readonly refs: boolean;
 }
 
-/** A single order's save also keeps its search text (order_search); the batch (order-batch.ts) takes only saves that leave the customer as it was. */
+/** A single order's save also keeps its search rows (order_search, order_skus); the batch (order-batch.ts) takes only saves that leave them as they were. */
 export interface SaveChanged extends Changed {
+  /** The search text or the lines' SKUs changed (searchChanged). */
   readonly search: boolean;
 }
 
@@ -229,7 +245,7 @@ export async function updateOrder(db: Db, order: Order, expectedVersion: number,
   const c = orderColumns(order);
   const values = [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
     order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code,
-    guard.customRevision ?? null, changed.search, guard.revision ?? null];
+    guard.customRevision ?? null, changed.search, guard.revision ?? null, c.skus];
   const res = await db.query<{ n: number; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_update_order_moving_stock', text: UPDATE_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_update_order', text: UPDATE_ORDER, values });

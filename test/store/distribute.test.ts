@@ -83,6 +83,7 @@ describe('on a Citus coordinator (simulated)', () => {
       ['distributed', 'outbox', 'order_id', 'orders'],
       ['distributed', 'timers', 'order_id', 'orders'],
       ['distributed', 'order_search', 'order_id', 'orders'],
+      ['distributed', 'order_skus', 'order_id', 'orders'],
       ['distributed', 'gateway_events', 'order_id', 'orders'],
       ['distributed', 'notifications', 'order_id', 'orders'],
       ['distributed', 'order_status_deltas', 'order_id', 'orders'],

@@ -1,7 +1,7 @@
 /**
  * The migrations on a database of their own: from nothing, over data an older Ordo left (before
- * the Citus-ready keys of 009, before the search text's own table of 017), down again (017), and
- * with a migration numbered earlier arriving later.
+ * the Citus-ready keys of 009, before the search text's own table of 017, before the SKUs' rows
+ * of 019), down again (017, 019), and with a migration numbered earlier arriving later.
  */
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { emptyDatabase } from '../support/database.js';
 
 const KEYS = '1700000000009_citus_ready_keys';
 const SEARCH = '1700000000017_order_search';
+const SKUS = '1700000000019_order_skus';
 /** The newest migration in the tree. */
 const latest = async () => (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort().at(-1)!.replace(/\.sql$/, '');
 const open: pg.Client[] = [];
@@ -178,6 +179,31 @@ describe('migrations', () => {
     expect((await db.query(`SELECT to_regclass('order_search') AS t`)).rows).toEqual([{ t: null }]);
     expect(await migrate(url)).toContain(SEARCH);
     expect(await column()).toBe(0);
+  });
+
+  it('019 gives every order a row per SKU its lines hold, and down again takes them away', async () => {
+    const names = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort().map((f) => f.replace(/\.sql$/, ''));
+    const url = await emptyDatabase();
+    await migrate(url, { count: names.indexOf(SKUS) });
+    const db = await connect(url);
+    const insert = (id: string, body: object) => db.query(
+      `INSERT INTO orders (id, workflow, workflow_version, status, status_tags, currency, body, version, created_at, updated_at)
+       VALUES ($1, 'standard', 1, '{"order":"placed"}', '{placed,order:placed}', 'EUR', $2, 1, now(), now())`, [id, body]);
+    const ada = '0190a1a0-0000-7000-8000-000000000021';
+    const grace = '0190a1a0-0000-7000-8000-000000000022';
+    await insert(ada, { customer: { email: 'ada@example.com' }, lines: [{ sku: 'MUG' }, { sku: 'Tee-M' }, { sku: 'MUG' }] });
+    await insert(grace, { customer: { email: 'grace@example.com' }, lines: [{ sku: 'MUG' }] });
+    await insert('0190a1a0-0000-7000-8000-000000000023', { customer: { email: 'cart@example.com' }, lines: [] });
+
+    expect(await migrate(url)).toContain(SKUS);
+    expect((await db.query('SELECT sku, order_id FROM order_skus ORDER BY sku, order_id')).rows).toEqual([
+      { sku: 'MUG', order_id: ada }, { sku: 'MUG', order_id: grace }, { sku: 'Tee-M', order_id: ada },
+    ]);
+    expect(await primaryKeys(db)).toMatchObject({ order_skus: 'PRIMARY KEY (sku, order_id)' });
+
+    await runner({ databaseUrl: url, dir: MIGRATIONS_DIR, direction: 'down', count: names.length - names.indexOf(SKUS), migrationsTable: 'ordo_migrations', checkOrder: false, log: () => {} });
+    expect((await db.query(`SELECT to_regclass('order_skus') AS t`)).rows).toEqual([{ t: null }]);
+    expect(await migrate(url)).toContain(SKUS);
   });
 
   it('a database that has 009 still takes a migration numbered 008 that arrives later', async () => {

@@ -1,7 +1,9 @@
 /**
  * The search text in a table of its own (migration 017): written when an order is created and
  * when its customer changes, never by a save that leaves the customer as it was (a status change
- * wrote a trigram index entry every time while the text sat in the order row).
+ * wrote a trigram index entry every time while the text sat in the order row). The lines' SKUs,
+ * which the admin's search finds whole, have rows of their own (order_skus, migration 019),
+ * written likewise: with a new order and when the lines' SKUs change, never by a status change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/actor.js';
@@ -34,6 +36,13 @@ async function searchRow(orderId: string): Promise<{ search: string; xmin: strin
   return res.rows[0];
 }
 
+/** The order's SKU rows, by SKU, each with the transaction that wrote it. */
+async function skuRows(orderId: string): Promise<{ sku: string; xmin: string }[]> {
+  const res = await ordo.pool.query<{ sku: string; xmin: string }>('SELECT sku, xmin::text FROM order_skus WHERE order_id = $1 ORDER BY sku COLLATE "C"', [orderId]);
+  return res.rows;
+}
+const skusOf = async (orderId: string) => (await skuRows(orderId)).map((r) => r.sku);
+
 const found = async (q: string) => (await listOrders(ordo.pool, { q, limit: 20 })).map((o) => o.id);
 
 describe('the order search text', () => {
@@ -43,15 +52,43 @@ describe('the order search text', () => {
     expect(await found('ada.search@')).toEqual([order.id]);
   });
 
-  it('is not written by status changes, which leave the customer as it was', async () => {
+  it('holds the lines\' SKUs, each once and as typed, and the admin search finds the order by any of them, whole', async () => {
+    const created = await ordo.payments.createOrder({
+      currency: 'EUR', customer: { email: 'sku.holder@example.com' },
+      lines: [{ sku: 'Sku-Kept-A', quantity: 1, unitPrice: 100 }, { sku: 'SKU-KEPT-B', quantity: 1, unitPrice: 100 }, { sku: 'Sku-Kept-A', quantity: 2, unitPrice: 90 }],
+    }, ADMIN);
+    if (!created.ok) throw new Error(created.message);
+    expect(await skusOf(created.value.id)).toEqual(['SKU-KEPT-B', 'Sku-Kept-A']);
+    const admin = async (q: string) => (await searchOrders(ordo.pool, { q, limit: 20 })).map((o) => o.id);
+    for (const q of ['Sku-Kept-A', 'SKU-KEPT-B', 'sku-kept-b']) expect(await admin(q), q).toEqual([created.value.id]);
+    // Whole, as typed or in capitals: neither a part nor another case of a mixed-case SKU.
+    expect(await admin('SKU-KEPT')).toEqual([]);
+    expect(await admin('sku-kept-a')).toEqual([]);
+  });
+
+  it('takes the SKUs of a modification after checkout: the added one is found, the removed one no more', async () => {
+    const order = await create({ email: 'sku.modified@example.com' });
+    const line = order.lines[0]!.id;
+    const modified = await ordo.modifications.apply(order.id, { addLines: [{ sku: 'SEARCH-ADDED', quantity: 1, unitPrice: 500 }], removeLines: [line] }, ADMIN);
+    expect(modified.ok && modified.value.lines.map((l) => l.sku)).toEqual(['SEARCH-ADDED']);
+    expect(await skusOf(order.id)).toEqual(['SEARCH-ADDED']);
+    const admin = async (q: string) => (await searchOrders(ordo.pool, { q, limit: 100 })).map((o) => o.id);
+    expect(await admin('SEARCH-ADDED')).toEqual([order.id]);
+    expect(await admin('SEARCH-MUG')).not.toContain(order.id);
+  });
+
+  it('is not written by status changes, which leave the customer and the lines as they were', async () => {
     const order = await create({ email: 'status.only@example.com' });
     const before = (await searchRow(order.id))!;
+    const skus = await skuRows(order.id);
+    expect(skus.map((r) => r.sku)).toEqual(['SEARCH-MUG']);
     for (const to of ['in_review', 'placed', 'cancelled']) {
       const moved = await ordo.orders.execute(order.id, { type: 'transition', track: 'order', to }, ADMIN);
       expect(moved.ok, to).toBe(true);
     }
     expect((await findOrder(ordo.pool, order.id))!.version).toBe(order.version + 3);
     expect(await searchRow(order.id)).toEqual(before);
+    expect(await skuRows(order.id)).toEqual(skus);
   });
 
   it('is rewritten when the customer changes: the new email is found, the old one no more', async () => {

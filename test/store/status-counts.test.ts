@@ -270,7 +270,7 @@ describe('per-status counts', () => {
   it('are empty after the orders are truncated', async () => {
     // Last in the suite: it empties the suite's orders.
     await create();
-    await ordo.pool.query('TRUNCATE orders, order_history, outbox, timers, order_refs, payments, order_search, notifications, webhook_deliveries, gateway_events CASCADE');
+    await ordo.pool.query('TRUNCATE orders, order_history, outbox, timers, order_refs, payments, order_search, order_skus, notifications, webhook_deliveries, gateway_events CASCADE');
     expect(await countOrdersByStatus(ordo.pool, 'standard')).toEqual({ total: 0, tracks: {} });
     await create();
     await expectExact();
