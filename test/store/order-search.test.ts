@@ -175,3 +175,25 @@ describe('a search for an email', () => {
     expect(await found('buyer17@mailhost.example')).toEqual([]); // text rows of no order are never listed
   });
 });
+
+describe('a search for a SKU', () => {
+  it('reads the SKU\'s orders newest first off order_skus\'s key, never the lines of every order', async () => {
+    // Enough orders holding other SKUs, and no sequential scan, for the plan to be the one a large table gets.
+    await ordo.pool.query(`INSERT INTO order_skus (sku, order_id) SELECT 'FILLER-' || (g % 20), gen_random_uuid() FROM generate_series(1, 2000) g`);
+    let sent: { text: string; values: unknown[] } | undefined;
+    const recording = { query: async (text: string, values: unknown[]) => ((sent = { text, values }), { rows: [] }) };
+    await searchOrders(recording as never, { q: 'PLAN-SKU', limit: 20 });
+    expect(sent!.text).not.toContain("body -> 'lines'");
+    const client = await ordo.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('ANALYZE order_skus');
+      const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent!.text}`, sent!.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      await client.query('ROLLBACK');
+      expect(plan).toMatch(/Index Only Scan Backward using order_skus_pkey on order_skus[\s\S]*?Index Cond: \(sku = 'PLAN-SKU'::text\)/);
+    } finally {
+      client.release();
+    }
+  });
+});
