@@ -34,6 +34,7 @@ export const READS: readonly Read[] = [
   { name: 'admin search, q=customer email', run: (o, s, i) => o.reads.search({ q: pick(s.emails, i), limit: 50 }, ADMIN) },
   { name: 'admin search, q=SKU', run: (o) => o.reads.search({ q: 'LAMP', limit: 50 }, ADMIN) },
   { name: 'admin search, q=matching nothing', run: (o, _s, i) => o.reads.search({ q: `nobody-${i}@nowhere.example`, limit: 50 }, ADMIN) },
+  { name: 'admin search, open returns', run: (o) => o.reads.search({ returns: 'open', limit: 50 }, ADMIN) },
   { name: 'order page (GET /v1/orders/:id)', run: (o, s, i) => o.orders.get(pick(s.ids, i), ADMIN) },
   { name: 'order history (GET /v1/orders/:id/history)', run: (o, s, i) => o.orders.history(pick(s.ids, i), ADMIN) },
   { name: 'per-status counts of a workflow (standard)', run: (o) => countOrdersByStatus(o.pool, 'standard') },

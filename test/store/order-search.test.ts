@@ -197,3 +197,26 @@ describe('a search for a SKU', () => {
     }
   });
 });
+
+describe('the orders with a return', () => {
+  it('are read off order_refs\' returns, never every order\'s document', async () => {
+    // Many orders, with parcels (refs of another kind), none with a return: the plan a large shop gets.
+    await ordo.pool.query(`INSERT INTO order_refs (id, order_id, kind) SELECT gen_random_uuid(), gen_random_uuid(), 'fulfillment' FROM generate_series(1, 2000)`);
+    for (const returns of ['any', 'open'] as const) {
+      let sent: { text: string; values: unknown[] } | undefined;
+      const recording = { query: async (text: string, values: unknown[]) => ((sent = { text, values }), { rows: [] }) };
+      await searchOrders(recording as never, { returns, limit: 20 });
+      const client = await ordo.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL enable_seqscan = off');
+        await client.query('ANALYZE order_refs');
+        const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent!.text}`, sent!.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        await client.query('ROLLBACK');
+        expect(plan, returns).toMatch(/order_refs_return_order_idx/);
+      } finally {
+        client.release();
+      }
+    }
+  });
+});
