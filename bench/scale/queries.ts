@@ -9,6 +9,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import { countOrdersByStatus } from '../../src/store/order-counts.js';
 
 const ADMIN: Actor = { kind: 'admin', id: 'bench' };
+const DAY = 86_400_000;
 
 export interface Sample {
   /** Order ids, customer emails and codes of cloned orders, picked at random. */
@@ -35,6 +36,8 @@ export const READS: readonly Read[] = [
   { name: 'admin search, q=SKU', run: (o) => o.reads.search({ q: 'LAMP', limit: 50 }, ADMIN) },
   { name: 'admin search, q=matching nothing', run: (o, _s, i) => o.reads.search({ q: `nobody-${i}@nowhere.example`, limit: 50 }, ADMIN) },
   { name: 'admin search, open returns', run: (o) => o.reads.search({ returns: 'open', limit: 50 }, ADMIN) },
+  { name: 'admin search, created in one week', run: (o) => o.reads.search({ createdFrom: new Date(Date.now() - 200 * DAY), createdTo: new Date(Date.now() - 193 * DAY), limit: 50 }, ADMIN) },
+  { name: 'stuck orders of a workflow (standard)', run: (o) => o.reads.stuck('standard', 86_400, 50) },
   { name: 'order page (GET /v1/orders/:id)', run: (o, s, i) => o.orders.get(pick(s.ids, i), ADMIN) },
   { name: 'order history (GET /v1/orders/:id/history)', run: (o, s, i) => o.orders.history(pick(s.ids, i), ADMIN) },
   { name: 'per-status counts of a workflow (standard)', run: (o) => countOrdersByStatus(o.pool, 'standard') },

@@ -19,7 +19,7 @@ export interface OrderSearch {
   readonly overdueAt?: Date;
   /** Only orders with a return: still open (requested or received), or any. */
   readonly returns?: 'open' | 'any';
-  /** Id of the last order of the previous page: pages run newest first. */
+  /** Id of the last order of the previous page: pages run newest first (by creation time when a range of days is given). */
   readonly after?: string;
   readonly limit: number;
 }
@@ -43,25 +43,29 @@ export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
   const after = f.after ? param(f.after) : undefined;
+  // With a range of days, pages run by creation time off orders_created_at_idx (migration 021):
+  // by id, the planner walked back from the newest order through every newer one to reach the range.
+  const byCreation = f.createdFrom !== undefined || f.createdTo !== undefined;
+  const newestFirst = byCreation ? 'created_at DESC, id DESC' : 'id DESC';
   if (f.workflow) where.push(`workflow = ${param(f.workflow)}`);
   if (f.statuses && f.statuses.length > 0) where.push(`(${f.statuses.map((all) => `status_tags @> ${param(all)}::text[]`).join(' OR ')})`);
   if (f.createdFrom) where.push(`created_at >= ${param(f.createdFrom)}`);
   if (f.createdTo) where.push(`created_at < ${param(f.createdTo)}`);
-  if (after) where.push(`id < ${after}`);
+  if (after) where.push(byCreation ? `(created_at, id) < (SELECT created_at, id FROM orders WHERE id = ${after})` : `id < ${after}`);
   // The orders with a return, off order_refs (migration 020); only theirs are looked into for an open one.
   if (f.returns) where.push(`id IN (SELECT order_id FROM order_refs WHERE kind = 'return')`);
   if (f.returns === 'open') where.push(`(body -> 'returns' @> '[{"state":"requested"}]' OR body -> 'returns' @> '[{"state":"received"}]')`);
   if (f.overdueAt) where.push(`id IN (SELECT order_id FROM timers WHERE due_at < ${param(f.overdueAt)})`);
   const limit = param(f.limit);
   if (!f.q) {
-    const res = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${limit}`, values);
+    const res = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY ${newestFirst} LIMIT ${limit}`, values);
     return res.rows.map(toOrder);
   }
   const asTyped = f.q.trim();
   const q = asTyped.toLowerCase();
   // The cursor bounds the subqueries' own ids as well: a text most orders match reads order_search's
   // primary key backwards, which then starts at the cursor rather than at the newest order.
-  const older = after ? ` AND order_id < ${after}` : '';
+  const older = after && !byCreation ? ` AND order_id < ${after}` : '';
   const alternatives = [`id IN (SELECT order_id FROM order_search WHERE ${textMatch(q, param)}${older})`];
   // A SKU may be any string (the domain checks none; the API takes 1 to 100 characters): whole, as typed or in capitals.
   for (const sku of new Set([asTyped, asTyped.toUpperCase()])) alternatives.push(`id IN (SELECT order_id FROM order_skus WHERE sku = ${param(sku)}${older})`);
@@ -69,8 +73,8 @@ export async function searchOrders(db: Db, f: OrderSearch): Promise<Order[]> {
   if (code) alternatives.push(`code = ${param(Number(code[1]))}`);
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(q)) alternatives.push(`id = ${param(q)}`);
   alternatives.push(`id IN (SELECT order_id FROM payments WHERE reference = ${param(asTyped)}${older})`);
-  const page = (matching: string) => `(SELECT id FROM orders WHERE ${where.join(' AND ')} AND ${matching} ORDER BY id DESC LIMIT ${limit})`;
-  const sql = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (${alternatives.map(page).join(' UNION ALL ')}) ORDER BY id DESC LIMIT ${limit}`;
+  const page = (matching: string) => `(SELECT id FROM orders WHERE ${where.join(' AND ')} AND ${matching} ORDER BY ${newestFirst} LIMIT ${limit})`;
+  const sql = `SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (${alternatives.map(page).join(' UNION ALL ')}) ORDER BY ${newestFirst} LIMIT ${limit}`;
   const res = await db.query<OrderRow>(sql, values);
   return res.rows.map(toOrder);
 }
@@ -94,9 +98,12 @@ export interface StuckRow {
   readonly overdueSince: Date | null;
 }
 
+// Two ways in, each off its own index, ORed in one bitmap: the orders in a temporary status (the
+// GIN on status_tags), and those with a due timer, as an array of ids (timers_due_idx, then the
+// primary key). With the timers as a subquery the OR could use neither, and read every order of the workflow.
 const STUCK_WHERE = `workflow = $1 AND NOT (body ? 'removedAt') AND (
   (status_tags && $2::text[] AND updated_at < $3)
-  OR id IN (SELECT order_id FROM timers WHERE due_at < $4))`;
+  OR id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < $4)))`;
 
 /** Stuck orders of one workflow, oldest first (by their last change), and how many there are. */
 export async function stuckOrders(db: Db, q: StuckQuery): Promise<{ rows: StuckRow[]; total: number; byStatus: { status: Record<string, string>; count: number }[] }> {

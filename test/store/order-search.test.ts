@@ -10,7 +10,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import type { Order } from '../../src/domain/order.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
-import { searchOrders } from '../../src/store/order-queries.js';
+import { searchOrders, stuckOrders } from '../../src/store/order-queries.js';
 import { findOrder, listOrders, updateOrder } from '../../src/store/orders.js';
 import { textMatch } from '../../src/store/search-match.js';
 import { freshDatabase } from '../support/database.js';
@@ -176,25 +176,35 @@ describe('a search for an email', () => {
   });
 });
 
+/**
+ * The plans PostgreSQL makes of the statements `read` sends, as a large table gets them: the
+ * named tables analyzed and no sequential scan.
+ */
+async function plansOf(read: (db: never) => Promise<unknown>, analyze: string): Promise<string[]> {
+  const sent: { text: string; values: unknown[] }[] = [];
+  const recording = { query: async (text: string, values: unknown[]) => (sent.push({ text, values }), { rows: [] }) };
+  await read(recording as never);
+  const client = await ordo.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL enable_seqscan = off');
+    await client.query(`ANALYZE ${analyze}`);
+    const plans: string[] = [];
+    for (const s of sent) plans.push((await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${s.text}`, s.values)).rows.map((r) => r['QUERY PLAN']).join('\n'));
+    await client.query('ROLLBACK');
+    return plans;
+  } finally {
+    client.release();
+  }
+}
+
 describe('a search for a SKU', () => {
   it('reads the SKU\'s orders newest first off order_skus\'s key, never the lines of every order', async () => {
     // Enough orders holding other SKUs, and no sequential scan, for the plan to be the one a large table gets.
     await ordo.pool.query(`INSERT INTO order_skus (sku, order_id) SELECT 'FILLER-' || (g % 20), gen_random_uuid() FROM generate_series(1, 2000) g`);
-    let sent: { text: string; values: unknown[] } | undefined;
-    const recording = { query: async (text: string, values: unknown[]) => ((sent = { text, values }), { rows: [] }) };
-    await searchOrders(recording as never, { q: 'PLAN-SKU', limit: 20 });
-    expect(sent!.text).not.toContain("body -> 'lines'");
-    const client = await ordo.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
-      await client.query('ANALYZE order_skus');
-      const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent!.text}`, sent!.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
-      await client.query('ROLLBACK');
-      expect(plan).toMatch(/Index Only Scan Backward using order_skus_pkey on order_skus[\s\S]*?Index Cond: \(sku = 'PLAN-SKU'::text\)/);
-    } finally {
-      client.release();
-    }
+    const [plan] = await plansOf((db) => searchOrders(db, { q: 'PLAN-SKU', limit: 20 }), 'order_skus');
+    expect(plan).not.toContain("body -> 'lines'");
+    expect(plan).toMatch(/Index Only Scan Backward using order_skus_pkey on order_skus[\s\S]*?Index Cond: \(sku = 'PLAN-SKU'::text\)/);
   });
 });
 
@@ -203,20 +213,57 @@ describe('the orders with a return', () => {
     // Many orders, with parcels (refs of another kind), none with a return: the plan a large shop gets.
     await ordo.pool.query(`INSERT INTO order_refs (id, order_id, kind) SELECT gen_random_uuid(), gen_random_uuid(), 'fulfillment' FROM generate_series(1, 2000)`);
     for (const returns of ['any', 'open'] as const) {
-      let sent: { text: string; values: unknown[] } | undefined;
-      const recording = { query: async (text: string, values: unknown[]) => ((sent = { text, values }), { rows: [] }) };
-      await searchOrders(recording as never, { returns, limit: 20 });
-      const client = await ordo.pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SET LOCAL enable_seqscan = off');
-        await client.query('ANALYZE order_refs');
-        const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent!.text}`, sent!.values)).rows.map((r) => r['QUERY PLAN']).join('\n');
-        await client.query('ROLLBACK');
-        expect(plan, returns).toMatch(/order_refs_return_order_idx/);
-      } finally {
-        client.release();
-      }
+      const [plan] = await plansOf((db) => searchOrders(db, { returns, limit: 20 }), 'order_refs');
+      expect(plan, returns).toMatch(/order_refs_return_order_idx/);
+    }
+  });
+});
+
+/** `count` copies of an order in its status, the nth created n hours before it: a table as large shops have. */
+async function copiesOf(order: Order, count: number): Promise<void> {
+  await ordo.pool.query(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
+    SELECT gen_random_uuid(), NULL, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at - g * interval '1 hour', updated_at, placed_at
+    FROM orders, generate_series(1, $2::int) g WHERE id = $1`, [order.id, count]);
+}
+
+describe('a range of days', () => {
+  it('pages by creation time, newest first, with or without a text', async () => {
+    // The later-made order was created earlier (a clock moved back): its id is newer, its day older.
+    const email = 'days@example.com';
+    clock.advance(30 * DAY); // a day of their own: no other order of this file was created in the range
+    const createdLater = await create({ email });
+    clock.advance(-3600);
+    const createdEarlier = await create({ email });
+    clock.advance(3600);
+    const range = { createdFrom: new Date(clock.now().getTime() - 7_200_000), createdTo: new Date(clock.now().getTime() + 1000) };
+    for (const q of [undefined, email]) {
+      const first = await searchOrders(ordo.pool, { ...range, ...(q ? { q } : {}), limit: 1 });
+      expect(first.map((o) => o.id), `q=${q}`).toEqual([createdLater.id]);
+      const next = await searchOrders(ordo.pool, { ...range, ...(q ? { q } : {}), after: createdLater.id, limit: 5 });
+      expect(next.map((o) => o.id), `q=${q}`).toEqual([createdEarlier.id]);
+    }
+  });
+
+  it('is read off orders_created_at_idx, not by walking back from the newest order (migration 021)', async () => {
+    // 5,000 orders, one an hour back from the clock's day; the week asked for holds 168 of them.
+    await copiesOf(await create({ email: 'range@example.com' }), 5000);
+    const [plan] = await plansOf((db) => searchOrders(db, { createdFrom: new Date('2025-09-01T00:00:00Z'), createdTo: new Date('2025-09-08T00:00:00Z'), limit: 20 }), 'orders');
+    expect(plan).toMatch(/Index Cond: \(\(created_at >= .*\) AND \(created_at < .*\)\)/);
+    expect(plan).toMatch(/orders_created_at_idx/);
+  });
+});
+
+describe('the stuck orders of a workflow', () => {
+  it('are read off the status tags (and the due timers), never every order of the workflow', async () => {
+    // 5,000 orders of the workflow, none in the temporary status asked for, no timer due.
+    await copiesOf(await create({ email: 'stuck@example.com' }), 5000);
+    const now = new Date('2026-03-02T09:00:00Z');
+    const plans = await plansOf((db) => stuckOrders(db, { workflow: 'standard', temporary: ['order:draft'], now, unchangedSince: new Date(now.getTime() - DAY * 1000), limit: 20 }), 'orders, timers');
+    expect(plans).toHaveLength(2); // the list and the counts
+    for (const plan of plans) {
+      expect(plan).toMatch(/orders_status_tags_idx/);
+      // The workflow's index finds each candidate by its id, never the whole workflow by its name.
+      expect(plan).not.toMatch(/Index Cond: \(workflow = 'standard'::text\)$/m);
     }
   });
 });

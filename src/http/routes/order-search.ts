@@ -74,7 +74,7 @@ export function orderSearchRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'admin' },
     schema: {
       tags: ['orders'], summary: 'Search orders with every filter, newest first (admin)',
-      description: 'What GET /v1/orders does, and more: statuses of several tracks together, any of several such sets, a creation date range, orders with an overdue timer, and a search that also finds a payment\'s gateway reference and a SKU. Pages with `cursor` and `limit`.',
+      description: 'What GET /v1/orders does, and more: statuses of several tracks together, any of several such sets, a creation date range, orders with an overdue timer, and a search that also finds a payment\'s gateway reference and a SKU. Pages with `cursor` and `limit`, newest first: by creation time when `createdFrom` or `createdTo` is given.',
       querystring: SearchOrdersQuery, response: { 200: OrderPage, 400: Problem, 401: Problem, 403: Problem },
     },
   }, async (req) => {
