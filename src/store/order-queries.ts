@@ -98,26 +98,59 @@ export interface StuckRow {
   readonly overdueSince: Date | null;
 }
 
-// Two ways in, each off its own index, ORed in one bitmap: the orders in a temporary status (the
-// GIN on status_tags), and those with a due timer, as an array of ids (timers_due_idx, then the
-// primary key). With the timers as a subquery the OR could use neither, and read every order of the workflow.
-const STUCK_WHERE = `workflow = $1 AND NOT (body ? 'removedAt') AND (
-  (status_tags && $2::text[] AND updated_at < $3)
-  OR id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < $4)))`;
+/**
+ * How many orders of a workflow are stuck, per status, without counting them one by one (a shop
+ * can have a hundred thousand waiting): the statuses that hold a temporary state, with how many
+ * orders are in each, from the per-status counts (summary and deltas, migration 016); less those
+ * changed since the threshold, read off orders_waiting_idx (a window's changes, not the months
+ * before it); and, apart, those with a due timer not counted already. One statement, so one
+ * snapshot: the counts and the orders agree (a status change writes its deltas in its own
+ * transaction). On Citus each CTE is read on its own and joined on the coordinator.
+ */
+const STUCK_COUNT = `WITH counted AS (
+    SELECT status, sum(n)::int AS n FROM (
+      SELECT status, n FROM order_status_counts WHERE workflow = $1
+      UNION ALL SELECT status, n FROM order_status_deltas WHERE workflow = $1) AS c
+    GROUP BY status),
+  waiting AS (SELECT status, n FROM counted
+    WHERE n > 0 AND EXISTS (SELECT 1 FROM jsonb_each_text(status) e WHERE e.key || ':' || e.value = ANY($2::text[]))),
+  recent AS (SELECT status, count(*)::int AS n FROM orders
+    WHERE workflow = $1 AND NOT (body ? 'removedAt') AND status = ANY(ARRAY(SELECT status FROM waiting)) AND updated_at >= $3
+    GROUP BY status),
+  due AS (SELECT status, count(*)::int AS n FROM orders
+    WHERE workflow = $1 AND NOT (body ? 'removedAt') AND id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < $4))
+      AND NOT (status_tags && $2::text[] AND updated_at < $3)
+    GROUP BY status)
+  SELECT coalesce(w.status, d.status) AS status, coalesce(w.n, 0) - coalesce(r.n, 0) AS waiting, coalesce(d.n, 0) AS due
+  FROM waiting w LEFT JOIN recent r ON r.status = w.status FULL JOIN due d ON d.status = w.status`;
+
+/**
+ * The oldest stuck orders: a branch per status that has orders waiting (its oldest changes off
+ * orders_waiting_idx, a page at most) and one for the due timers (timers_due_idx, then the primary
+ * key), merged. However many orders wait, a page reads at most a page per status. Values: the
+ * workflow, now, the page's size, then (with any status) the threshold and the statuses.
+ */
+function stuckList(statuses: number): string {
+  const branches = Array.from({ length: statuses }, (_, i) => `(SELECT id, code, status, updated_at FROM orders
+    WHERE workflow = $1 AND NOT (body ? 'removedAt') AND status = $${i + 5}::jsonb AND updated_at < $4 ORDER BY updated_at, id LIMIT $3)`);
+  branches.push(`(SELECT id, code, status, updated_at FROM orders
+    WHERE workflow = $1 AND NOT (body ? 'removedAt') AND id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < $2)))`);
+  return `SELECT s.id, s.code, s.status, s.updated_at, (SELECT min(due_at) FROM timers t WHERE t.order_id = s.id AND t.due_at < $2) AS overdue_since
+    FROM (${branches.join(' UNION ')}) AS s ORDER BY s.updated_at, s.id LIMIT $3`;
+}
 
 /** Stuck orders of one workflow, oldest first (by their last change), and how many there are. */
 export async function stuckOrders(db: Db, q: StuckQuery): Promise<{ rows: StuckRow[]; total: number; byStatus: { status: Record<string, string>; count: number }[] }> {
-  const values = [q.workflow, q.temporary, q.unchangedSince, q.now];
-  const [list, grouped] = await Promise.all([
-    db.query<{ id: string; code: number | null; status: Record<string, string>; updated_at: Date; overdue_since: Date | null }>(
-      `SELECT o.id, o.code, o.status, o.updated_at, (SELECT min(due_at) FROM timers t WHERE t.order_id = o.id AND t.due_at < $4) AS overdue_since
-       FROM orders o WHERE ${STUCK_WHERE} ORDER BY o.updated_at, o.id LIMIT $5`, [...values, q.limit]),
-    db.query<{ status: Record<string, string>; count: number }>(`SELECT status, count(*)::int AS count FROM orders WHERE ${STUCK_WHERE} GROUP BY status`, values),
-  ]);
+  const counted = await db.query<{ status: Record<string, string>; waiting: number; due: number }>(
+    { name: 'ordo_stuck_count', text: STUCK_COUNT, values: [q.workflow, q.temporary, q.unchangedSince, q.now] });
+  const waiting = counted.rows.filter((r) => r.waiting > 0).map((r) => JSON.stringify(r.status));
+  const list = await db.query<{ id: string; code: number | null; status: Record<string, string>; updated_at: Date; overdue_since: Date | null }>(
+    stuckList(waiting.length), [q.workflow, q.now, q.limit, ...(waiting.length > 0 ? [q.unchangedSince, ...waiting] : [])]);
+  const byStatus = counted.rows.map((r) => ({ status: r.status, count: r.waiting + r.due })).filter((r) => r.count > 0);
   return {
     rows: list.rows.map((r) => ({ id: r.id, code: r.code, status: r.status, updatedAt: r.updated_at, overdueSince: r.overdue_since })),
-    total: grouped.rows.reduce((sum, r) => sum + r.count, 0),
-    byStatus: grouped.rows,
+    total: byStatus.reduce((sum, r) => sum + r.count, 0),
+    byStatus,
   };
 }
 

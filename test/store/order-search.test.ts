@@ -11,6 +11,8 @@ import type { Order } from '../../src/domain/order.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { createOrdo, type Ordo } from '../../src/engine/ordo.js';
 import { searchOrders, stuckOrders } from '../../src/store/order-queries.js';
+import { foldStatusCounts } from '../../src/store/order-counts.js';
+import { statusTags } from '../../src/store/order-rows.js';
 import { findOrder, listOrders, updateOrder } from '../../src/store/orders.js';
 import { textMatch } from '../../src/store/search-match.js';
 import { freshDatabase } from '../support/database.js';
@@ -182,7 +184,14 @@ describe('a search for an email', () => {
  */
 async function plansOf(read: (db: never) => Promise<unknown>, analyze: string): Promise<string[]> {
   const sent: { text: string; values: unknown[] }[] = [];
-  const recording = { query: async (text: string, values: unknown[]) => (sent.push({ text, values }), { rows: [] }) };
+  // Each statement is run, for a read that sends its next statement after the answer to the last.
+  const recording = {
+    query: async (query: string | { text: string; values: unknown[] }, values: unknown[] = []) => {
+      const statement = typeof query === 'string' ? { text: query, values } : query;
+      sent.push(statement);
+      return ordo.pool.query(statement.text, statement.values);
+    },
+  };
   await read(recording as never);
   const client = await ordo.pool.connect();
   try {
@@ -253,17 +262,80 @@ describe('a range of days', () => {
   });
 });
 
+/**
+ * `count` copies of `order` in another workflow and status, last changed at `updatedAt` (removed
+ * if asked): orders as a shop has them after months, written in one statement. The status
+ * triggers count them as any insert.
+ */
+async function ordersIn(order: Order, count: number, to: { workflow: string; status: Record<string, string>; updatedAt: Date; removed?: boolean }): Promise<string[]> {
+  const res = await ordo.pool.query<{ id: string }>(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
+    SELECT gen_random_uuid(), NULL, $3, workflow_version, $4::jsonb, $5::text[], currency, customer_id,
+      CASE WHEN $7 THEN body || jsonb_build_object('removedAt', $6::timestamptz) ELSE body END, version, created_at, $6::timestamptz, placed_at
+    FROM orders, generate_series(1, $2::int) g WHERE id = $1 RETURNING id`,
+  [order.id, count, to.workflow, JSON.stringify(to.status), statusTags(to.status), to.updatedAt, to.removed ?? false]);
+  return res.rows.map((r) => r.id);
+}
+
 describe('the stuck orders of a workflow', () => {
-  it('are read off the status tags (and the due timers), never every order of the workflow', async () => {
-    // 5,000 orders of the workflow, none in the temporary status asked for, no timer due.
-    await copiesOf(await create({ email: 'stuck@example.com' }), 5000);
+  it('are counted per status as one count of every stuck order would count them', async () => {
+    const workflow = 'stuck-count';
     const now = new Date('2026-03-02T09:00:00Z');
-    const plans = await plansOf((db) => stuckOrders(db, { workflow: 'standard', temporary: ['order:draft'], now, unchangedSince: new Date(now.getTime() - DAY * 1000), limit: 20 }), 'orders, timers');
-    expect(plans).toHaveLength(2); // the list and the counts
-    for (const plan of plans) {
-      expect(plan).toMatch(/orders_status_tags_idx/);
-      // The workflow's index finds each candidate by its id, never the whole workflow by its name.
-      expect(plan).not.toMatch(/Index Cond: \(workflow = 'standard'::text\)$/m);
+    const old = new Date(now.getTime() - 3 * DAY * 1000);
+    const recent = new Date(now.getTime() - 3600 * 1000);
+    const temporary = ['order:placed', 'payment:authorized'];
+    const pending = { order: 'placed', payment: 'pending' };
+    const authorized = { order: 'placed', payment: 'authorized' };
+    const resting = { order: 'completed', payment: 'paid' };
+    const model = await create({ email: 'stuck.count@example.com' });
+    const oldPending = await ordersIn(model, 30, { workflow, status: pending, updatedAt: old });
+    await ordersIn(model, 20, { workflow, status: authorized, updatedAt: old });
+    await foldStatusCounts(ordo.pool); // some counted in the summary, the rest as deltas
+    const recentPending = await ordersIn(model, 10, { workflow, status: pending, updatedAt: recent });
+    const restingOnes = await ordersIn(model, 5, { workflow, status: resting, updatedAt: old });
+    await ordersIn(model, 3, { workflow, status: pending, updatedAt: old, removed: true });
+    await ordersIn(model, 7, { workflow: 'stuck-count-other', status: pending, updatedAt: old });
+    const due = new Date(now.getTime() - 60_000);
+    const later = new Date(now.getTime() + 60_000);
+    await ordo.pool.query(`INSERT INTO timers (order_id, name, due_at) VALUES
+      ($1, 'expire', $5), ($2, 'expire', $5), ($3, 'expire', $5), ($3, 'remind', $5), ($4, 'expire', $6)`,
+    [recentPending[0], restingOnes[0], oldPending[0], recentPending[1], due, later]);
+
+    const query = { workflow, temporary, now, unchangedSince: new Date(now.getTime() - DAY * 1000), limit: 100 };
+    const stuck = await stuckOrders(ordo.pool, query);
+    // By hand: the 30 + 20 old ones in a temporary status, one recent one and one resting one with
+    // a due timer; not the recent ones, the removed ones, the other workflow's, nor a timer not due.
+    const byStatus = (rows: { status: Record<string, string>; count: number }[]) =>
+      Object.fromEntries(rows.map((r) => [`${r.status.order}/${r.status.payment}`, r.count]));
+    expect(byStatus(stuck.byStatus)).toEqual({ 'placed/pending': 31, 'placed/authorized': 20, 'completed/paid': 1 });
+    expect(stuck.total).toBe(52);
+    expect(stuck.rows).toHaveLength(52);
+    // And as a grouped count of the orders the list reads gives it.
+    const oneByOne = await ordo.pool.query<{ status: Record<string, string>; count: number }>(`SELECT status, count(*)::int AS count FROM orders
+      WHERE workflow = $1 AND NOT (body ? 'removedAt') AND ((status_tags && $2::text[] AND updated_at < $3) OR id IN (SELECT order_id FROM timers WHERE due_at < $4))
+      GROUP BY status`, [workflow, temporary, query.unchangedSince, now]);
+    expect(byStatus(stuck.byStatus)).toEqual(byStatus(oneByOne.rows));
+  });
+
+  it('are read a page per waiting status at most, never every order of the workflow, where few wait or many (migration 022)', async () => {
+    // 5,000 orders at rest for months, 5 waiting in a temporary status; in another workflow, 5,000
+    // waiting for months (a shop that never marks parcels delivered). No timer due.
+    const now = new Date('2026-03-02T09:00:00Z');
+    const months = new Date(now.getTime() - 90 * DAY * 1000);
+    const model = await create({ email: 'stuck.plans@example.com' });
+    await ordersIn(model, 5000, { workflow: 'stuck-few', status: { order: 'completed' }, updatedAt: months });
+    await ordersIn(model, 5, { workflow: 'stuck-few', status: { order: 'placed' }, updatedAt: months });
+    await ordersIn(model, 5000, { workflow: 'stuck-many', status: { order: 'placed' }, updatedAt: months });
+    for (const workflow of ['stuck-few', 'stuck-many']) {
+      const [count, list] = await plansOf((db) => stuckOrders(db, { workflow, temporary: ['order:placed'], now, unchangedSince: new Date(now.getTime() - DAY * 1000), limit: 20 }), 'orders, timers');
+      // The count reads the per-status counts, and of the orders only those changed since the threshold.
+      expect(count, workflow).toMatch(/order_status_counts/);
+      expect(count, workflow).toMatch(/orders_waiting_idx[\s\S]*?Index Cond: \(\(workflow = '[\w-]+'::text\) AND \(status = ANY \(\(InitPlan \d+\)\.col1\)\) AND \(updated_at >= /);
+      expect(count, workflow).not.toMatch(/Bitmap Index Scan on orders_status_tags_idx/);
+      // The list walks the waiting status's oldest changes and stops at a page: no sort of every waiting order.
+      expect(list, workflow).toMatch(/Index Scan using orders_waiting_idx[\s\S]*?Index Cond: \(\(workflow = '[\w-]+'::text\) AND \(status = '\{"order": "placed"\}'::jsonb\) AND \(updated_at < /);
+      expect(list, workflow).toMatch(/Limit[\s\S]*Sort[\s\S]*Limit[\s\S]*Index Scan using orders_waiting_idx/);
+      // Never every order of the workflow by its name alone.
+      for (const plan of [count, list]) expect(plan, workflow).not.toMatch(/ on orders(?: \w+)? {2}\(.*\n.*Index Cond: \(workflow = '[\w-]+'::text\)$/m);
     }
   });
 });
