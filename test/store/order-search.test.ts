@@ -296,9 +296,10 @@ describe('the stuck orders of a workflow', () => {
     await ordersIn(model, 7, { workflow: 'stuck-count-other', status: pending, updatedAt: old });
     const due = new Date(now.getTime() - 60_000);
     const later = new Date(now.getTime() + 60_000);
+    const earlier = new Date(now.getTime() - 3_600_000);
     await ordo.pool.query(`INSERT INTO timers (order_id, name, due_at) VALUES
-      ($1, 'expire', $5), ($2, 'expire', $5), ($3, 'expire', $5), ($3, 'remind', $5), ($4, 'expire', $6)`,
-    [recentPending[0], restingOnes[0], oldPending[0], recentPending[1], due, later]);
+      ($1, 'expire', $5), ($2, 'expire', $5), ($3, 'expire', $5), ($3, 'remind', $7), ($4, 'expire', $6)`,
+    [recentPending[0], restingOnes[0], oldPending[0], recentPending[1], due, later, earlier]);
 
     const query = { workflow, temporary, now, unchangedSince: new Date(now.getTime() - DAY * 1000), limit: 100 };
     const stuck = await stuckOrders(ordo.pool, query);
@@ -309,6 +310,13 @@ describe('the stuck orders of a workflow', () => {
     expect(byStatus(stuck.byStatus)).toEqual({ 'placed/pending': 31, 'placed/authorized': 20, 'completed/paid': 1 });
     expect(stuck.total).toBe(52);
     expect(stuck.rows).toHaveLength(52);
+    // Each listed once, with its earliest due timer where one is due.
+    const listed = new Map(stuck.rows.map((r) => [r.id, r]));
+    expect(listed.size).toBe(52);
+    expect(listed.get(oldPending[0]!)?.overdueSince).toEqual(earlier);
+    expect(listed.get(restingOnes[0]!)?.overdueSince).toEqual(due);
+    expect(listed.get(oldPending[1]!)?.overdueSince).toBeNull();
+    expect(listed.has(recentPending[1]!)).toBe(false);
     // And as a grouped count of the orders the list reads gives it.
     const oneByOne = await ordo.pool.query<{ status: Record<string, string>; count: number }>(`SELECT status, count(*)::int AS count FROM orders
       WHERE workflow = $1 AND NOT (body ? 'removedAt') AND ((status_tags && $2::text[] AND updated_at < $3) OR id IN (SELECT order_id FROM timers WHERE due_at < $4))
