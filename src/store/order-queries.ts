@@ -105,7 +105,7 @@ export interface StuckRow {
  * changed since the threshold, read off orders_waiting_idx (a window's changes, not the months
  * before it); and, apart, those with a due timer not counted already. One statement, so one
  * snapshot: the counts and the orders agree (a status change writes its deltas in its own
- * transaction). On Citus each CTE is read on its own and joined on the coordinator.
+ * transaction).
  */
 const STUCK_COUNT = `WITH counted AS (
     SELECT status, sum(n)::int AS n FROM (
