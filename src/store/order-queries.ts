@@ -98,6 +98,9 @@ export interface StuckRow {
   readonly overdueSince: Date | null;
 }
 
+/** The workflow's orders with a timer due before `now` (a parameter): off timers_due_idx, then the primary key. */
+const withDueTimer = (now: string) => `workflow = $1 AND NOT (body ? 'removedAt') AND id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < ${now}))`;
+
 /**
  * How many orders of a workflow are stuck, per status, without counting them one by one (a shop
  * can have a hundred thousand waiting): the statuses that hold a temporary state, with how many
@@ -112,29 +115,28 @@ const STUCK_COUNT = `WITH counted AS (
       SELECT status, n FROM order_status_counts WHERE workflow = $1
       UNION ALL SELECT status, n FROM order_status_deltas WHERE workflow = $1) AS c
     GROUP BY status),
+  -- A status holds a temporary state when one of its tags (track:state, as statusTags writes them) is one.
   waiting AS (SELECT status, n FROM counted
     WHERE n > 0 AND EXISTS (SELECT 1 FROM jsonb_each_text(status) e WHERE e.key || ':' || e.value = ANY($2::text[]))),
   recent AS (SELECT status, count(*)::int AS n FROM orders
     WHERE workflow = $1 AND NOT (body ? 'removedAt') AND status = ANY(ARRAY(SELECT status FROM waiting)) AND updated_at >= $3
     GROUP BY status),
   due AS (SELECT status, count(*)::int AS n FROM orders
-    WHERE workflow = $1 AND NOT (body ? 'removedAt') AND id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < $4))
-      AND NOT (status_tags && $2::text[] AND updated_at < $3)
+    WHERE ${withDueTimer('$4')} AND NOT (status_tags && $2::text[] AND updated_at < $3)
     GROUP BY status)
   SELECT coalesce(w.status, d.status) AS status, coalesce(w.n, 0) - coalesce(r.n, 0) AS waiting, coalesce(d.n, 0) AS due
   FROM waiting w LEFT JOIN recent r ON r.status = w.status FULL JOIN due d ON d.status = w.status`;
 
 /**
  * The oldest stuck orders: a branch per status that has orders waiting (its oldest changes off
- * orders_waiting_idx, a page at most) and one for the due timers (timers_due_idx, then the primary
- * key), merged. However many orders wait, a page reads at most a page per status. Values: the
- * workflow, now, the page's size, then (with any status) the threshold and the statuses.
+ * orders_waiting_idx, a page at most) and one for the due timers, merged. However many orders
+ * wait, a page reads at most a page per status. Values: the workflow, now, the page's size, then
+ * (with any status) the threshold and the statuses.
  */
 function stuckList(statuses: number): string {
   const branches = Array.from({ length: statuses }, (_, i) => `(SELECT id, code, status, updated_at FROM orders
     WHERE workflow = $1 AND NOT (body ? 'removedAt') AND status = $${i + 5}::jsonb AND updated_at < $4 ORDER BY updated_at, id LIMIT $3)`);
-  branches.push(`(SELECT id, code, status, updated_at FROM orders
-    WHERE workflow = $1 AND NOT (body ? 'removedAt') AND id = ANY(ARRAY(SELECT order_id FROM timers WHERE due_at < $2)))`);
+  branches.push(`(SELECT id, code, status, updated_at FROM orders WHERE ${withDueTimer('$2')})`);
   return `SELECT id, code, status, updated_at FROM (${branches.join(' UNION ')}) AS s ORDER BY updated_at, id LIMIT $3`;
 }
 

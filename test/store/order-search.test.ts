@@ -228,11 +228,19 @@ describe('the orders with a return', () => {
   });
 });
 
-/** `count` copies of an order in its status, the nth created n hours before it: a table as large shops have. */
-async function copiesOf(order: Order, count: number): Promise<void> {
-  await ordo.pool.query(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
-    SELECT gen_random_uuid(), NULL, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at - g * interval '1 hour', updated_at, placed_at
-    FROM orders, generate_series(1, $2::int) g WHERE id = $1`, [order.id, count]);
+/**
+ * `count` copies of an order, the nth created n hours before it, in one statement: a table as
+ * large shops have. As it is, or moved to another workflow or status, last changed at another
+ * time, removed (then) if asked; the status triggers count them as any insert.
+ */
+async function copiesOf(order: Order, count: number, to: { workflow?: string; status?: Record<string, string>; updatedAt?: Date; removed?: boolean } = {}): Promise<string[]> {
+  const res = await ordo.pool.query<{ id: string }>(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
+    SELECT gen_random_uuid(), NULL, coalesce($3, workflow), workflow_version, coalesce($4::jsonb, status), coalesce($5::text[], status_tags), currency, customer_id,
+      CASE WHEN $7 THEN body || jsonb_build_object('removedAt', coalesce($6::timestamptz, updated_at)) ELSE body END, version,
+      created_at - g * interval '1 hour', coalesce($6::timestamptz, updated_at), placed_at
+    FROM orders, generate_series(1, $2::int) g WHERE id = $1 RETURNING id`,
+  [order.id, count, to.workflow ?? null, to.status ? JSON.stringify(to.status) : null, to.status ? statusTags(to.status) : null, to.updatedAt ?? null, to.removed ?? false]);
+  return res.rows.map((r) => r.id);
 }
 
 describe('a range of days', () => {
@@ -262,20 +270,6 @@ describe('a range of days', () => {
   });
 });
 
-/**
- * `count` copies of `order` in another workflow and status, last changed at `updatedAt` (removed
- * if asked): orders as a shop has them after months, written in one statement. The status
- * triggers count them as any insert.
- */
-async function ordersIn(order: Order, count: number, to: { workflow: string; status: Record<string, string>; updatedAt: Date; removed?: boolean }): Promise<string[]> {
-  const res = await ordo.pool.query<{ id: string }>(`INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at)
-    SELECT gen_random_uuid(), NULL, $3, workflow_version, $4::jsonb, $5::text[], currency, customer_id,
-      CASE WHEN $7 THEN body || jsonb_build_object('removedAt', $6::timestamptz) ELSE body END, version, created_at, $6::timestamptz, placed_at
-    FROM orders, generate_series(1, $2::int) g WHERE id = $1 RETURNING id`,
-  [order.id, count, to.workflow, JSON.stringify(to.status), statusTags(to.status), to.updatedAt, to.removed ?? false]);
-  return res.rows.map((r) => r.id);
-}
-
 describe('the stuck orders of a workflow', () => {
   it('are counted per status as one count of every stuck order would count them', async () => {
     const workflow = 'stuck-count';
@@ -287,13 +281,13 @@ describe('the stuck orders of a workflow', () => {
     const authorized = { order: 'placed', payment: 'authorized' };
     const resting = { order: 'completed', payment: 'paid' };
     const model = await create({ email: 'stuck.count@example.com' });
-    const oldPending = await ordersIn(model, 30, { workflow, status: pending, updatedAt: old });
-    await ordersIn(model, 20, { workflow, status: authorized, updatedAt: old });
+    const oldPending = await copiesOf(model, 30, { workflow, status: pending, updatedAt: old });
+    await copiesOf(model, 20, { workflow, status: authorized, updatedAt: old });
     await foldStatusCounts(ordo.pool); // some counted in the summary, the rest as deltas
-    const recentPending = await ordersIn(model, 10, { workflow, status: pending, updatedAt: recent });
-    const restingOnes = await ordersIn(model, 5, { workflow, status: resting, updatedAt: old });
-    await ordersIn(model, 3, { workflow, status: pending, updatedAt: old, removed: true });
-    await ordersIn(model, 7, { workflow: 'stuck-count-other', status: pending, updatedAt: old });
+    const recentPending = await copiesOf(model, 10, { workflow, status: pending, updatedAt: recent });
+    const restingOnes = await copiesOf(model, 5, { workflow, status: resting, updatedAt: old });
+    await copiesOf(model, 3, { workflow, status: pending, updatedAt: old, removed: true });
+    await copiesOf(model, 7, { workflow: 'stuck-count-other', status: pending, updatedAt: old });
     const due = new Date(now.getTime() - 60_000);
     const later = new Date(now.getTime() + 60_000);
     const earlier = new Date(now.getTime() - 3_600_000);
@@ -330,9 +324,9 @@ describe('the stuck orders of a workflow', () => {
     const now = new Date('2026-03-02T09:00:00Z');
     const months = new Date(now.getTime() - 90 * DAY * 1000);
     const model = await create({ email: 'stuck.plans@example.com' });
-    await ordersIn(model, 5000, { workflow: 'stuck-few', status: { order: 'completed' }, updatedAt: months });
-    await ordersIn(model, 5, { workflow: 'stuck-few', status: { order: 'placed' }, updatedAt: months });
-    await ordersIn(model, 5000, { workflow: 'stuck-many', status: { order: 'placed' }, updatedAt: months });
+    await copiesOf(model, 5000, { workflow: 'stuck-few', status: { order: 'completed' }, updatedAt: months });
+    await copiesOf(model, 5, { workflow: 'stuck-few', status: { order: 'placed' }, updatedAt: months });
+    await copiesOf(model, 5000, { workflow: 'stuck-many', status: { order: 'placed' }, updatedAt: months });
     for (const workflow of ['stuck-few', 'stuck-many']) {
       const [count, list] = await plansOf((db) => stuckOrders(db, { workflow, temporary: ['order:placed'], now, unchangedSince: new Date(now.getTime() - DAY * 1000), limit: 20 }), 'orders, timers');
       // The count reads the per-status counts, and of the orders only those changed since the threshold.
