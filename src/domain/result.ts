@@ -66,6 +66,8 @@ export const REJECTION_CODES = [
   'fulfillment_required',
   'forbidden_for_caller',
   'api_key_not_found',
+  /** The caller's key was found revoked or expired when its command was written (nothing was). */
+  'api_key_not_live',
   'price_required',
   'price_not_allowed',
   'price_not_found',

@@ -6,6 +6,7 @@ import { accept, reject, type Result } from '../domain/result.js';
 import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, useApiKey, type ApiKeyRecord, type ApiKeyRole } from '../store/api-keys.js';
 import type { Clock } from './clock.js';
 import { isUuid, type IdGenerator } from './ids.js';
+import { KeyCheck } from './key-check.js';
 
 export type { ApiKeyRecord, ApiKeyRole };
 
@@ -49,9 +50,16 @@ export const generateKey = (role: ApiKeyRole): string => `${PREFIX[role]}${rando
 export const isAnyCustomer = (actor: Actor): boolean => (actor as Caller).anyCustomer === true;
 export const viaOf = (actor: Actor): Caller['via'] => (actor as Caller).via;
 
+/** How long a key read stays known to this process (a read also notes the key's use, at most once a minute). */
+const KNOWN_MS = 60_000;
+/** Keys known at once, at most (the oldest read is forgotten first). */
+const KNOWN_MAX = 10_000;
+
 export class ApiKeyService {
   /** Reads of a key not sent yet, by its hash: the checks asked meanwhile share them (see #use). */
   readonly #unsent = new Map<string, Promise<ApiKeyRecord | undefined>>();
+  /** Keys read lately, by hash, oldest read first: a write that checks the key itself may start from one (key-check.ts). */
+  readonly #known = new Map<string, { principal: Principal; until: number }>();
 
   constructor(private readonly deps: { pool: pg.Pool; clock: Clock; newId: IdGenerator }) {}
 
@@ -78,8 +86,28 @@ export class ApiKeyService {
 
   async authenticate(key: string): Promise<Principal | undefined> {
     // Looked up by hash: the stored value reveals nothing, and timing tells nothing about the key.
-    const record = await this.#use(hash(key));
-    return record ? principalOf(record) : undefined;
+    const keyHash = hash(key);
+    const record = await this.#use(keyHash);
+    this.#known.delete(keyHash);
+    if (!record) return undefined;
+    const principal = principalOf(record);
+    if (this.#known.size >= KNOWN_MAX) this.#known.delete(this.#known.keys().next().value!);
+    this.#known.set(keyHash, { principal, until: this.deps.clock.now().getTime() + KNOWN_MS });
+    return principal;
+  }
+
+  /**
+   * The key's principal as this process read it within the last minute, with the check a write
+   * for it must make (its statement requires the key live, or the key is read before anything
+   * is written or answered); undefined when the key must be read now (`authenticate`). A key's
+   * role and customer never change, only whether it is live.
+   */
+  known(key: string): { principal: Principal; check: KeyCheck } | undefined {
+    const keyHash = hash(key);
+    const known = this.#known.get(keyHash);
+    if (!known || known.until <= this.deps.clock.now().getTime()) return undefined;
+    const { keyId } = known.principal;
+    return { principal: known.principal, check: new KeyCheck(keyId, async () => (await this.authenticate(key))?.keyId === keyId) };
   }
 
   /**
@@ -104,10 +132,12 @@ export class ApiKeyService {
     return listApiKeys(this.deps.pool, this.deps.clock.now());
   }
 
-  /** Revokes a key or token; at once everywhere, since every check reads the database. */
+  /** Revokes a key or token; at once everywhere, since every check reads the database (or the write does, key-check.ts). */
   async revoke(id: string): Promise<Result<ApiKeyRecord>> {
     const found = isUuid(id) ? await findApiKey(this.deps.pool, id) : undefined;
     if (!found || !(await revokeApiKey(this.deps.pool, id, this.deps.clock.now()))) return reject('api_key_not_found', `there is no key '${id}'`);
+    // Not needed to refuse it (every write and answer for a known key checks it), but no reason to keep it.
+    for (const [keyHash, known] of this.#known) if (known.principal.keyId === id) this.#known.delete(keyHash);
     return accept(found);
   }
 

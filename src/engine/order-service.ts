@@ -34,6 +34,7 @@ import { RememberedOrders, type Loaded } from './remembered-orders.js';
 import { Refused, refusable } from './refused.js';
 import { insufficientStock, OrderWriter, type GatewayEventOnce } from './order-writer.js';
 import { uncommittedClaim } from './idempotency-service.js';
+import { keyNotLive, type KeyCheck } from './key-check.js';
 import type { WorkflowCatalog } from './workflow-catalog.js';
 import { isAnyCustomer, viaOf } from './api-key-service.js';
 import { inParallel } from './in-parallel.js';
@@ -74,6 +75,8 @@ export interface CommandOptions {
   readonly expectedVersion?: number;
   /** A gateway callback's id: the command applies only if this event was not applied before. */
   readonly once?: GatewayEventOnce;
+  /** The request's key, as this process knew it and did not read again for it: the write checks it. */
+  readonly key?: KeyCheck;
 }
 
 export interface ListOrdersQuery {
@@ -322,6 +325,8 @@ export class OrderService {
     if (kept) {
       const outcome = await this.attempt(kept.order, kept.wf, command, actor, opts);
       if (outcome !== 'conflict' && outcome.ok) return accept({ ...outcome.value, wf: kept.wf });
+      // The caller's key, not the order, is what failed: nothing to decide again.
+      if (outcome !== 'conflict' && outcome.code === 'api_key_not_live') return outcome;
       // Out of date, or refused on what may be out of date (a refusal wrote nothing): decided again on the order as stored.
       this.#remembered.forget(id);
     }
@@ -344,16 +349,18 @@ export class OrderService {
     if (!decided.ok) return decided;
     // A cart being checked out is screened as it now is, and the checkout decided with that verdict.
     if (order.placedAt === null && decided.value.order.placedAt !== null && usesScreening(wf)) {
+      // The screener is told about the order: only for a key known to be live.
+      if (opts.key && !(await opts.key.live())) return keyNotLive();
       order = { ...order, screening: await this.screen(order) };
       decided = decide(wf, order, command, actor, now, this.deps.newId);
       if (!decided.ok) return decided;
     }
-    let saved = await this.#writer.persist(wf, order, decided.value, actor, now, opts.once, tx);
+    let saved = await this.#writer.persist(wf, order, decided.value, actor, now, { once: opts.once, tx, key: opts.key });
     if (saved !== 'conflict' && !saved.ok && saved.code === 'insufficient_stock' && MONEY_FACTS.has(command.type)) {
       // The gateway already moved the money: record it, and report the stock it could not take.
       const fallback = decide(wf, order, { type: 'record_money_only', money: command as PaymentCommand, shortages: (saved.details?.shortages ?? []) as RecordMoneyOnlyCommand['shortages'] }, actor, now, this.deps.newId);
       if (!fallback.ok) return fallback;
-      saved = await this.#writer.persist(wf, order, fallback.value, actor, now, opts.once, tx);
+      saved = await this.#writer.persist(wf, order, fallback.value, actor, now, { once: opts.once, tx, key: opts.key });
     }
     if (saved === 'conflict' || !saved.ok) return saved;
     return accept({ saved: saved.value, before: order });
@@ -364,6 +371,8 @@ export class OrderService {
    * in one transaction. Only for a hot order (two races lost): the lock makes others wait.
    */
   private async underLock(id: string, command: OrderCommand, actor: Actor, opts: CommandOptions): Promise<Result<Saved>> {
+    // Read before the lock is taken, not under it (the write inside would read it anyway).
+    if (opts.key && !(await opts.key.live())) return keyNotLive();
     const claim = uncommittedClaim();
     const outcome = await refusable<Result<Saved>, Rejection>(() =>
       inTransaction(this.deps.pool, async (tx) => {

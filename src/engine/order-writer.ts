@@ -22,6 +22,7 @@ import { searchChanged } from '../store/order-rows.js';
 import { insertOrder, lockOrderAt, nextOrderCode, recordGatewayEvent, updateOrder, type Changed, type StockShortfall } from '../store/orders.js';
 import { commitClaim, uncommittedClaim, type KeyClaim } from './idempotency-service.js';
 import type { IdGenerator } from './ids.js';
+import { keyNotLive, type KeyCheck } from './key-check.js';
 import { presentOrder } from './order-view.js';
 import { recordsFor } from './records.js';
 import { Refused, refusable } from './refused.js';
@@ -31,6 +32,16 @@ import { SoldOut } from './sold-out.js';
 export interface GatewayEventOnce {
   readonly gateway: string;
   readonly eventId: string;
+}
+
+/** What a write must honour besides the decision. */
+export interface WriteOptions {
+  /** A gateway callback to note as applied, with the write. */
+  readonly once?: GatewayEventOnce;
+  /** The transaction that already holds the order's row lock. */
+  readonly tx?: pg.PoolClient;
+  /** The request's key, not read again for it: the write checks it (key-check.ts). */
+  readonly key?: KeyCheck;
 }
 
 export interface OrderWriterDeps {
@@ -51,16 +62,20 @@ export class OrderWriter {
    * would go below zero available makes it write nothing, and it is refused from what that
    * statement saw. Otherwise, and when such a SKU allows backorders (the domain then decides
    * under the SKUs' locks), it is one transaction (see `writeIn`). A new order taking a SKU this
-   * process saw sold out is first checked on a read of the levels (`stillSoldOut`). `tx`: the
-   * transaction that already holds the order's row lock.
+   * process saw sold out is first checked on a read of the levels (`stillSoldOut`). A key not
+   * read again for the request is checked by the one-statement update of an order, else read
+   * before anything is written.
    */
-  async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, once?: GatewayEventOnce, tx?: pg.PoolClient): Promise<Result<Order> | 'conflict'> {
+  async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, opts: WriteOptions = {}): Promise<Result<Order> | 'conflict'> {
+    const { once, tx, key } = opts;
     const claim = uncommittedClaim();
-    if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
     const moves = decision.movements.length > 0;
     const plain = this.deps.dialect.name === 'plain';
     // Nothing to commit with it (a callback to note, an Idempotency-Key's answer): it may go alone.
-    const alone = !once && !claim;
+    const alone = !once && !claim && !tx;
+    const carried = key && before && alone && (!moves || plain) ? key : undefined;
+    if (key && !carried && !(await key.live())) return keyNotLive();
+    if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
     if (alone && !before && moves) {
       // Which way a new order that takes stock goes is decided once it holds a connection: in a
       // rush, the buyers queued for one learn of a sell-out that came while they waited.
@@ -70,8 +85,10 @@ export class OrderWriter {
       });
       if (done) return done;
     } else if (alone && (!moves || plain)) {
-      const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now);
+      const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now, carried);
       if (done) return done;
+      // A SKU short that allows backorders: the transaction decides, on a key read first.
+      if (key && !(await key.live())) return keyNotLive();
     }
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
@@ -88,10 +105,16 @@ export class OrderWriter {
    * The one-statement write, the stock it moves included (plain PostgreSQL); undefined when a SKU
    * that allows backorders would go below zero (nothing was written: the transaction decides).
    */
-  private async writeAlone(db: Db, wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date): Promise<Result<Order> | 'conflict' | undefined> {
+  private async writeAlone(db: Db, wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, key?: KeyCheck): Promise<Result<Order> | 'conflict' | undefined> {
     const movements = decision.movements.length > 0 ? decision.movements.map((m) => movementRow(m, decision.order.id, actor, now, this.deps.newId())) : undefined;
-    const saved = await this.write(db, wf, before, decision, actor, now, movements);
+    const saved = await this.write(db, wf, before, decision, actor, now, movements, key);
     if (saved === 'conflict') return saved;
+    if (saved === 'key_not_live') {
+      key?.refused();
+      return keyNotLive();
+    }
+    // Written, hence the key was live (a shortfall wrote nothing and proves nothing).
+    if (!('short' in saved)) key?.proven();
     if (!('short' in saved)) return accept(saved);
     if (saved.short.some((s) => s.backorders)) return undefined;
     // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
@@ -139,7 +162,7 @@ export class OrderWriter {
     if (tracked.length > 0) await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
     const saved = await this.write(tx, wf, before, final, actor, now);
     if (saved === 'conflict') return saved;
-    if ('short' in saved) throw new Error('a write without movements cannot run short');
+    if (saved === 'key_not_live' || 'short' in saved) throw new Error('a write without movements or a key to check cannot run short or find the key revoked');
     if (claim && !(await commitClaim(tx, claim, saved.id, presentOrder(saved, wf, actor)))) {
       return reject('idempotency_key_in_progress', 'this Idempotency-Key was taken over by a retry of the request; nothing was changed');
     }
@@ -150,7 +173,7 @@ export class OrderWriter {
    * The order's own write: one statement with its history, outbox, timers and index rows, and
    * with `movements`, their stock (or the SKUs that would go below zero: nothing was written).
    */
-  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date, movements?: readonly MovementRow[]): Promise<Order | 'conflict' | StockShortfall> {
+  private async write(db: Db, wf: WorkflowDefinition, before: Order | undefined, decided: Decision, actor: Actor, now: Date, movements?: readonly MovementRow[], key?: KeyCheck): Promise<Order | 'conflict' | StockShortfall | 'key_not_live'> {
     const numbered = numberDue(wf, decided.order, actor, decided.events);
     // A number given later than at creation (X-Cart) is news of its own: integrations learn it from the outbox.
     const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
@@ -161,7 +184,8 @@ export class OrderWriter {
     }
     const changed = { ...indexesChanged(before, final.order), search: searchChanged(before, final.order) };
     const revision = wf.revision ?? 0;
-    return (await updateOrder(db, final.order, before.version, history, outbox, changed, { revision, ...(entersCustomStatus(wf, before, final.order) ? { customRevision: revision } : {}) }, movements)) ?? 'conflict';
+    const guard = { revision, ...(entersCustomStatus(wf, before, final.order) ? { customRevision: revision } : {}), ...(key ? { keyId: key.keyId } : {}) };
+    return (await updateOrder(db, final.order, before.version, history, outbox, changed, guard, movements)) ?? 'conflict';
   }
 
   /**

@@ -1,28 +1,46 @@
 /**
  * Bearer-key authentication and the route's access rule, before any handler runs. Every check
- * reads the database (no cache), so a revoked key or token is refused at once by every process.
+ * reads the database, so a revoked key or token is refused at once by every process; on a route
+ * whose write checks the key itself (`keyCheckedByWrite`), a key this process read lately is
+ * checked by that write, and read before the answer otherwise (key-check.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Ordo } from '../engine/ordo.js';
 import type { Principal } from '../engine/api-key-service.js';
-import { httpProblem } from './problems.js';
+import { httpProblem, problem, sendProblem } from './problems.js';
 import './context.js';
 
 export function registerAuth(app: FastifyInstance, ordo: Ordo): void {
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('keyCheck', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access ?? 'public';
     if (access === 'public') return;
     const header = request.headers.authorization;
     const key = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!key) return httpProblem(reply.header('www-authenticate', 'Bearer'), 401, 'unauthorized', 'send an API key as Authorization: Bearer <key>');
-    const principal: Principal | undefined = await ordo.apiKeys.authenticate(key);
-    if (!principal) return httpProblem(reply.header('www-authenticate', 'Bearer error="invalid_token"'), 401, 'unauthorized', 'the API key is not valid');
+    // With an Idempotency-Key the request writes its claim first: the key is read before it.
+    const known = request.routeOptions.config.keyCheckedByWrite && request.headers['idempotency-key'] === undefined ? ordo.apiKeys.known(key) : undefined;
+    const principal: Principal | undefined = known?.principal ?? (await ordo.apiKeys.authenticate(key));
+    if (!principal) return invalidKey(reply);
+    request.keyCheck = known?.check;
     if (access === 'admin' && principal.role !== 'admin') return httpProblem(reply, 403, 'forbidden', 'this needs an admin key');
     if (access === 'storefront' && principal.role === 'customer') return httpProblem(reply, 403, 'forbidden', 'this needs a storefront or admin key, not a customer token');
     request.principal = principal;
   });
+  // Whatever the answer (a refusal, a 404, an order), it goes out only to a key that was live
+  // when the request came: proven by the write, or read now.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const check = request.keyCheck;
+    if (!check || (await check.live())) return payload;
+    invalidKeyHeaders(reply.code(401));
+    return JSON.stringify(INVALID_KEY);
+  });
 }
+
+const INVALID_KEY = problem(401, 'unauthorized', 'the API key is not valid');
+const invalidKeyHeaders = (reply: FastifyReply) => reply.header('www-authenticate', 'Bearer error="invalid_token"').type('application/problem+json');
+const invalidKey = (reply: FastifyReply) => sendProblem(invalidKeyHeaders(reply), INVALID_KEY);
 
 export const principalOf = (principal: Principal | undefined): Principal => {
   if (!principal) throw new Error('route reached without authentication');

@@ -17,7 +17,10 @@ export function parseIfMatch(header: string | undefined): number | undefined | '
   return m ? Number(m[1]) : 'invalid';
 }
 
-/** The command options the request's If-Match asks for; undefined when it was malformed and a 400 was sent. */
+/**
+ * The command options the request's If-Match asks for, with the request's key when its write is
+ * to check it (`keyCheckedByWrite`); undefined when If-Match was malformed and a 400 was sent.
+ */
 export function ifMatch(req: FastifyRequest, reply: FastifyReply): CommandOptions | undefined {
   const header = req.headers['if-match'];
   const parsed = parseIfMatch(Array.isArray(header) ? header[0] : header);
@@ -25,5 +28,5 @@ export function ifMatch(req: FastifyRequest, reply: FastifyReply): CommandOption
     httpProblem(reply, 400, 'invalid_request', 'If-Match must be the order version, e.g. "3"');
     return undefined;
   }
-  return parsed === undefined ? {} : { expectedVersion: parsed };
+  return { ...(parsed === undefined ? {} : { expectedVersion: parsed }), ...(req.keyCheck ? { key: req.keyCheck } : {}) };
 }

@@ -69,6 +69,7 @@ const STATUS_OF = {
   fulfillment_required: 409,
   forbidden_for_caller: 403,
   api_key_not_found: 404,
+  api_key_not_live: 401,
   price_required: 422,
   price_not_allowed: 422,
   price_not_found: 404,

@@ -195,9 +195,11 @@ export async function insertOrder(db: Db, order: Order, revision: number, histor
   return { ...order, code: row.code };
 }
 
-const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS (
-  SELECT id FROM orders WHERE id = $1 AND version = $2 FOR UPDATE
-), ${stockCtes(24, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
+const updateOrderStatement = (withStock: boolean) => `WITH live_key AS (
+  SELECT $24::uuid IS NULL OR EXISTS (SELECT 1 FROM api_keys k WHERE k.id = $24::uuid AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $9)) AS ok
+), ${withStock ? `lo AS (
+  SELECT id FROM orders WHERE id = $1 AND version = $2 AND (SELECT ok FROM live_key) FOR UPDATE
+), ${stockCtes(25, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (
   UPDATE orders SET status = $3, status_tags = $4, customer_id = $5, body = $7, version = $8, updated_at = $9, placed_at = $10,
     code = coalesce(code, $19::bigint), events = events + jsonb_array_length($12::jsonb)
   WHERE id = $1 AND version = $2
@@ -205,12 +207,14 @@ const updateOrderStatement = (withStock: boolean) => `WITH ${withStock ? `lo AS 
     AND ($20::int IS NULL OR EXISTS (SELECT 1 FROM workflow_customizations c WHERE c.workflow = orders.workflow AND c.revision = $20::int FOR SHARE))
     -- Decided on the workflow's changes at this revision: only while they still are (a change applies from the next command).
     AND ($22::int IS NULL OR coalesce((SELECT c.revision FROM workflow_customizations c WHERE c.workflow = orders.workflow), 0) = $22::int)
+    -- Asked by a key this process knew but did not read again: only while it is live (an expiry as of the change).
+    AND (SELECT ok FROM live_key)
     ${withStock ? 'AND EXISTS (SELECT 1 FROM lo) AND NOT EXISTS (SELECT 1 FROM short)' : ''}
   RETURNING id, code, events - jsonb_array_length($12::jsonb) AS events_before
 ), h AS (${historyInsert('$11::jsonb')}
 ), o AS (${outboxInsert('$12::jsonb')}
 ), ${timerRewrite(13, '$14::boolean')}, p AS (${paymentUpsert('$15::jsonb', '$16::boolean')}), r AS (${refInsert('$17::jsonb', '$18::boolean')}), ${searchUpsert(6, '$21::boolean')}, ${skuRows(23, '$21::boolean', true)}${withStock ? stockMoves(9) : ''}
-SELECT (SELECT count(*) FROM w)::int AS n, ${shortColumn(withStock)}`;
+SELECT (SELECT count(*) FROM w)::int AS n, (SELECT ok FROM live_key) AS key_ok, ${shortColumn(withStock)}`;
 
 const UPDATE_ORDER = updateOrderStatement(false);
 const UPDATE_ORDER_MOVING_STOCK = updateOrderStatement(true);
@@ -233,24 +237,29 @@ export interface SaveGuard {
   readonly customRevision?: number;
   /** The revision of the workflow's changes the command was decided on (0: none): the save fails if they moved on. */
   readonly revision?: number;
+  /** The API key the request came with, not read again for it (key-check.ts): the save fails if it is no longer live. */
+  readonly keyId?: string;
 }
 
 /**
  * Saves `order` over the stored version `expectedVersion`; the order, or undefined when someone
- * else saved first, or when the workflow's changes are no longer those `guard` names.
+ * else saved first, or when the workflow's changes are no longer those `guard` names;
+ * 'key_not_live' (nothing written) when the guard's key is revoked or expired.
  * With `movements`, it moves their stock in the same statement, or writes nothing and says
  * which SKUs would go below zero available.
  */
-export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: SaveChanged, guard: SaveGuard = {}, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall> {
+export async function updateOrder(db: Db, order: Order, expectedVersion: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], changed: SaveChanged, guard: SaveGuard = {}, movements?: readonly MovementRow[]): Promise<Order | undefined | StockShortfall | 'key_not_live'> {
   const c = orderColumns(order);
   const values = [order.id, expectedVersion, c.status, c.statusTags, order.customer.id ?? null, c.search, c.body, order.version,
     order.updatedAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), changed.timers, c.payments, changed.payments, c.refs, changed.refs, order.code,
-    guard.customRevision ?? null, changed.search, guard.revision ?? null, c.skus];
-  const res = await db.query<{ n: number; short: StockShortfall['short'] | null }>(movements
+    guard.customRevision ?? null, changed.search, guard.revision ?? null, c.skus, guard.keyId ?? null];
+  const res = await db.query<{ n: number; key_ok: boolean; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_update_order_moving_stock', text: UPDATE_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_update_order', text: UPDATE_ORDER, values });
   const row = res.rows[0]!;
-  return row.n === 1 ? order : row.short ? { short: row.short } : undefined;
+  if (row.n === 1) return order;
+  if (!row.key_ok) return 'key_not_live';
+  return row.short ? { short: row.short } : undefined;
 }
 
 /** The next human order number (a number given after creation; a lost race leaves a gap, as sequences do). */

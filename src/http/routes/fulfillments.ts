@@ -15,7 +15,7 @@ export function fulfillmentRoutes(app: FastifyInstance, ordo: Ordo): void {
   const tags = ['fulfillments'];
 
   r.post('/v1/orders/:id/fulfillments', {
-    config: { access: 'admin', successStatus: 201 },
+    config: { access: 'admin', successStatus: 201, keyCheckedByWrite: true },
     schema: { tags, summary: 'Ship some quantity of some lines as one parcel', description: 'Never more than is left to fulfil; the units\' held stock is committed.', params: OrderIdParams, headers: orderWriteHeaders, body: NewFulfillmentBody, response: { 201: OrderView, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);
@@ -23,7 +23,7 @@ export function fulfillmentRoutes(app: FastifyInstance, ordo: Ordo): void {
   });
 
   r.post('/v1/fulfillments/:id/transitions', {
-    config: { access: 'admin' },
+    config: { access: 'admin', keyCheckedByWrite: true },
     schema: { tags, summary: 'Move a parcel: pending -> shipped -> delivered, or cancelled', description: 'The order\'s status follows where its workflow reacts to parcels (all delivered: complete). A cancelled parcel\'s units can be shipped again.', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), headers: orderWriteHeaders, body: FulfillmentTransitionBody, response: { 200: OrderView, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);

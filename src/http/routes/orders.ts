@@ -46,7 +46,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
   });
 
   r.post('/v1/orders/:id/transitions', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', keyCheckedByWrite: true },
     schema: { tags, summary: 'Change a status', description: 'Refused with 409 and the allowed next statuses when the workflow does not allow it for this caller.', params: OrderIdParams, headers: orderWriteHeaders, body: TransitionBody, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);
@@ -66,7 +66,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
   });
 
   r.post('/v1/orders/:id/timers/:name/extend', {
-    config: { access: 'authenticated' },
+    config: { access: 'authenticated', keyCheckedByWrite: true },
     schema: { tags, summary: 'Ask for more time, once (pushes the timer back by its own duration)', description: 'Only for timers the workflow marks extendable, and only once: a second ask is 409 timer_already_extended.', params: TimerParams, headers: orderWriteHeaders, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
     const opts = ifMatch(req, reply);
