@@ -4,6 +4,8 @@
  * trip, not two); any other path reads the key before it writes, and the HTTP layer reads it
  * before it answers anything the write did not prove. So a key revoked before a request is
  * refused to it, as by a read of its own: nothing is written for it and nothing is shown to it.
+ * What writes nothing and shows the caller nothing may run first (deciding, the fraud screener's
+ * verdict on the order asked for).
  */
 import { reject } from '../domain/result.js';
 

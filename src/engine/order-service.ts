@@ -143,11 +143,12 @@ export class OrderService {
   }
 
   /** `create`, answered with the order behind the view too (for the engine's own follow-ups: gateway calls). */
-  async createAnswered(asked: CreateOrderInput, caller: Actor): Promise<Result<Answered>> {
-    return this.counted('create', await this.createOrder(asked, caller));
+  async createAnswered(asked: CreateOrderInput, caller: Actor, key?: KeyCheck): Promise<Result<Answered>> {
+    return this.counted('create', await this.createOrder(asked, caller, key));
   }
 
-  private async createOrder(asked: CreateOrderInput, caller: Actor): Promise<Result<Answered>> {
+  /** `key`: the request's key, not read again for it: the insert checks it. */
+  private async createOrder(asked: CreateOrderInput, caller: Actor, key?: KeyCheck): Promise<Result<Answered>> {
     const name = asked.workflow ?? DEFAULT_WORKFLOW;
     let wf = await this.deps.workflows.latest(name);
     if (!wf) return reject('unknown_workflow', `there is no workflow '${asked.workflow}'`, { workflow: asked.workflow });
@@ -158,7 +159,7 @@ export class OrderService {
     const actor: Actor = isAnyCustomer(caller) && asked.customer?.id ? { ...caller, customerId: asked.customer.id } : caller;
     // Decided on the workflow as last seen here; if its changes moved on since, on them as they now are.
     for (let attempt = 1; ; attempt++) {
-      const made = await this.createOn(wf, input, actor);
+      const made = await this.createOn(wf, input, actor, key);
       if (made !== 'conflict') return made;
       if (attempt === 3) return reject('concurrent_update', `the workflow '${name}' changed while this order was created; try again`);
       wf = (await this.deps.workflows.get(name))!;
@@ -166,7 +167,7 @@ export class OrderService {
   }
 
   /** Decides and writes a new order on `wf`; 'conflict' if the workflow's stored changes are no longer those of `wf`. */
-  private async createOn(wf: WorkflowDefinition, input: NewOrder & { workflow?: string }, actor: Actor): Promise<Result<Answered> | 'conflict'> {
+  private async createOn(wf: WorkflowDefinition, input: NewOrder & { workflow?: string }, actor: Actor, key?: KeyCheck): Promise<Result<Answered> | 'conflict'> {
     const now = this.deps.clock.now();
     const payment = input.payment ? { paymentId: this.deps.newId(), intentKey: this.deps.newId(), gateway: gatewayFor(input.payment.method, this.onlineGateway) } : undefined;
     const ctx = { id: this.deps.newId(), lineIds: input.lines.map(() => this.deps.newId()), actor, now, ...(payment ? { payment } : {}) };
@@ -178,7 +179,7 @@ export class OrderService {
       decided = decideCreate(wf, input, { ...ctx, screening });
       if (!decided.ok) return decided;
     }
-    const saved = await this.#writer.persist(wf, undefined, decided.value, actor, now);
+    const saved = await this.#writer.persist(wf, undefined, decided.value, actor, now, key ? { key } : {});
     if (saved === 'conflict' || !saved.ok) return saved;
     return this.answer(saved.value, wf, undefined, actor);
   }
@@ -349,8 +350,6 @@ export class OrderService {
     if (!decided.ok) return decided;
     // A cart being checked out is screened as it now is, and the checkout decided with that verdict.
     if (order.placedAt === null && decided.value.order.placedAt !== null && usesScreening(wf)) {
-      // The screener is told about the order: only for a key known to be live.
-      if (opts.key && !(await opts.key.live())) return keyNotLive();
       order = { ...order, screening: await this.screen(order) };
       decided = decide(wf, order, command, actor, now, this.deps.newId);
       if (!decided.ok) return decided;

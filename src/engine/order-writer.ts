@@ -63,8 +63,8 @@ export class OrderWriter {
    * statement saw. Otherwise, and when such a SKU allows backorders (the domain then decides
    * under the SKUs' locks), it is one transaction (see `writeIn`). A new order taking a SKU this
    * process saw sold out is first checked on a read of the levels (`stillSoldOut`). A key not
-   * read again for the request is checked by the one-statement update of an order, else read
-   * before anything is written.
+   * read again for the request is checked by the one-statement write, else read before
+   * anything is written.
    */
   async persist(wf: WorkflowDefinition, before: Order | undefined, decision: Decision, actor: Actor, now: Date, opts: WriteOptions = {}): Promise<Result<Order> | 'conflict'> {
     const { once, tx, key } = opts;
@@ -73,7 +73,7 @@ export class OrderWriter {
     const plain = this.deps.dialect.name === 'plain';
     // Nothing to commit with it (a callback to note, an Idempotency-Key's answer): it may go alone.
     const alone = !once && !claim && !tx;
-    const carried = key && before && alone && (!moves || plain) ? key : undefined;
+    const carried = key && alone && (!moves || plain) ? key : undefined;
     if (key && !carried && !(await key.live())) return keyNotLive();
     if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
     if (alone && !before && moves) {
@@ -81,15 +81,15 @@ export class OrderWriter {
       // rush, the buyers queued for one learn of a sell-out that came while they waited.
       const done = await onConnection(this.deps.pool, async (db) => {
         const refused = this.#soldOut.touches(decision.movements) ? await this.stillSoldOut(db, wf, decision) : undefined;
-        return refused ?? (plain ? this.writeAlone(db, wf, before, decision, actor, now) : undefined);
+        return refused ?? (plain ? this.writeAlone(db, wf, before, decision, actor, now, carried) : undefined);
       });
       if (done) return done;
     } else if (alone && (!moves || plain)) {
       const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now, carried);
       if (done) return done;
-      // A SKU short that allows backorders: the transaction decides, on a key read first.
-      if (key && !(await key.live())) return keyNotLive();
     }
+    // The transaction decides (a SKU short that allows backorders): on a key read first.
+    if (key && !(await key.live())) return keyNotLive();
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
         if (r === 'conflict' || !r.ok) throw new Refused(r);
@@ -179,7 +179,7 @@ export class OrderWriter {
     const final = before && numbered ? withNumber(decided, await nextOrderCode(db)) : decided;
     const { history, outbox } = recordsFor(final.order, final.events, actor, now, this.deps.newId);
     if (!before) {
-      const inserted = await insertOrder(db, final.order, wf.revision ?? 0, history, outbox, numbered, movements);
+      const inserted = await insertOrder(db, final.order, wf.revision ?? 0, history, outbox, numbered, movements, key?.keyId);
       return inserted === 'stale' ? 'conflict' : inserted;
     }
     const changed = { ...indexesChanged(before, final.order), search: searchChanged(before, final.order) };

@@ -23,6 +23,7 @@ import type { Clock } from './clock.js';
 import type { Metrics } from './metrics.js';
 import type { IdGenerator } from './ids.js';
 import { gatewayFor, type Answered, type CommandOptions, type CreateOrderInput, type OrderService } from './order-service.js';
+import type { KeyCheck } from './key-check.js';
 import type { OrderView } from './order-view.js';
 
 export interface NewPayment {
@@ -84,10 +85,11 @@ export class PaymentService {
   }
 
   /** Creates an order; a payment it is created with goes to the gateway right after the order is written. */
-  async createOrder(input: CreateOrderInput, actor: Actor): Promise<Result<OrderView>> {
+  /** `key`: the request's key, not read again for it: the order's insert checks it before any gateway is called. */
+  async createOrder(input: CreateOrderInput, actor: Actor, key?: KeyCheck): Promise<Result<OrderView>> {
     const refused = this.simulationRefused(input.payment?.options?.simulate, actor);
     if (refused) return refused;
-    return this.followUp(actor, await this.deps.orders.createAnswered(input, actor));
+    return this.followUp(actor, await this.deps.orders.createAnswered(input, actor, key));
   }
 
   async capture(paymentId: string, amount: number | undefined, actor: Actor, opts: CommandOptions = {}): Promise<Result<OrderView>> {

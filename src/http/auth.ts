@@ -5,9 +5,9 @@
  * checked by that write, and read before the answer otherwise (key-check.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Ordo } from '../engine/ordo.js';
+import { isDatabaseUnavailable, type Ordo } from '../engine/ordo.js';
 import type { Principal } from '../engine/api-key-service.js';
-import { httpProblem, problem, sendProblem } from './problems.js';
+import { DATABASE_UNAVAILABLE, databaseUnavailableHeaders, httpProblem, INTERNAL_ERROR, problem, sendProblem, type ProblemBody } from './problems.js';
 import './context.js';
 
 export function registerAuth(app: FastifyInstance, ordo: Ordo): void {
@@ -32,14 +32,26 @@ export function registerAuth(app: FastifyInstance, ordo: Ordo): void {
   // when the request came: proven by the write, or read now.
   app.addHook('onSend', async (request, reply, payload) => {
     const check = request.keyCheck;
-    if (!check || (await check.live())) return payload;
-    invalidKeyHeaders(reply.code(401));
-    return JSON.stringify(INVALID_KEY);
+    if (!check) return payload;
+    let answer: ProblemBody;
+    try {
+      if (await check.live()) return payload;
+      answer = INVALID_KEY;
+      invalidKeyHeaders(reply);
+    } catch (err) {
+      // The key could not be read: the answer is the failure, as if the read had come first.
+      if (isDatabaseUnavailable(err)) databaseUnavailableHeaders(reply);
+      else request.log.error(err);
+      answer = isDatabaseUnavailable(err) ? DATABASE_UNAVAILABLE : INTERNAL_ERROR;
+    }
+    // Nothing of the answer it replaces: not even the order's version or place.
+    reply.removeHeader('etag').removeHeader('location').code(answer.status).type('application/problem+json');
+    return JSON.stringify(answer);
   });
 }
 
 const INVALID_KEY = problem(401, 'unauthorized', 'the API key is not valid');
-const invalidKeyHeaders = (reply: FastifyReply) => reply.header('www-authenticate', 'Bearer error="invalid_token"').type('application/problem+json');
+const invalidKeyHeaders = (reply: FastifyReply) => reply.header('www-authenticate', 'Bearer error="invalid_token"');
 const invalidKey = (reply: FastifyReply) => sendProblem(invalidKeyHeaders(reply), INVALID_KEY);
 
 export const principalOf = (principal: Principal | undefined): Principal => {

@@ -122,8 +122,13 @@ export const httpProblem = (reply: FastifyReply, status: number, code: HttpProbl
 /** Seconds a client is asked to wait when the database is unavailable: about a restart's length. */
 export const DATABASE_RETRY_AFTER = 5;
 
-export const databaseUnavailableProblem = (reply: FastifyReply) =>
-  httpProblem(reply.header('retry-after', String(DATABASE_RETRY_AFTER)), 503, 'database_unavailable', 'the database is unavailable for now; retry after a few seconds');
+export const DATABASE_UNAVAILABLE = problem(503, 'database_unavailable', 'the database is unavailable for now; retry after a few seconds');
+export const INTERNAL_ERROR = problem(500, 'internal_error', 'something went wrong on our side; the request may be retried');
+
+/** The 503 answer's headers (a Retry-After of about a restart's length). */
+export const databaseUnavailableHeaders = (reply: FastifyReply) => reply.header('retry-after', String(DATABASE_RETRY_AFTER));
+
+export const databaseUnavailableProblem = (reply: FastifyReply) => sendProblem(databaseUnavailableHeaders(reply), DATABASE_UNAVAILABLE);
 
 export const rejectionProblem = (reply: FastifyReply, r: Rejection) =>
   sendProblem(reply, problem(STATUS_OF[r.code], r.code, r.message, r.details));

@@ -11,7 +11,7 @@ import { registerCors, registerRateLimits } from './cors-and-limits.js';
 import { customerTokenRoutes } from './routes/customer-tokens.js';
 import { priceRoutes } from './routes/prices.js';
 import { registerIdempotency } from './idempotency.js';
-import { databaseUnavailableProblem, httpProblem } from './problems.js';
+import { databaseUnavailableProblem, httpProblem, INTERNAL_ERROR, sendProblem } from './problems.js';
 import { hasUnstorableText } from './text.js';
 import { registerJsonParser } from './body-parser.js';
 import { answerClientError, frameworkProblem, MAX_HEADER_SIZE } from './transport-errors.js';
@@ -89,7 +89,7 @@ export async function buildServer(ordo: Ordo, opts: ServerOptions = {}): Promise
       return databaseUnavailableProblem(reply);
     }
     request.log.error(err);
-    return httpProblem(reply, 500, 'internal_error', 'something went wrong on our side; the request may be retried');
+    return sendProblem(reply, INTERNAL_ERROR);
   });
   app.setNotFoundHandler((request, reply) => httpProblem(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 

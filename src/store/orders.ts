@@ -157,12 +157,21 @@ const stockMoves = (at: number) => `, m AS (
 )`;
 
 /**
+ * Whether the request's key (`$key`, null: read for the request already) is live as of the
+ * change (`$at`): a key not revoked, or a token not expired. Asked by the order's own write when
+ * its process knew the key but did not read it again (key-check.ts).
+ */
+const liveKey = (key: number, at: number) => `
+  SELECT $${key}::uuid IS NULL OR EXISTS (SELECT 1 FROM api_keys k WHERE k.id = $${key}::uuid AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $${at})) AS ok`;
+
+/**
  * A new order is decided on the workflow as its process last read it (WorkflowCatalog.latest):
  * it is written only if the workflow's stored changes are still at that revision ($19).
  */
-const insertOrderStatement = (withStock: boolean) => `WITH fresh AS (
-  SELECT coalesce((SELECT revision FROM workflow_customizations WHERE workflow = $2), 0) = $19::int AS ok
-), ${withStock ? stockCtes(21, '(SELECT ok FROM fresh)', true) : ''}w AS (
+const insertOrderStatement = (withStock: boolean) => `WITH live_key AS (${liveKey(21, 11)}
+), fresh AS (
+  SELECT coalesce((SELECT revision FROM workflow_customizations WHERE workflow = $2), 0) = $19::int AND (SELECT ok FROM live_key) AS ok
+), ${withStock ? stockCtes(22, '(SELECT ok FROM fresh)', true) : ''}w AS (
   INSERT INTO orders (id, code, workflow, workflow_version, status, status_tags, currency, customer_id, body, version, created_at, updated_at, placed_at, events)
   SELECT $1::uuid, CASE WHEN $18::boolean THEN nextval('order_code_seq') END, $2::text, $3::int, $4::jsonb, $5::text[], $6::text, $7::text,
     $9::jsonb, $10::int, $11::timestamptz, $11::timestamptz, $12::timestamptz, jsonb_array_length($14::jsonb)
@@ -171,7 +180,7 @@ const insertOrderStatement = (withStock: boolean) => `WITH fresh AS (
 ), h AS (${historyInsert('$13::jsonb')}
 ), o AS (${outboxInsert('$14::jsonb')}
 ), ${timerRewrite(15, 'true')}, p AS (${paymentUpsert('$16::jsonb')}), r AS (${refInsert('$17::jsonb')}), ${searchUpsert(8, 'true')}, ${skuRows(20, 'true', false)}${withStock ? stockMoves(11) : ''}
-SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, (SELECT ok FROM fresh) AS fresh, ${shortColumn(withStock)}`;
+SELECT (SELECT code FROM w) AS code, (SELECT count(*) FROM w)::int AS n, (SELECT ok FROM fresh) AS fresh, (SELECT ok FROM live_key) AS key_ok, ${shortColumn(withStock)}`;
 
 const INSERT_ORDER = insertOrderStatement(false);
 const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
@@ -179,24 +188,25 @@ const INSERT_ORDER_MOVING_STOCK = insertOrderStatement(true);
 /**
  * Inserts a new order with its first history and outbox rows; returns the order with its code
  * (if `numbered`). Nothing is written, and 'stale' answered, when its workflow's changes are no
- * longer at `revision`, the one it was decided on. With `movements`, it moves their stock in
+ * longer at `revision`, the one it was decided on; 'key_not_live' when `keyId` (the request's
+ * key, not read again for it) is revoked or expired. With `movements`, it moves their stock in
  * the same statement, or writes nothing and says which SKUs would go below zero available.
  */
-export async function insertOrder(db: Db, order: Order, revision: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[]): Promise<Order | StockShortfall | 'stale'> {
+export async function insertOrder(db: Db, order: Order, revision: number, history: readonly HistoryRow[], outbox: readonly OutboxRow[], numbered: boolean, movements?: readonly MovementRow[], keyId?: string): Promise<Order | StockShortfall | 'stale' | 'key_not_live'> {
   const c = orderColumns(order);
   const values = [order.id, order.workflow, order.workflowVersion, c.status, c.statusTags, order.currency, order.customer.id ?? null,
-    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered, revision, c.skus];
-  const res = await db.query<{ code: number | null; n: number; fresh: boolean; short: StockShortfall['short'] | null }>(movements
+    c.search, c.body, order.version, order.createdAt, order.placedAt, JSON.stringify(history), JSON.stringify(outbox), JSON.stringify(order.timers), c.payments, c.refs, numbered, revision, c.skus, keyId ?? null];
+  const res = await db.query<{ code: number | null; n: number; fresh: boolean; key_ok: boolean; short: StockShortfall['short'] | null }>(movements
     ? { name: 'ordo_insert_order_moving_stock', text: INSERT_ORDER_MOVING_STOCK, values: [...values, JSON.stringify(movements)] }
     : { name: 'ordo_insert_order', text: INSERT_ORDER, values });
   const row = res.rows[0]!;
+  if (!row.key_ok) return 'key_not_live';
   if (!row.fresh) return 'stale';
   if (row.n === 0) return { short: row.short ?? [] };
   return { ...order, code: row.code };
 }
 
-const updateOrderStatement = (withStock: boolean) => `WITH live_key AS (
-  SELECT $24::uuid IS NULL OR EXISTS (SELECT 1 FROM api_keys k WHERE k.id = $24::uuid AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $9)) AS ok
+const updateOrderStatement = (withStock: boolean) => `WITH live_key AS (${liveKey(24, 9)}
 ), ${withStock ? `lo AS (
   SELECT id FROM orders WHERE id = $1 AND version = $2 AND (SELECT ok FROM live_key) FOR UPDATE
 ), ${stockCtes(25, 'EXISTS (SELECT 1 FROM lo)', false)}` : ''}w AS (

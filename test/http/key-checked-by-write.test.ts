@@ -108,6 +108,35 @@ describe('a key this process read lately', () => {
     expect(await footprint(order.id, 'KCW-EXPIRED')).toEqual(before);
   });
 
+  it('is checked by a checkout\'s insert: no read of the key, and no gateway call for a revoked one', async () => {
+    const made = await newAdminKey();
+    await parcel(made.key, 'KCW-CHECKOUT');
+    const checkout = () => t.call('POST', '/v1/orders', orderBody({ lines: [{ sku: 'KCW-CHECKOUT', quantity: 1, unitPrice: 1000 }], payment: { method: 'card' } }), { key: made.key });
+    let answer: Awaited<ReturnType<TestApp['call']>> | undefined;
+    const sent = await statementsOf(async () => {
+      answer = await checkout();
+    });
+    expect(answer!.status, answer!.text).toBe(201);
+    expect(answer!.body.status.payment).toBe('paid');
+    expect(sent, sent.join('\n')).not.toContain('ordo_use_api_key');
+    const counts = async () => (await t.ordo.pool.query<{ orders: number; operations: number; on_hand: number; reserved: number }>(
+      `SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM simulated_gateway_operations) AS operations, on_hand, reserved
+         FROM inventory WHERE sku = 'KCW-CHECKOUT'`)).rows[0]!;
+    const before = await counts();
+    await revokeElsewhere(made.id);
+    expectUnauthorized(await checkout());
+    expect(await counts()).toEqual(before);
+  });
+
+  it('revoked meanwhile: a checkout refused for want of stock is answered 401', async () => {
+    const made = await newAdminKey();
+    await parcel(made.key, 'KCW-SOLD-OUT');
+    const buy = (key: string) => t.call('POST', '/v1/orders', orderBody({ lines: [{ sku: 'KCW-SOLD-OUT', quantity: 50, unitPrice: 1000 }] }), { key });
+    expectProblem(await buy(t.adminKey), 409, 'insufficient_stock');
+    await revokeElsewhere(made.id);
+    expectUnauthorized(await buy(made.key));
+  });
+
   it('is read again once a minute has passed since it was read', async () => {
     const { key } = await newAdminKey();
     const { fulfillmentId } = await parcel(key, 'KCW-MINUTE');

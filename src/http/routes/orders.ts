@@ -16,12 +16,12 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
   const tags = ['orders'];
 
   r.post('/v1/orders', {
-    config: { access: 'authenticated', successStatus: 201 },
+    config: { access: 'authenticated', successStatus: 201, keyCheckedByWrite: true },
     schema: { tags, summary: 'Create an order', description: 'Lines, customer, shipping and, optionally, a first payment, in one command. Stock is held as the workflow says; an unknown currency or workflow is 422, too little stock 409 insufficient_stock. The answer carries the order with its version as the ETag.', headers: orderWriteHeaders, body: CreateOrderBody, response: { 201: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
     const { payment, ...order } = req.body;
     const withPayment = payment && (({ simulate, ...rest }) => ({ ...rest, ...(simulate ? { options: { simulate } } : {}) }))(payment);
-    return sendOrder(reply, await ordo.payments.createOrder({ ...order, ...(withPayment ? { payment: withPayment } : {}) }, actorOf(req.principal)), 201);
+    return sendOrder(reply, await ordo.payments.createOrder({ ...order, ...(withPayment ? { payment: withPayment } : {}) }, actorOf(req.principal), req.keyCheck), 201);
   });
 
   r.get('/v1/orders', {
