@@ -47,7 +47,7 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     workflow's changes at that revision (else it is read and decided again, as is any command the
     kept order would refuse). Which order a fulfillment, a return or a payment belongs to is kept
     in memory (it never changes). It is now one: on the routes whose only write is an order command
-    (a status change, a parcel, a timer's extension), a key this process read in the last minute
+    (a status change, a parcel, a timer's extension, a checkout), a key this process read in the last minute
     is not read again; the write's statement requires it live (not revoked, not expired), and any
     answer the write did not prove live (a refusal, a 404) waits for a read of the key, so a key
     revoked elsewhere is refused as before and is shown nothing (\`src/engine/key-check.ts\`). At
@@ -61,8 +61,9 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     rows), instead of BEGIN, lock the order, lock the SKUs, move, write, COMMIT; a SKU that would
     run short makes it write nothing and the command is refused from what it saw, unless that SKU
     allows backorders (then the transaction decides). Citus keeps the transaction.
-  - A checkout with a card is four: key, the insert with its stock, the simulated gateway's own
-    record, and the write of its answer. The workflow is the one this process last read (the
+  - A checkout with a card is three: the insert with its stock (which checks a key read in the
+    last minute, as above; else the key is read first), the simulated gateway's own record, and
+    the write of its answer. The workflow is the one this process last read (the
     insert checks that its revision is still the stored one, else the order is decided again on a
     fresh read); the gateway's answer is recorded on the order as the checkout answered it (read
     again only if it moved on); the answer is the recorded order.
@@ -86,7 +87,7 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     nothing leaves (the stored notifier, the default) a message is stored sent, with no claim and
     no record of a send after it. A parcel this process made is known to be its order's, so
     shipping it looks nothing up. The same lifecycle was then 16 round trips (4 API keys, 3 for
-    the card checkout, 3 writes, 3 placings of 2), against 31 statements before; 13 since fulfil,
+    the card checkout, 3 writes, 3 placings of 2), against 31 statements before; 12 since the checkout, fulfil,
     ship and deliver check their key in their write.
   - Timers: a claimed batch's orders are read in one statement while the previous batch is
     fired, and the firings that cannot be refused (stock only given back, no new code, no status
