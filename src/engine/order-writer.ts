@@ -113,9 +113,11 @@ export class OrderWriter {
       key?.refused();
       return keyNotLive();
     }
-    // Written, hence the key was live (a shortfall wrote nothing and proves nothing).
-    if (!('short' in saved)) key?.proven();
-    if (!('short' in saved)) return accept(saved);
+    if (!('short' in saved)) {
+      // Written, hence the key was live (a shortfall wrote nothing and proves nothing).
+      key?.proven();
+      return accept(saved);
+    }
     if (saved.short.some((s) => s.backorders)) return undefined;
     // Short, and no SKU of the shortfall allows backorders: the refusal needs no transaction.
     const shortages = saved.short.map((s) => ({ sku: s.sku, requested: s.take, available: Math.max(s.available, 0) }));
@@ -162,7 +164,7 @@ export class OrderWriter {
     if (tracked.length > 0) await applyMovements(tx, tracked.map((m) => movementRow(m, final.order.id, actor, now, this.deps.newId())), now);
     const saved = await this.write(tx, wf, before, final, actor, now);
     if (saved === 'conflict') return saved;
-    if (saved === 'key_not_live' || 'short' in saved) throw new Error('a write without movements or a key to check cannot run short or find the key revoked');
+    if (saved === 'key_not_live' || 'short' in saved) throw new Error('a write given no movements and no key cannot run short or find a key revoked');
     if (claim && !(await commitClaim(tx, claim, saved.id, presentOrder(saved, wf, actor)))) {
       return reject('idempotency_key_in_progress', 'this Idempotency-Key was taken over by a retry of the request; nothing was changed');
     }

@@ -84,8 +84,10 @@ export class PaymentService {
     }, actor, opts));
   }
 
-  /** Creates an order; a payment it is created with goes to the gateway right after the order is written. */
-  /** `key`: the request's key, not read again for it: the order's insert checks it before any gateway is called. */
+  /**
+   * Creates an order; a payment it is created with goes to the gateway right after the order is
+   * written. `key`: the request's key, not read again for it: the insert checks it, before any gateway call.
+   */
   async createOrder(input: CreateOrderInput, actor: Actor, key?: KeyCheck): Promise<Result<OrderView>> {
     const refused = this.simulationRefused(input.payment?.options?.simulate, actor);
     if (refused) return refused;
