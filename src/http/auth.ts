@@ -4,7 +4,7 @@
  * whose write checks the key itself (`keyCheckedByWrite`), a key this process read lately is
  * checked by that write, and read before the answer otherwise (key-check.ts).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable, type Ordo } from '../engine/ordo.js';
 import type { Principal } from '../engine/api-key-service.js';
 import { DATABASE_UNAVAILABLE, databaseUnavailableHeaders, httpProblem, INTERNAL_ERROR, problem, sendProblem, type ProblemBody } from './problems.js';
@@ -28,26 +28,35 @@ export function registerAuth(app: FastifyInstance, ordo: Ordo): void {
     if (access === 'storefront' && principal.role === 'customer') return httpProblem(reply, 403, 'forbidden', 'this needs a storefront or admin key, not a customer token');
     request.principal = principal;
   });
-  // Whatever the answer (a refusal, a 404, an order), it goes out only to a key that was live
-  // when the request came: proven by the write, or read now.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const check = request.keyCheck;
-    if (!check) return payload;
-    let answer: ProblemBody;
-    try {
-      if (await check.live()) return payload;
-      answer = INVALID_KEY;
-      invalidKeyHeaders(reply);
-    } catch (err) {
-      // The key could not be read: the answer is the failure, as if the read had come first.
-      if (isDatabaseUnavailable(err)) databaseUnavailableHeaders(reply);
-      else request.log.error(err);
-      answer = isDatabaseUnavailable(err) ? DATABASE_UNAVAILABLE : INTERNAL_ERROR;
-    }
-    // Nothing of the answer it replaces: not even the order's version or place.
-    reply.removeHeader('etag').removeHeader('location').code(answer.status).type('application/problem+json');
-    return JSON.stringify(answer);
+  // Only on the routes that may skip the key's read: no hook to run on every other request.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.keyCheckedByWrite) return;
+    const own = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+    route.onSend = [...own, keyCheckedAnswer] as typeof route.onSend;
   });
+}
+
+/**
+ * Whatever the answer (a refusal, a 404, an order), it goes out only to a key that was live when
+ * the request came: proven by the write, or read now.
+ */
+async function keyCheckedAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  const check = request.keyCheck;
+  if (!check) return payload;
+  let answer: ProblemBody;
+  try {
+    if (await check.live()) return payload;
+    answer = INVALID_KEY;
+    invalidKeyHeaders(reply);
+  } catch (err) {
+    // The key could not be read: the answer is the failure, as if the read had come first.
+    if (isDatabaseUnavailable(err)) databaseUnavailableHeaders(reply);
+    else request.log.error(err);
+    answer = isDatabaseUnavailable(err) ? DATABASE_UNAVAILABLE : INTERNAL_ERROR;
+  }
+  // Nothing of the answer it replaces: not even the order's version or place.
+  reply.removeHeader('etag').removeHeader('location').code(answer.status).type('application/problem+json');
+  return JSON.stringify(answer);
 }
 
 const INVALID_KEY = problem(401, 'unauthorized', 'the API key is not valid');
