@@ -126,8 +126,8 @@ export function presentOrder(order: Order, wf: WorkflowDefinition, actor: Actor)
     fulfillments: order.fulfillments,
     returns: order.returns,
     timers: order.timers.map((t) => ({ name: t.name, track: t.track, dueAt: t.dueAt, extended: t.extended === true })),
-    // Only what this caller would be let do now: a dry run of the same decision, as of the order's last change.
-    next: acceptedNext(wf, order, actor, order.updatedAt),
+    // Only what this caller would be let do now: what the same decision would accept.
+    next: acceptedNext(wf, order, actor),
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
     placedAt: order.placedAt?.toISOString() ?? null,

@@ -35,27 +35,30 @@ export function transitionByHand(wf: WorkflowDefinition, order: Order, req: Tran
   if (taken.ok || !taken.details || !('allowed' in taken.details || taken.code === 'fulfillment_required')) return taken;
   // The refusal lists what would be accepted instead, as the order's `next` does.
   const track = String(taken.details.track);
-  return { ...taken, details: { ...taken.details, allowed: acceptedNext(wf, order, actor, now)[track] ?? [] } };
+  return { ...taken, details: { ...taken.details, allowed: acceptedNext(wf, order, actor)[track] ?? [] } };
 }
 
 /**
  * The statuses each track may move to now, by this actor: the workflow's candidates that the
- * same decision accepts. The dry run checks the goods without building parcels: cheap enough for lists.
+ * same decision accepts. A candidate has passed what `takeTransition` asks (a route from here,
+ * the actor, its guards), and the rest of that decision refuses nothing; so what is left to ask
+ * is the goods' claim, without building parcels. Cheap enough for every order of a list and
+ * every answer (no reactions run, no order is built).
  */
-export function acceptedNext(wf: WorkflowDefinition, order: Order, actor: Actor, now: Date): Record<string, string[]> {
+export function acceptedNext(wf: WorkflowDefinition, order: Order, actor: Actor): Record<string, string[]> {
   const next = nextStatuses(wf, order, actor);
-  for (const track of Object.keys(next)) next[track] = next[track]!.filter((to) => tryTransition(wf, order, { track, to }, actor, now).ok);
+  for (const track of wf.tracks) next[track.id] = next[track.id]!.filter((to) => claimToMake(wf, order, track, to).ok);
   return next;
 }
 
-/** The decision; without ids (a dry run) it stops once it is known to be accepted, before any parcel is built. */
-function tryTransition(wf: WorkflowDefinition, order: Order, req: TransitionRequest, actor: Actor, now: Date, ids?: IdSource): Result<HandTransition> {
+/** The decision: the workflow's, then the parcels that make a claimed goods status true. */
+function tryTransition(wf: WorkflowDefinition, order: Order, req: TransitionRequest, actor: Actor, now: Date, ids: IdSource): Result<HandTransition> {
   const asked = takeTransition(wf, order, req, actor, now);
   if (!asked.ok) return asked;
   const track = trackOf(wf, asked.value.changes[0]!.track)!;
   const claim = claimToMake(wf, order, track, req.to);
   if (!claim.ok) return claim;
-  if (!claim.value || !ids) return accept({ ...asked.value, events: [], movements: [] });
+  if (!claim.value) return accept({ ...asked.value, events: [], movements: [] });
   const goods = sendRest(order, claim.value, now, ids);
   if (!goods.ok) return goods;
   // Decided again on the order with its parcels, so the reactions see the goods as they now are.
