@@ -119,6 +119,13 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
   every guard of every transition a decision looked at. Written out: timers fired 2,808 → 3,163/s
   (one process, interleaved A/B, median of three rounds of three runs), and deciding a card
   checkout 56 → 40 µs.
+- **An order's \`next\`.** Every answer and every row of a list shows what the caller may move the
+  order to next, which was worked out by a dry run of the whole transition for each candidate
+  (reactions settled, a new order built). A candidate has already passed all that the
+  workflow's own decision asks (a route from here, the actor, the guards), so only the goods'
+  claim is left to ask: 52 → 5 µs an order in X-Cart's workflow, 28 → 7 µs in the standard one
+  (20,000 calls after a warm-up, \`process.cpuUsage\`). The test that \`next\` is exactly what the
+  decision accepts runs over every state of every preset, for each kind of caller.
 - **Contention.** Of 1,000 buyers of 5 units, 995 are refused. The insert already refused a
   buyer without waiting for the SKU's lock when the SKU was short as last committed, but every
   refusal still cost PostgreSQL the whole insert statement (its JSON parameters and its CTEs):
