@@ -137,6 +137,21 @@ describe('a key this process read lately', () => {
     expectUnauthorized(await buy(made.key));
   });
 
+  it('leaves a card lifecycle (checkout, parcel, shipped, delivered) six round trips, none of them the key', async () => {
+    const { key } = await newAdminKey();
+    await parcel(key, 'KCW-LIFECYCLE');
+    const sent = await statementsOf(async () => {
+      const order = (await t.call('POST', '/v1/orders', orderBody({ lines: [{ sku: 'KCW-LIFECYCLE', quantity: 1, unitPrice: 1000 }], payment: { method: 'card' } }), { key })).body;
+      const made = await t.call('POST', `/v1/orders/${order.id}/fulfillments`, { lines: [{ lineId: order.lines[0].id, quantity: 1 }] }, { key });
+      expect((await move(made.body.fulfillments[0].id, 'shipped', key)).status).toBe(200);
+      expect((await move(made.body.fulfillments[0].id, 'delivered', key)).body.status.order).toBe('completed');
+    });
+    // The insert with its stock, the simulated gateway's record and the write of its answer; one write for each of the three others.
+    const own = sent.filter((q) => !q.startsWith('SELECT pg_notify'));
+    expect(own, own.join('\n')).toHaveLength(6);
+    expect(own).not.toContain('ordo_use_api_key');
+  });
+
   it('is read again once a minute has passed since it was read', async () => {
     const { key } = await newAdminKey();
     const { fulfillmentId } = await parcel(key, 'KCW-MINUTE');
