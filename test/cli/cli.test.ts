@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/store/embedded.js';
 import { emptyDatabase, freshDatabase } from '../support/database.js';
 import { runOrdo, spawnOrdo } from '../support/cli.js';
@@ -47,15 +47,31 @@ describe('ordo workflow', () => {
   });
 });
 
+/** Servers started and not stopped yet: a test that fails or times out stops them (`stopServing`), so none outlives it. */
+const serving = new Set<ChildProcessWithoutNullStreams>();
+
+/** Stops what is still serving as SIGINT does (the embedded PostgreSQL with it); killed if it takes more than 10 s. */
+const stopServing = () =>
+  Promise.all([...serving].map((child) => new Promise<void>((resolve) => {
+    const timer = setTimeout(() => (child.kill('SIGKILL'), resolve()), 10_000);
+    child.once('close', () => (clearTimeout(timer), resolve()));
+    child.kill('SIGINT');
+  })));
+
 async function startServing(env: Record<string, string>) {
   const port = await freePort();
   const child = ordo(['serve'], { ...env, PORT: String(port) });
+  serving.add(child);
+  child.on('close', () => serving.delete(child));
   const banner = await waitFor(child, 'Admin key');
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { banner, base: `http://127.0.0.1:${port}`, stop: () => (child.kill('SIGINT'), closed) };
 }
 
 describe('ordo serve', () => {
+  // After a timeout too, when the test's own `finally` may never run.
+  afterEach(stopServing);
+
   it('serves the API on DATABASE_URL with the given admin key, and stops cleanly on SIGINT', async () => {
     const port = await freePort();
     const child = ordo(['serve'], { DATABASE_URL: await freshDatabase(), PORT: String(port), ORDO_ADMIN_KEY: 'cli-test-key' });
@@ -98,9 +114,11 @@ describe('ordo serve', () => {
       expect(read.status).toBe(200);
       expect(await second.stop()).toBe(0);
     } finally {
+      await stopServing();
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+    // Two starts of an embedded PostgreSQL, the first with initdb: on a loaded 2-core machine, more than the default 30 s.
+  }, 90_000);
 
   it('exits with one plain line when the configuration is wrong', async () => {
     const res = await run(['serve'], { PORT: 'eighty' });
