@@ -86,7 +86,11 @@ export class ApiKeyService {
 
   async authenticate(key: string): Promise<Principal | undefined> {
     // Looked up by hash: the stored value reveals nothing, and timing tells nothing about the key.
-    const keyHash = hash(key);
+    return this.#authenticate(hash(key));
+  }
+
+  /** The read behind `authenticate`, which notes the key as known (or forgets it). */
+  async #authenticate(keyHash: string): Promise<Principal | undefined> {
     const record = await this.#use(keyHash);
     this.#known.delete(keyHash);
     if (!record) return undefined;
@@ -107,7 +111,7 @@ export class ApiKeyService {
     const known = this.#known.get(keyHash);
     if (!known || known.until <= this.deps.clock.now().getTime()) return undefined;
     const { keyId } = known.principal;
-    return { principal: known.principal, check: new KeyCheck(keyId, async () => (await this.authenticate(key))?.keyId === keyId) };
+    return { principal: known.principal, check: new KeyCheck(keyId, async () => (await this.#authenticate(keyHash))?.keyId === keyId) };
   }
 
   /**

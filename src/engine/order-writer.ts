@@ -73,23 +73,23 @@ export class OrderWriter {
     const plain = this.deps.dialect.name === 'plain';
     // Nothing to commit with it (a callback to note, an Idempotency-Key's answer): it may go alone.
     const alone = !once && !claim && !tx;
-    const carried = key && alone && (!moves || plain) ? key : undefined;
-    if (key && !carried && !(await key.live())) return keyNotLive();
-    if (tx) return this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
+    if (tx) return (await this.deadKey(key)) ?? this.writeIn(tx, true, wf, before, decision, actor, now, once, claim);
+    // The one statement (writeAlone) checks the key itself.
     if (alone && !before && moves) {
       // Which way a new order that takes stock goes is decided once it holds a connection: in a
       // rush, the buyers queued for one learn of a sell-out that came while they waited.
       const done = await onConnection(this.deps.pool, async (db) => {
         const refused = this.#soldOut.touches(decision.movements) ? await this.stillSoldOut(db, wf, decision) : undefined;
-        return refused ?? (plain ? this.writeAlone(db, wf, before, decision, actor, now, carried) : undefined);
+        return refused ?? (plain ? this.writeAlone(db, wf, before, decision, actor, now, key) : undefined);
       });
       if (done) return done;
     } else if (alone && (!moves || plain)) {
-      const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now, carried);
+      const done = await this.writeAlone(this.deps.pool, wf, before, decision, actor, now, key);
       if (done) return done;
     }
-    // The transaction decides (a SKU short that allows backorders): on a key read first.
-    if (key && !(await key.live())) return keyNotLive();
+    // Every other write is a transaction, on a key read first.
+    const dead = await this.deadKey(key);
+    if (dead) return dead;
     const saved = await refusable<Result<Order>, Rejection | 'conflict'>(() =>
       inTransaction(this.deps.pool, (client) => this.writeIn(client, false, wf, before, decision, actor, now, once, claim).then((r) => {
         if (r === 'conflict' || !r.ok) throw new Refused(r);
@@ -99,6 +99,11 @@ export class OrderWriter {
     // Committed: the request's key now answers with this change, whatever follows.
     if (claim && saved !== 'conflict' && saved.ok) claim.committed = true;
     return saved;
+  }
+
+  /** The refusal of a key read now and found dead; undefined when it is live (or there is none to check). */
+  private async deadKey(key: KeyCheck | undefined): Promise<Result<never> | undefined> {
+    return key && !(await key.live()) ? keyNotLive() : undefined;
   }
 
   /**

@@ -21,7 +21,7 @@ declare module 'fastify' {
     /** The status of a successful answer when it is not 200 (201 for what a POST creates); a replay after a crash answers with it. */
     successStatus?: number;
     /**
-     * The route's only write is an order command that passes the request's key on (`ifMatch`):
+     * The route's only write is an order command that passes the request's key on (`commandOptions`):
      * a key this process read lately is checked by that write's statement, not read again first.
      */
     keyCheckedByWrite?: boolean;

@@ -1,4 +1,7 @@
-/** If-Match on order writes: the order version the caller last saw, refused with 412 if it moved on. */
+/**
+ * What an order write's request asks of its command: If-Match (the order version the caller last
+ * saw, refused with 412 if it moved on), and the request's key when its write is to check it.
+ */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { CommandOptions } from '../engine/order-service.js';
@@ -21,7 +24,7 @@ export function parseIfMatch(header: string | undefined): number | undefined | '
  * The command options the request's If-Match asks for, with the request's key when its write is
  * to check it (`keyCheckedByWrite`); undefined when If-Match was malformed and a 400 was sent.
  */
-export function ifMatch(req: FastifyRequest, reply: FastifyReply): CommandOptions | undefined {
+export function commandOptions(req: FastifyRequest, reply: FastifyReply): CommandOptions | undefined {
   const header = req.headers['if-match'];
   const parsed = parseIfMatch(Array.isArray(header) ? header[0] : header);
   if (parsed === 'invalid') {

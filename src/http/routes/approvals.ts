@@ -1,6 +1,6 @@
 /** Approval route: an admin approves or rejects items that need it, each with a reason. */
 import type { FastifyInstance } from 'fastify';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { ApprovalBody, OrderIdParams, OrderView, Problem } from '../schemas.js';
@@ -17,7 +17,7 @@ export function approvalRoutes(app: FastifyInstance, ordo: Ordo): void {
       response: { 200: OrderView, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem },
     },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.approvals.review(req.params.id, req.body.decisions, actorOf(req.principal), opts)) : reply;
   });
 }

@@ -4,7 +4,7 @@ import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { CancellationBody, OrderIdParams, OrderView, Problem } from '../schemas.js';
 import { sendOrder } from '../send-order.js';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
@@ -19,7 +19,7 @@ export function cancellationRoutes(app: FastifyInstance, ordo: Ordo): void {
       params: OrderIdParams, headers: orderWriteHeaders, body: CancellationBody, response: { 200: OrderView, ...problems },
     },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.cancellations.cancel(req.params.id, req.body, actorOf(req.principal), opts)) : reply;
   });
 }

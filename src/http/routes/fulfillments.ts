@@ -5,7 +5,7 @@ import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { FulfillmentTransitionBody, NewFulfillmentBody, OrderIdParams, OrderView, Problem } from '../schemas.js';
 import { sendOrder } from '../send-order.js';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
@@ -18,7 +18,7 @@ export function fulfillmentRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'admin', successStatus: 201, keyCheckedByWrite: true },
     schema: { tags, summary: 'Ship some quantity of some lines as one parcel', description: 'Never more than is left to fulfil; the units\' held stock is committed.', params: OrderIdParams, headers: orderWriteHeaders, body: NewFulfillmentBody, response: { 201: OrderView, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.fulfillments.create(req.params.id, req.body, actorOf(req.principal), opts), 201) : reply;
   });
 
@@ -26,7 +26,7 @@ export function fulfillmentRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'admin', keyCheckedByWrite: true },
     schema: { tags, summary: 'Move a parcel: pending -> shipped -> delivered, or cancelled', description: 'The order\'s status follows where its workflow reacts to parcels (all delivered: complete). A cancelled parcel\'s units can be shipped again.', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), headers: orderWriteHeaders, body: FulfillmentTransitionBody, response: { 200: OrderView, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.fulfillments.transition(req.params.id, req.body.to, actorOf(req.principal), opts)) : reply;
   });
 }

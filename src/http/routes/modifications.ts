@@ -6,7 +6,7 @@ import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
 import { ModificationBody, ModificationPreview, OrderIdParams, OrderView, Problem } from '../schemas.js';
 import { sendOrder } from '../send-order.js';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
@@ -24,7 +24,7 @@ export function modificationRoutes(app: FastifyInstance, ordo: Ordo): void {
     const { dryRun, ...change } = req.body;
     const actor = actorOf(req.principal);
     if (!dryRun) {
-      const opts = ifMatch(req, reply);
+      const opts = commandOptions(req, reply);
       return opts ? sendOrder(reply, await ordo.modifications.apply(req.params.id, change, actor, opts)) : reply;
     }
     const preview = await ordo.modifications.preview(req.params.id, change, actor);

@@ -4,7 +4,7 @@ import type { RequestTypeProvider } from '../type-provider.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import { sendOrder } from '../send-order.js';
 import { BasketChangeBody, CreateOrderBody, HistoryPage, ListOrdersQuery, OrderIdParams, OrderPage, OrderView as OrderViewSchema, Problem, TimerParams, TransitionBody } from '../schemas.js';
 
@@ -49,7 +49,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'authenticated', keyCheckedByWrite: true },
     schema: { tags, summary: 'Change a status', description: 'Refused with 409 and the allowed next statuses when the workflow does not allow it for this caller.', params: OrderIdParams, headers: orderWriteHeaders, body: TransitionBody, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     if (!opts) return reply;
     const result = await ordo.orders.execute(req.params.id, { type: 'transition', ...req.body }, actorOf(req.principal), opts);
     return sendOrder(reply, result);
@@ -59,7 +59,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'authenticated' },
     schema: { tags, summary: 'Change the basket: add, re-count, remove lines', description: 'Only where the workflow lets the basket be edited (a cart; an editable payment link). Stock follows; basket timers restart.', params: OrderIdParams, headers: orderWriteHeaders, body: BasketChangeBody, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     if (!opts) return reply;
     const result = await ordo.orders.changeBasket(req.params.id, req.body, actorOf(req.principal), opts);
     return sendOrder(reply, result);
@@ -69,7 +69,7 @@ export function orderRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'authenticated', keyCheckedByWrite: true },
     schema: { tags, summary: 'Ask for more time, once (pushes the timer back by its own duration)', description: 'Only for timers the workflow marks extendable, and only once: a second ask is 409 timer_already_extended.', params: TimerParams, headers: orderWriteHeaders, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     if (!opts) return reply;
     const result = await ordo.orders.execute(req.params.id, { type: 'extend_timer', name: req.params.name }, actorOf(req.principal), opts);
     return sendOrder(reply, result);

@@ -4,7 +4,7 @@ import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
 import { sendOrder } from '../send-order.js';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import { CaptureBody, NewPaymentBody, OrderIdParams, OrderView as OrderViewSchema, PaymentIdParams, PaymentList, Problem, RefundBody, ResendAllView, ResolveBody, SettleBody } from '../schemas.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
@@ -27,7 +27,7 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
       description: 'card: charged (or authorized) through the gateway at once; payment_link: a link with an expiry; invoice, onsite: paid outside and recorded by an admin; local: completed by the gateway or an admin; manual (admin): money already received. With deposit: the workflow\'s share now, the balance by its deadline.',
     },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     if (!opts) return reply;
     const { simulate, ...rest } = req.body;
     return sendOrder(reply, await ordo.payments.add(req.params.id, { ...rest, ...(simulate ? { simulate } : {}) }, actorOf(req.principal), opts), 201);
@@ -46,7 +46,7 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
     preValidation: noBodyIsEmpty,
     schema: { tags, summary: 'Capture an authorized payment, in full or in part', description: 'Default: all that was authorized. Never more (422 capture_exceeds_authorized); only an authorized payment (409 payment_not_capturable).', headers, params: PaymentIdParams, body: CaptureBody, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.payments.capture(req.params.id, req.body?.amount, actorOf(req.principal), opts)) : reply;
   });
 
@@ -54,7 +54,7 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'admin' },
     schema: { tags, summary: 'Release an authorization nothing was captured on', description: 'The gateway releases the hold; the order goes back to awaiting payment where its workflow says so.', headers, params: PaymentIdParams, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.payments.void(req.params.id, actorOf(req.principal), opts)) : reply;
   });
 
@@ -63,7 +63,7 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
     preValidation: noBodyIsEmpty,
     schema: { tags, summary: 'Record money received outside a gateway (invoice, on-site, local)', description: 'Default: the whole payment. A part leaves the rest owed.', headers, params: PaymentIdParams, body: SettleBody, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.payments.settle(req.params.id, req.body?.amount, actorOf(req.principal), opts)) : reply;
   });
 
@@ -72,7 +72,7 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
     preValidation: noBodyIsEmpty,
     schema: { tags, summary: 'Resolve an unknown gateway answer after checking the gateway', description: 'For a payment in state unknown only (409 payment_not_resolvable otherwise): say what the gateway shows.', headers, params: PaymentIdParams, body: ResolveBody, response: { 200: OrderViewSchema, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.payments.resolve(req.params.id, req.body.outcome, actorOf(req.principal), opts)) : reply;
   });
 
@@ -83,7 +83,7 @@ export function paymentRoutes(app: FastifyInstance, ordo: Ordo): void {
       description: 'Against one payment (paymentId, else one that can cover it); never more than it captured. Offline payments are refunded by hand and recorded as done. restock puts the lines back in stock.',
     },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.payments.refund(req.params.id, req.body, actorOf(req.principal), opts), 201) : reply;
   });
 

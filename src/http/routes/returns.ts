@@ -5,7 +5,7 @@ import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { NewReturnBody, OrderIdParams, OrderView, Problem, ReturnTransitionBody } from '../schemas.js';
 import { sendOrder } from '../send-order.js';
-import { ifMatch, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../if-match.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };
@@ -16,7 +16,7 @@ export function returnRoutes(app: FastifyInstance, ordo: Ordo): void {
     config: { access: 'authenticated', successStatus: 201 },
     schema: { tags: ['returns'], summary: 'Ask to send sent units back (an RMA)', description: 'Only units that were sent, and not more than were (422 return_exceeds_sent). A customer may ask for its own order.', params: OrderIdParams, headers: orderWriteHeaders, body: NewReturnBody, response: { 201: OrderView, ...problems } },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     return opts ? sendOrder(reply, await ordo.returns.create(req.params.id, req.body, actorOf(req.principal), opts), 201) : reply;
   });
 
@@ -28,7 +28,7 @@ export function returnRoutes(app: FastifyInstance, ordo: Ordo): void {
       params: Type.Object({ id: Type.String({ maxLength: 64 }) }), headers: orderWriteHeaders, body: ReturnTransitionBody, response: { 200: OrderView, ...problems },
     },
   }, async (req, reply) => {
-    const opts = ifMatch(req, reply);
+    const opts = commandOptions(req, reply);
     if (!opts) return reply;
     const { to, ...rest } = req.body;
     return sendOrder(reply, await ordo.returns.transition(req.params.id, to, rest, actorOf(req.principal), opts));
