@@ -24,6 +24,7 @@ import type { Clock } from '../clock.js';
 import type { PlacedEvent } from '../events/event.js';
 import type { EventSubscriber, PlacedWith, WorkDone } from '../events/subscriber.js';
 import type { IdGenerator } from '../ids.js';
+import { Turns } from '../turns.js';
 import { inParallel } from '../in-parallel.js';
 import type { HistoryEntryView } from '../order-view.js';
 import type { Loaded, OrderService } from '../order-service.js';
@@ -82,11 +83,14 @@ export class NotificationService implements EventSubscriber {
     const orders = await this.#ordersOf(tx, candidates);
     const now = this.deps.clock.now();
     const rows: NewNotification[] = [];
+    // A placing may carry hundreds of messages, at about 0.1 ms each: rendered in slices.
+    const turns = new Turns();
     for (const event of candidates) {
       const found = orders.get(event.orderId!);
       if (!found) continue;
       const { order, wf } = found;
       for (const wanted of messagesFor(event, order, wf)) {
+        await turns.share();
         const row = await this.#maker.make(wanted, event, order, wf, 'event', now);
         if (row) rows.push(this.deps.notifier.storesOnly && row.status === 'pending' ? { ...row, status: 'sent' } : row);
       }
