@@ -141,6 +141,17 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
   beyond the noise in an interleaved A/B of three rounds of 1,200 changes (p50 4.9 ms without
   the read against 5.2 ms with it, the median round; rounds 3.7–5.6 against 4.5–5.3 ms). At one client the server's own CPU per status change is 2.1–3.8 ms, its placing
   and messages included, which run on the same event loop as the next request.
+- **The status change's tail.** At one client, a trace of 2,000 single status changes put the
+  slow ones (over 5 ms) at the relay's pace: one request in twelve or so, about every 25 ms, the
+  one that arrived while a placing rendered its dozen messages (about 0.1 ms each) in one turn of
+  the event loop. A placing now renders in slices of 0.5 ms and lets waiting I/O run between them
+  (\`src/engine/turns.ts\`), and a sweep decides its batch the same way (500 firings were tens of
+  milliseconds in one turn). Interleaved A/B, six rounds of 3 runs of 2,000 changes on a machine
+  that drifted between them: p99 9.33/11.3/11.3/10.1/11.7/10.6 → 8.56/7.29/9.30/7.99/9.82/12.3 ms
+  (median 10.9 → 8.9); timers fired at the same rate (three rounds, within the noise). What is
+  left of the tail: young-generation collections every ~130 ms (1–5 ms each), the placing's own
+  statements on the same two cores, and stalls of the machine itself (one of 800 ms with the relay
+  switched off).
 - **Indexes and HOT.** No order update is HOT: a status change rewrites \`status_tags\` (in a GIN
   index), and with the default fillfactor a new version of a 1–2 kB order row rarely fits its page
   anyway. \`npm run bench -- indexes\` (in-process status changes, 8 clients, 400 fresh standard
