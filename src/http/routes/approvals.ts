@@ -1,6 +1,6 @@
 /** Approval route: an admin approves or rejects items that need it, each with a reason. */
 import type { FastifyInstance } from 'fastify';
-import { commandOptions, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../command-options.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { ApprovalBody, OrderIdParams, OrderView, Problem } from '../schemas.js';

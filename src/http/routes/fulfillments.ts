@@ -5,7 +5,7 @@ import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { FulfillmentTransitionBody, NewFulfillmentBody, OrderIdParams, OrderView, Problem } from '../schemas.js';
 import { sendOrder } from '../send-order.js';
-import { commandOptions, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../command-options.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 412: Problem, 422: Problem };

@@ -4,7 +4,7 @@ import type { RequestTypeProvider } from '../type-provider.js';
 import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
-import { commandOptions, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../command-options.js';
 import { sendOrder } from '../send-order.js';
 import { BasketChangeBody, CreateOrderBody, HistoryPage, ListOrdersQuery, OrderIdParams, OrderPage, OrderView as OrderViewSchema, Problem, TimerParams, TransitionBody } from '../schemas.js';
 

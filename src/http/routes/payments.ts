@@ -4,7 +4,7 @@ import type { Ordo } from '../../engine/ordo.js';
 import { actorOf } from '../auth.js';
 import { rejectionProblem } from '../problems.js';
 import { sendOrder } from '../send-order.js';
-import { commandOptions, orderWriteHeaders } from '../if-match.js';
+import { commandOptions, orderWriteHeaders } from '../command-options.js';
 import { CaptureBody, NewPaymentBody, OrderIdParams, OrderView as OrderViewSchema, PaymentIdParams, PaymentList, Problem, RefundBody, ResendAllView, ResolveBody, SettleBody } from '../schemas.js';
 import type { RequestTypeProvider } from '../type-provider.js';
 
