@@ -12,6 +12,16 @@ export async function nextXid(db: pg.Client | pg.Pool): Promise<number> {
   return Number(res.rows[0]!.x);
 }
 
+/** The table the minimal commits write (the bench's own, in the bench's database). */
+export async function createCeilingTable(db: pg.Client): Promise<void> {
+  await db.query('CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, at timestamptz NOT NULL)');
+}
+
+/** One minimal write transaction: one INSERT, committed on its own, one round trip. */
+export async function minimalCommit(db: pg.Client): Promise<void> {
+  await db.query({ name: 'bench_commit', text: 'INSERT INTO bench_ceiling (id, at) VALUES ($1, now())', values: [randomUUID()] });
+}
+
 /** Runs `commits` minimal write transactions over `clients` connections; the seconds it took. */
 export async function ceilingSeconds(databaseUrl: string, clients: number, commits: number): Promise<number> {
   const conns = await Promise.all(Array.from({ length: clients }, async () => {
@@ -20,13 +30,13 @@ export async function ceilingSeconds(databaseUrl: string, clients: number, commi
     return c;
   }));
   try {
-    await conns[0]!.query('CREATE TABLE IF NOT EXISTS bench_ceiling (id uuid PRIMARY KEY, at timestamptz NOT NULL)');
+    await createCeilingTable(conns[0]!);
     let left = commits;
     const started = performance.now();
     await Promise.all(conns.map(async (c) => {
       while (left > 0) {
         left--;
-        await c.query({ name: 'bench_commit', text: 'INSERT INTO bench_ceiling (id, at) VALUES ($1, now())', values: [randomUUID()] });
+        await minimalCommit(c);
       }
     }));
     return (performance.now() - started) / 1000;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ownDatabaseOn } from '../database.js';
-import { ceilingSeconds, nextXid } from '../ceiling.js';
+import { ceilingSeconds, createCeilingTable, minimalCommit, nextXid } from '../ceiling.js';
 import { monotonicMicros, summarizeProfile, type ProfileSummary, type Window } from '../cpu-profile.js';
 import { OrdoClient, type Latencies } from '../http-client.js';
 import { ensureBuild, startOrdoServer, type OrdoServer } from '../ordo-server.js';
@@ -117,27 +117,54 @@ function merge(all: readonly Latencies[]): Map<string, number[]> {
   return out;
 }
 
+/** p50 and p99 of some latencies, in ms. */
+export interface Tail { readonly p50: number; readonly p99: number }
+const tailOf = (ms: readonly number[]): Tail => ({ p50: round(percentile(ms, 50), 2), p99: round(percentile(ms, 99), 2) });
+
+export interface StatusChangeRun extends Tail {
+  readonly count: number;
+  /**
+   * The machine's floor at the same moments, each taken right after a status change: an HTTP
+   * request whose only work is one database ping (GET /healthz), and one minimal commit sent
+   * from this process. A status change is both and more: its tail cannot be shorter than theirs.
+   */
+  readonly floor: { readonly healthz: Tail; readonly commit: Tail };
+}
+
 /**
  * Single status changes over HTTP, one at a time: a parcel's shipped and delivered
- * (POST /v1/fulfillments/:id/transitions) on paid orders prepared untimed beforehand.
+ * (POST /v1/fulfillments/:id/transitions) on paid orders prepared untimed beforehand, each
+ * followed by the floor's two requests.
  */
-async function statusChanges(server: OrdoServer, count: number): Promise<{ p50: number; p99: number; count: number }> {
+async function statusChanges(server: OrdoServer, count: number): Promise<StatusChangeRun> {
   const c = new OrdoClient(server.base, server.adminKey, 1);
+  const db = new pg.Client({ connectionString: server.databaseUrl });
   try {
+    await db.connect();
+    await createCeilingTable(db);
     const parcels: string[] = [];
     for (let i = 0; i < Math.ceil(count / 2); i++) {
       const order = (await c.call<OrderAnswer>('prepare', 'POST', '/v1/orders', CHECKOUT, 201)).json;
       const parcel = { lines: [{ lineId: order.lines[0]!.id, quantity: 1 }], carrier: 'DHL', trackingNumber: `S${i}` };
       parcels.push((await c.call<OrderAnswer>('prepare', 'POST', `/v1/orders/${order.id}/fulfillments`, parcel)).json.fulfillments.at(-1)!.id);
     }
+    const commits: number[] = [];
     let done = 0;
     for (const to of ['shipped', 'delivered']) {
-      for (const fid of parcels) if (done++ < count) await c.call('transition', 'POST', `/v1/fulfillments/${fid}/transitions`, { to }, 200);
+      for (const fid of parcels) {
+        if (done++ >= count) break;
+        await c.call('transition', 'POST', `/v1/fulfillments/${fid}/transitions`, { to }, 200);
+        await c.call('healthz', 'GET', '/healthz', undefined, 200);
+        const started = performance.now();
+        await minimalCommit(db);
+        commits.push(performance.now() - started);
+      }
     }
     const ms = c.latencies.byCall.get('transition')!;
-    return { p50: round(percentile(ms, 50), 2), p99: round(percentile(ms, 99), 2), count: ms.length };
+    return { ...tailOf(ms), count: ms.length, floor: { healthz: tailOf(c.latencies.byCall.get('healthz')!), commit: tailOf(commits) } };
   } finally {
     await c.close();
+    await db.end().catch(() => {});
   }
 }
 
@@ -163,7 +190,7 @@ async function startServers(opts: LifecycleOptions, dataDir: string, cpuProfDir?
 export interface LifecycleFigures {
   readonly servers: number;
   readonly byClients: Record<string, { runs: LifecycleRun[]; perSecond: Spread; ceilingPerSecond: Spread; serverCpuMs: Spread; clientCpuMs: Spread; rssMaxMb: Spread; writesPerLifecycle: number; latency: Record<string, { p50: Spread; p99: Spread }> }>;
-  readonly statusChange?: { p50: Spread; p99: Spread; count: number };
+  readonly statusChange?: { p50: Spread; p99: Spread; count: number; floor: { healthz: { p50: Spread; p99: Spread }; commit: { p50: Spread; p99: Spread } } };
   readonly profile?: ProfileSummary;
 }
 
@@ -208,9 +235,10 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<SectionRepor
     bar.stop();
     if (opts.statusChanges > 0) {
       say(`${opts.statusChanges} status changes over HTTP, one client, ${opts.runs} runs`);
-      const runs = [];
+      const runs: StatusChangeRun[] = [];
       for (let i = 0; i < opts.runs; i++) runs.push(await statusChanges(servers[0]!, opts.statusChanges));
-      figures.statusChange = { p50: spread(runs.map((r) => r.p50), 2), p99: spread(runs.map((r) => r.p99), 2), count: opts.statusChanges };
+      const tails = (pick: (r: StatusChangeRun) => Tail) => ({ p50: spread(runs.map((r) => pick(r).p50), 2), p99: spread(runs.map((r) => pick(r).p99), 2) });
+      figures.statusChange = { ...tails((r) => r), count: opts.statusChanges, floor: { healthz: tails((r) => r.floor.healthz), commit: tails((r) => r.floor.commit) } };
     }
   } finally {
     bar.stop();
@@ -237,7 +265,14 @@ export function lifecycleMarkdown(f: LifecycleFigures, opts: LifecycleOptions): 
     '| ---: | --- | ---: | ---: |',
     ...Object.entries(f.byClients).flatMap(([c, x]) => Object.entries(x.latency).map(([call, l]) => `| ${c} | ${call} | ${showSpread(l.p50)} | ${showSpread(l.p99)} |`)),
   ];
-  if (f.statusChange) lines.push('', `One parcel status change over HTTP (POST /v1/fulfillments/:id/transitions, shipped or delivered), 1 client, ${f.statusChange.count} changes per run: p50 ${showSpread(f.statusChange.p50)} ms, p99 ${showSpread(f.statusChange.p99)} ms.`);
+  if (f.statusChange) {
+    const sc = f.statusChange;
+    lines.push('', `One parcel status change over HTTP (POST /v1/fulfillments/:id/transitions, shipped or delivered), 1 client, ${sc.count} changes per run, each followed by the machine's floor: a GET /healthz (an HTTP request whose only work is a database ping) and one minimal commit (one INSERT, sent by the bench):`, '',
+      '| request | p50 ms | p99 ms |', '| --- | ---: | ---: |',
+      `| status change | ${showSpread(sc.p50)} | ${showSpread(sc.p99)} |`,
+      `| floor: GET /healthz | ${showSpread(sc.floor.healthz.p50)} | ${showSpread(sc.floor.healthz.p99)} |`,
+      `| floor: one minimal commit | ${showSpread(sc.floor.commit.p50)} | ${showSpread(sc.floor.commit.p99)} |`);
+  }
   if (f.profile) {
     lines.push('', `Server CPU profile under the last load (--cpu-prof, ${fmt(f.profile.totalMs)} ms of CPU outside idle during the measured runs of the last client count; the ceiling's runs in between are idle time for the server):`, '',
       '| where (self time) | ms | share |', '| --- | ---: | ---: |',
