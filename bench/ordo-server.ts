@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIfStale, startEntry } from '../scripts/build-if-stale.mjs';
+import { databaseDirOf } from '../src/store/embedded-owner.js';
 import { freePort } from '../src/store/embedded.js';
 
 export interface OrdoServer {
@@ -16,6 +17,8 @@ export interface OrdoServer {
   readonly adminKey: string;
   /** The database it runs on (for the ceiling, the counts, a second server). */
   readonly databaseUrl: string;
+  /** The embedded PostgreSQL's postmaster, when it runs one (its CPU is read from /proc). */
+  readonly postmasterPid?: number;
   /** SIGINT, and waits for it to end (its embedded server with it). */
   stop(): Promise<void>;
 }
@@ -58,11 +61,13 @@ export async function startOrdoServer(opts: ServeOptions): Promise<OrdoServer> {
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   await serving(child, closed);
   const databaseUrl = opts.databaseUrl ?? (await embeddedUrl(opts.dataDir!));
+  const postmasterPid = opts.databaseUrl ? undefined : await postmasterOf(opts.dataDir!);
   return {
     pid: child.pid!,
     base: `http://127.0.0.1:${port}`,
     adminKey,
     databaseUrl,
+    ...(postmasterPid ? { postmasterPid } : {}),
     stop: async () => {
       child.kill('SIGINT');
       await closed;
@@ -86,4 +91,10 @@ async function serving(child: ChildProcess, closed: Promise<number | null>): Pro
 async function embeddedUrl(dataDir: string): Promise<string> {
   const owner = JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8')) as { databaseUrl: string };
   return owner.databaseUrl;
+}
+
+/** The postmaster's pid, the first line of its postmaster.pid. */
+async function postmasterOf(dataDir: string): Promise<number | undefined> {
+  const pid = Number((await readFile(path.join(databaseDirOf(dataDir), 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

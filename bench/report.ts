@@ -232,12 +232,14 @@ export async function runReport(opts: ReportOptions): Promise<string> {
   const largest = Math.max(...Object.keys(sz).map(Number));
   const worstRead = Object.entries(sz[largest]!.timings).sort((a, b) => b[1].p50 - a[1].p50)[0]!;
   const ms = (s: Spread) => showSpread(s, ' ms');
+  const pgCpu8 = at(8).postgresCpuMs;
   const goals: Goal[] = [
     { goal: '1. Start-up, existing data dir', reference: '≈ 10 s', aim: '≤ 2 s', measured: showSpread(st.existing, ' s') },
     { goal: '1. Start-up, fresh data dir', reference: '—', aim: '≤ 5 s', measured: showSpread(st.fresh, ' s') },
     { goal: '2. Lifecycles/s, 1 client', reference: '≈ 31/s', aim: '—', measured: `${showSpread(at(1).perSecond, '/s')} (pg ceiling ${showSpread(at(1).ceilingPerSecond, '/s')})` },
     { goal: '2. Lifecycles/s, 8 clients', reference: '≈ 63/s', aim: '≥ 150/s', measured: `${showSpread(at(8).perSecond, '/s')} (pg ceiling ${showSpread(at(8).ceilingPerSecond, '/s')})` },
     { goal: '2. Ordo CPU per lifecycle, 8 clients', reference: '9–14 ms', aim: '≤ 3 ms', measured: ms(at(8).serverCpuMs) },
+    { goal: '2. PostgreSQL CPU per lifecycle, 8 clients', reference: '—', aim: '—', measured: pgCpu8 ? ms(pgCpu8) : '— (external)' },
     { goal: '2. Lifecycles/s, 8 clients, two Ordo processes', reference: '—', aim: '—', measured: showSpread(two.byClients[8]!.perSecond, '/s') },
     { goal: '3. In-process status changes / raw pg ceiling', reference: '0.77', aim: '≥ 0.90', measured: `${sc.ratio.toFixed(2)} (${Math.round(sc.ordo.median)}/s vs ${Math.round(sc.raw.median)}/s)` },
     { goal: '4. One status change over HTTP, p50', reference: '≈ 5 ms', aim: '≤ 2 ms', measured: lf.statusChange ? ms(lf.statusChange.p50) : '—' },

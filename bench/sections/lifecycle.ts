@@ -2,7 +2,8 @@
  * The HTTP lifecycle: checkout with a card payment settled at once (simulated gateway), then
  * fulfil, ship, deliver: four calls to `ordo serve` in a separate process, from this process's
  * undici clients. Per client count: lifecycles/s, p50/p99 per call, the server's CPU per
- * lifecycle and RSS (from /proc), and the raw PostgreSQL ceiling for the same write commits.
+ * lifecycle and RSS and the embedded PostgreSQL's CPU (from /proc), and the raw PostgreSQL
+ * ceiling for the same write commits.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { ceilingSeconds, createCeilingTable, minimalCommit, nextXid } from '../c
 import { monotonicMicros, summarizeProfile, type ProfileSummary, type Window } from '../cpu-profile.js';
 import { OrdoClient, type Latencies } from '../http-client.js';
 import { ensureBuild, startOrdoServer, type OrdoServer } from '../ordo-server.js';
-import { cpuMillis, sampleRss } from '../proc.js';
+import { cpuMillis, sampleRss, treeCpuMillis } from '../proc.js';
 import { progress } from '../progress.js';
 import { keep, say, type Common, type SectionReport } from '../section.js';
 import { percentile, round, showSpread, spread, fmt, type Spread } from '../stats.js';
@@ -76,6 +77,8 @@ async function load(pools: readonly OrdoClient[], clients: number, seconds: numb
 export interface LifecycleRun {
   readonly perSecond: number;
   readonly serverCpuMsPerLifecycle: number;
+  /** The embedded PostgreSQL's, all its processes (none when the database is external). */
+  readonly postgresCpuMsPerLifecycle?: number;
   readonly clientCpuMsPerLifecycle: number;
   readonly writesPerLifecycle: number;
   readonly ceilingPerSecond: number;
@@ -87,10 +90,12 @@ async function measure(servers: readonly OrdoServer[], clients: number, seconds:
   const pools = servers.map((s) => new OrdoClient(s.base, s.adminKey, clients));
   try {
     const cpu = () => servers.reduce((sum, s) => sum + cpuMillis(s.pid), 0);
+    const postmaster = servers[0]!.postmasterPid;
+    const pgCpu = () => (postmaster ? treeCpuMillis(postmaster) : 0);
     const rss = servers.map((s) => sampleRss(s.pid));
-    const [cpu0, xid0, own0] = [cpu(), await nextXid(xidDb), process.cpuUsage()];
+    const [cpu0, pg0, xid0, own0] = [cpu(), pgCpu(), await nextXid(xidDb), process.cpuUsage()];
     const result = await load(pools, clients, seconds);
-    const [cpu1, xid1, own1] = [cpu(), await nextXid(xidDb), process.cpuUsage(own0)];
+    const [cpu1, pg1, xid1, own1] = [cpu(), pgCpu(), await nextXid(xidDb), process.cpuUsage(own0)];
     const rssMax = Math.max(...rss.map((stop) => Math.max(...stop())));
     if (result.lastOrder) await check(pools[0]!, result.lastOrder);
     const writes = xid1 - xid0 - 1; // the first nextXid read is itself no write
@@ -100,6 +105,7 @@ async function measure(servers: readonly OrdoServer[], clients: number, seconds:
     return {
       perSecond: round(result.lifecycles / result.seconds),
       serverCpuMsPerLifecycle: round((cpu1 - cpu0) / result.lifecycles, 2),
+      ...(postmaster ? { postgresCpuMsPerLifecycle: round((pg1 - pg0) / result.lifecycles, 2) } : {}),
       clientCpuMsPerLifecycle: round((own1.user + own1.system) / 1000 / result.lifecycles, 2),
       writesPerLifecycle: round(writes / result.lifecycles, 2),
       ceilingPerSecond: round(result.lifecycles / ceiling),
@@ -189,7 +195,7 @@ async function startServers(opts: LifecycleOptions, dataDir: string, cpuProfDir?
 
 export interface LifecycleFigures {
   readonly servers: number;
-  readonly byClients: Record<string, { runs: LifecycleRun[]; perSecond: Spread; ceilingPerSecond: Spread; serverCpuMs: Spread; clientCpuMs: Spread; rssMaxMb: Spread; writesPerLifecycle: number; latency: Record<string, { p50: Spread; p99: Spread }> }>;
+  readonly byClients: Record<string, { runs: LifecycleRun[]; perSecond: Spread; ceilingPerSecond: Spread; serverCpuMs: Spread; postgresCpuMs?: Spread; clientCpuMs: Spread; rssMaxMb: Spread; writesPerLifecycle: number; latency: Record<string, { p50: Spread; p99: Spread }> }>;
   readonly statusChange?: { p50: Spread; p99: Spread; count: number; floor: { healthz: { p50: Spread; p99: Spread }; commit: { p50: Spread; p99: Spread } } };
   readonly profile?: ProfileSummary;
 }
@@ -226,6 +232,7 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<SectionRepor
         perSecond: spread(runs.map((r) => r.perSecond)),
         ceilingPerSecond: spread(runs.map((r) => r.ceilingPerSecond)),
         serverCpuMs: spread(runs.map((r) => r.serverCpuMsPerLifecycle), 2),
+        ...(runs.every((r) => r.postgresCpuMsPerLifecycle !== undefined) ? { postgresCpuMs: spread(runs.map((r) => r.postgresCpuMsPerLifecycle!), 2) } : {}),
         clientCpuMs: spread(runs.map((r) => r.clientCpuMsPerLifecycle), 2),
         rssMaxMb: spread(runs.map((r) => r.rssMaxMb)),
         writesPerLifecycle: round(runs.reduce((s, r) => s + r.writesPerLifecycle, 0) / runs.length, 2),
@@ -257,9 +264,9 @@ export function lifecycleMarkdown(f: LifecycleFigures, opts: LifecycleOptions): 
   const lines = [
     `HTTP lifecycle (checkout with card settled, fulfil, ship, deliver), ${f.servers} Ordo process(es) on one PostgreSQL, median (min–max) of ${opts.runs} runs of ${opts.duration} s:`,
     '',
-    '| clients | lifecycles/s | raw pg ceiling, same commits | Ordo CPU ms / lifecycle | client CPU ms / lifecycle | server RSS MB (max) | write commits / lifecycle |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...Object.entries(f.byClients).map(([c, x]) => `| ${c} | ${showSpread(x.perSecond)} | ${showSpread(x.ceilingPerSecond)} | ${showSpread(x.serverCpuMs)} | ${showSpread(x.clientCpuMs)} | ${showSpread(x.rssMaxMb)} | ${x.writesPerLifecycle} |`),
+    '| clients | lifecycles/s | raw pg ceiling, same commits | Ordo CPU ms / lifecycle | PostgreSQL CPU ms / lifecycle | client CPU ms / lifecycle | server RSS MB (max) | write commits / lifecycle |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...Object.entries(f.byClients).map(([c, x]) => `| ${c} | ${showSpread(x.perSecond)} | ${showSpread(x.ceilingPerSecond)} | ${showSpread(x.serverCpuMs)} | ${x.postgresCpuMs ? showSpread(x.postgresCpuMs) : '— (external)'} | ${showSpread(x.clientCpuMs)} | ${showSpread(x.rssMaxMb)} | ${x.writesPerLifecycle} |`),
     '',
     '| clients | call | p50 ms | p99 ms |',
     '| ---: | --- | ---: | ---: |',
