@@ -74,6 +74,14 @@ async function load(pools: readonly OrdoClient[], clients: number, seconds: numb
   return { lifecycles: n, seconds: (performance.now() - started) / 1000, lastOrder };
 }
 
+/** p50 and p99 of some latencies, in ms. */
+export interface Tail { readonly p50: number; readonly p99: number }
+const tailOf = (ms: readonly number[]): Tail => ({ p50: round(percentile(ms, 50), 2), p99: round(percentile(ms, 99), 2) });
+
+/** A tail over several runs: the spread of their p50s and of their p99s. */
+export interface TailSpread { readonly p50: Spread; readonly p99: Spread }
+const tailSpread = (tails: readonly Tail[]): TailSpread => ({ p50: spread(tails.map((t) => t.p50), 2), p99: spread(tails.map((t) => t.p99), 2) });
+
 export interface LifecycleRun {
   readonly perSecond: number;
   readonly serverCpuMsPerLifecycle: number;
@@ -83,7 +91,7 @@ export interface LifecycleRun {
   readonly writesPerLifecycle: number;
   readonly ceilingPerSecond: number;
   readonly rssMaxMb: number;
-  readonly latency: Record<string, { p50: number; p99: number }>;
+  readonly latency: Record<string, Tail>;
 }
 
 async function measure(servers: readonly OrdoServer[], clients: number, seconds: number, xidDb: pg.Client): Promise<LifecycleRun> {
@@ -100,7 +108,7 @@ async function measure(servers: readonly OrdoServer[], clients: number, seconds:
     if (result.lastOrder) await check(pools[0]!, result.lastOrder);
     const writes = xid1 - xid0 - 1; // the first nextXid read is itself no write
     const ceiling = await ceilingSeconds(servers[0]!.databaseUrl, clients, Math.max(1, writes));
-    const latency = Object.fromEntries([...merge(pools.map((p) => p.latencies))].map(([call, ms]) => [call, { p50: round(percentile(ms, 50), 2), p99: round(percentile(ms, 99), 2) }]));
+    const latency = Object.fromEntries([...merge(pools.map((p) => p.latencies))].map(([call, ms]) => [call, tailOf(ms)]));
     delete latency.check;
     return {
       perSecond: round(result.lifecycles / result.seconds),
@@ -122,10 +130,6 @@ function merge(all: readonly Latencies[]): Map<string, number[]> {
   for (const l of all) for (const [call, ms] of l.byCall) out.set(call, [...(out.get(call) ?? []), ...ms]);
   return out;
 }
-
-/** p50 and p99 of some latencies, in ms. */
-export interface Tail { readonly p50: number; readonly p99: number }
-const tailOf = (ms: readonly number[]): Tail => ({ p50: round(percentile(ms, 50), 2), p99: round(percentile(ms, 99), 2) });
 
 export interface StatusChangeRun extends Tail {
   readonly count: number;
@@ -195,8 +199,8 @@ async function startServers(opts: LifecycleOptions, dataDir: string, cpuProfDir?
 
 export interface LifecycleFigures {
   readonly servers: number;
-  readonly byClients: Record<string, { runs: LifecycleRun[]; perSecond: Spread; ceilingPerSecond: Spread; serverCpuMs: Spread; postgresCpuMs?: Spread; clientCpuMs: Spread; rssMaxMb: Spread; writesPerLifecycle: number; latency: Record<string, { p50: Spread; p99: Spread }> }>;
-  readonly statusChange?: { p50: Spread; p99: Spread; count: number; floor: { healthz: { p50: Spread; p99: Spread }; commit: { p50: Spread; p99: Spread } } };
+  readonly byClients: Record<string, { runs: LifecycleRun[]; perSecond: Spread; ceilingPerSecond: Spread; serverCpuMs: Spread; postgresCpuMs?: Spread; clientCpuMs: Spread; rssMaxMb: Spread; writesPerLifecycle: number; latency: Record<string, TailSpread> }>;
+  readonly statusChange?: TailSpread & { count: number; floor: { healthz: TailSpread; commit: TailSpread } };
   readonly profile?: ProfileSummary;
 }
 
@@ -236,7 +240,7 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<SectionRepor
         clientCpuMs: spread(runs.map((r) => r.clientCpuMsPerLifecycle), 2),
         rssMaxMb: spread(runs.map((r) => r.rssMaxMb)),
         writesPerLifecycle: round(runs.reduce((s, r) => s + r.writesPerLifecycle, 0) / runs.length, 2),
-        latency: Object.fromEntries(calls.map((call) => [call, { p50: spread(runs.map((r) => r.latency[call]!.p50), 2), p99: spread(runs.map((r) => r.latency[call]!.p99), 2) }])),
+        latency: Object.fromEntries(calls.map((call) => [call, tailSpread(runs.map((r) => r.latency[call]!))])),
       };
     }
     bar.stop();
@@ -244,8 +248,10 @@ export async function runLifecycle(opts: LifecycleOptions): Promise<SectionRepor
       say(`${opts.statusChanges} status changes over HTTP, one client, ${opts.runs} runs`);
       const runs: StatusChangeRun[] = [];
       for (let i = 0; i < opts.runs; i++) runs.push(await statusChanges(servers[0]!, opts.statusChanges));
-      const tails = (pick: (r: StatusChangeRun) => Tail) => ({ p50: spread(runs.map((r) => pick(r).p50), 2), p99: spread(runs.map((r) => pick(r).p99), 2) });
-      figures.statusChange = { ...tails((r) => r), count: opts.statusChanges, floor: { healthz: tails((r) => r.floor.healthz), commit: tails((r) => r.floor.commit) } };
+      figures.statusChange = {
+        ...tailSpread(runs), count: opts.statusChanges,
+        floor: { healthz: tailSpread(runs.map((r) => r.floor.healthz)), commit: tailSpread(runs.map((r) => r.floor.commit)) },
+      };
     }
   } finally {
     bar.stop();
