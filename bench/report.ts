@@ -201,6 +201,12 @@ const WHERE_THE_TIME_GOES = `- **Round trips, not the database.** On this machin
     7.88 → 6.38 ms (two rounds of 2 runs), PostgreSQL's hardly moved (8.25 → 7.98 ms). Deciding,
     recording, writing out and presenting one lifecycle's five commands takes 0.23 ms warm
     (5,000 lifecycles in process). The rest is Node's HTTP, sockets and the pg driver.
+  - Another driver: \`postgres\` 3.4.9 (postgres.js) against \`pg\`, Node CPU a query over the Unix
+    socket, 8 at a time, 4,000 queries, three rounds: \`SELECT 1\` 44–110 against 35–115 µs, an
+    insert of a 1 kB jsonb returning it 102–177 against 64–111 µs. No gain.
+  - The largest item left in a command's CPU is its message: 23% of a ship's busy samples and 19%
+    of a checkout's (\`writev\` and idle left out). LiquidJS takes about 94 µs for one message's
+    text and HTML (its latest release; no option changes it), the view 11.5 µs.
   - Timers with two processes: one sweeping process already keeps both cores 85–88% busy with
     PostgreSQL (\`vmstat\`); two take the rest and contend (3,075 against 2,971 fired/s in that run).
     On two cores a second process can only help where one leaves a core idle.
