@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { median } from './stats.js';
 
 export interface Machine {
   readonly cpu: string;
@@ -54,7 +55,7 @@ export function speedGauge(): number {
     for (let i = 0; i < 20_000; i++) digest = createHash('sha256').update(digest).digest();
     times.push(performance.now() - started);
   }
-  return Math.round(times.sort((a, b) => a - b)[2]!);
+  return Math.round(median(times));
 }
 
 /**

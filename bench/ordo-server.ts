@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIfStale, startEntry } from '../scripts/build-if-stale.mjs';
-import { databaseDirOf } from '../src/store/embedded-owner.js';
+import { livePostmaster } from '../src/store/embedded-owner.js';
 import { freePort } from '../src/store/embedded.js';
 
 export interface OrdoServer {
@@ -61,7 +61,7 @@ export async function startOrdoServer(opts: ServeOptions): Promise<OrdoServer> {
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
   await serving(child, closed);
   const databaseUrl = opts.databaseUrl ?? (await embeddedUrl(opts.dataDir!));
-  const postmasterPid = opts.databaseUrl ? undefined : await postmasterOf(opts.dataDir!);
+  const postmasterPid = opts.databaseUrl ? undefined : (await livePostmaster(opts.dataDir!))?.pid;
   return {
     pid: child.pid!,
     base: `http://127.0.0.1:${port}`,
@@ -91,10 +91,4 @@ async function serving(child: ChildProcess, closed: Promise<number | null>): Pro
 async function embeddedUrl(dataDir: string): Promise<string> {
   const owner = JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8')) as { databaseUrl: string };
   return owner.databaseUrl;
-}
-
-/** The postmaster's pid, the first line of its postmaster.pid. */
-async function postmasterOf(dataDir: string): Promise<number | undefined> {
-  const pid = Number((await readFile(path.join(databaseDirOf(dataDir), 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -50,7 +50,7 @@ async function processInfo(pid: number): Promise<ProcessInfo | undefined> {
 }
 
 /** The postmaster serving this directory, if one runs: the file may outlive it, and its pid be reused after a reboot. */
-async function livePostmaster(dataDir: string): Promise<{ pid: number; ppid: number } | undefined> {
+export async function livePostmaster(dataDir: string): Promise<{ pid: number; ppid: number } | undefined> {
   const text = await readFile(path.join(databaseDirOf(dataDir), 'postmaster.pid'), 'utf8').catch(() => '');
   const pid = Number(text.split('\n')[0]);
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
